@@ -1,0 +1,291 @@
+"""Rule-based red-flag detection on the project's spaCy pipeline.
+
+`RedFlagGuard.detect(text)` finds every emergency or urgent flag stated in a message, ignores
+the ones that are negated ("no numbness", "I didn't fall"), and notices a plain request for
+emergency help ("help", "call an ambulance"). It is deterministic: no trained model decides
+whether an emergency is recognised.
+"""
+from __future__ import annotations
+
+import gzip
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Sequence, Set, Tuple
+
+import yaml
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Token
+
+from spasm_aid.triage import EMERGENCY, load_table
+
+LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
+HELP_KEY = "help_request"
+
+# Words that negate what follows them in the same clause.
+NEGATION_CUES = frozenset(
+    {"no", "not", "never", "without", "none", "nothing", "neither", "nor", "nope", "nah", "deny", "denies"}
+)
+# Words after a negation cue that make it a hedge, not a denial: "not sure", "don't know".
+HEDGE_WORDS = frozenset({"sure", "certain", "know", "tell", "remember", "say", "positive"})
+# "no" directly followed by one of these is an answer ("no, my legs are numb"), not a negation.
+INTERJECTION_FOLLOWERS = frozenset(
+    {"my", "i", "the", "it", "they", "but", "just", "well", "actually", "wait", "though", "now", "im", "me"}
+)
+# A negation does not reach across these words.
+CLAUSE_BREAKS = frozenset(
+    {"but", "and", "though", "although", "however", "yet", "so", "because", "except", "also", "then", "plus", "while"}
+)
+SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "they", "we", "you", "it", "im"})
+NEGATION_WINDOW = 5  # tokens looked back from a match for a negation cue
+
+_CONTRACTIONS = [
+    (re.compile(r"[\u2019\u2018`´]"), "'"),
+    (re.compile(r"\bcan'?t\b|\bcannot\b", re.I), "can not"),
+    (re.compile(r"\bwon'?t\b", re.I), "will not"),
+    (
+        re.compile(
+            r"\b(do|does|did|is|are|was|were|have|has|had|could|would|should|must|need|ai)n'?t\b",
+            re.I,
+        ),
+        r"\1 not",
+    ),
+    (re.compile(r"\b(\w+)n't\b", re.I), r"\1 not"),
+]
+
+
+def normalise_text(text: str) -> str:
+    """Expand contractions, with or without apostrophes, so negations are plain words."""
+    for pattern, replacement in _CONTRACTIONS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+@dataclass(frozen=True)
+class Detection:
+    flag: str  # a flag id from the triage table, or "help_request"
+    level: str  # emergency or urgent
+    text: str  # the words that matched
+    start: int  # token offsets in the normalised text
+    end: int
+    negated: bool = False
+
+
+@dataclass
+class GuardResult:
+    detections: List[Detection] = field(default_factory=list)
+
+    @property
+    def positive(self) -> List[Detection]:
+        return [d for d in self.detections if not d.negated]
+
+    @property
+    def negated(self) -> List[Detection]:
+        return [d for d in self.detections if d.negated]
+
+    @property
+    def help_requested(self) -> bool:
+        return any(d.flag == HELP_KEY for d in self.positive)
+
+    def flags(self, level: Optional[str] = None) -> List[str]:
+        """Positive flag ids (no help request), in order of appearance, without repeats."""
+        seen: List[str] = []
+        for d in sorted(self.positive, key=lambda d: d.start):
+            if d.flag != HELP_KEY and d.flag not in seen and (level is None or d.level == level):
+                seen.append(d.flag)
+        return seen
+
+    @property
+    def is_emergency(self) -> bool:
+        return self.help_requested or any(d.level == EMERGENCY for d in self.positive)
+
+
+class LexiconError(ValueError):
+    """The lexicon file is malformed; the message names the entry."""
+
+
+@lru_cache(maxsize=1)
+def _english_lemmas() -> Tuple[Dict[str, str], frozenset]:
+    import spacy_lookups_data
+
+    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        lookup: Dict[str, str] = json.load(handle)
+    known = frozenset(lookup) | frozenset(lookup.values())
+    return lookup, known
+
+
+if not Token.has_extension("sa_form"):
+    Token.set_extension("sa_form", default=None)  # the typo-corrected lower-case word
+
+
+class RedFlagGuard:
+    """Compiles the lexicon into a spaCy Matcher and applies it with negation scope."""
+
+    def __init__(self, nlp, lexicon_path: Optional[Path] = None) -> None:
+        self.nlp = nlp
+        self.lookup, self.known_words = _english_lemmas()
+        path = Path(lexicon_path or LEXICON_PATH)
+        with open(path, encoding="utf-8") as handle:
+            raw = yaml.safe_load(handle)
+        table = load_table()
+        self.levels: Dict[str, str] = dict(table.flag_levels)
+        self.levels[HELP_KEY] = EMERGENCY
+        self._sets = {name: [str(w).lower() for w in words] for name, words in raw.get("sets", {}).items()}
+        self.vocabulary: Set[str] = set()
+        self.matcher = Matcher(nlp.vocab)
+        self.exclusions = Matcher(nlp.vocab)
+        try:
+            for flag, patterns in raw["flags"].items():
+                if flag not in table.flag_levels:
+                    raise LexiconError(f"{path}: flag {flag!r} is not in the triage table")
+                self.matcher.add(flag, [self._compile(p, path) for p in patterns])
+            for flag, patterns in (raw.get("not_flags") or {}).items():
+                self.exclusions.add(flag, [self._compile(p, path) for p in patterns])
+            help_spec = raw[HELP_KEY]
+            self.matcher.add(HELP_KEY, [self._compile(p, path) for p in help_spec["patterns"]])
+            self.help_words = frozenset(w.lower() for w in help_spec["whole_message_words"])
+        except (KeyError, TypeError) as exc:
+            raise LexiconError(f"{path}: expected 'flags', 'sets' and '{HELP_KEY}': {exc}") from exc
+        self._vocab_list = sorted(self.vocabulary)
+
+    # --- compiling ---------------------------------------------------------------------
+    def _lemma(self, word: str) -> str:
+        return self.lookup.get(word, word)
+
+    def _words(self, spec: str, path: Path) -> List[str]:
+        words: List[str] = []
+        for alternative in spec.split("|"):
+            if alternative.startswith("@"):
+                name = alternative[1:]
+                if name not in self._sets:
+                    raise LexiconError(f"{path}: unknown word set @{name}")
+                words.extend(self._sets[name])
+            else:
+                words.append(alternative.lower())
+        return words
+
+    def _compile(self, pattern: str, path: Path) -> List[dict]:
+        tokens: List[dict] = []
+        for spec in pattern.split():
+            if re.fullmatch(r"\*\d", spec):
+                gap = {"NORM": {"NOT_IN": sorted(NEGATION_CUES)}, "IS_PUNCT": False, "OP": "?"}
+                tokens.extend(dict(gap) for _ in range(int(spec[1:])))
+                continue
+            optional = spec.endswith("?")
+            spec = spec.rstrip("?")
+            if spec.startswith("="):
+                words = self._words(spec[1:], path)
+                self.vocabulary.update(words)
+                token: dict = {"_": {"sa_form": {"IN": words}}}
+            else:
+                words = self._words(spec, path)
+                self.vocabulary.update(words)
+                token = {"NORM": {"IN": sorted({self._lemma(w) for w in words})}}
+            if optional:
+                token["OP"] = "?"
+            tokens.append(token)
+        if not tokens:
+            raise LexiconError(f"{path}: empty pattern")
+        return tokens
+
+    # --- applying ----------------------------------------------------------------------
+    def _correct(self, word: str) -> str:
+        """The lexicon word a misspelt word stands for, or the word itself."""
+        if word in self.vocabulary or word in self.known_words or len(word) < 5 or not word.isalpha():
+            return word
+        max_distance = 1 if len(word) <= 7 else 2
+        best = process.extractOne(
+            word, self._vocab_list, scorer=Levenshtein.distance, score_cutoff=max_distance
+        )
+        return best[0] if best else word
+
+    def make_doc(self, text: str) -> Doc:
+        doc = self.nlp(normalise_text(text))
+        for token in doc:
+            form = self._correct(token.lower_)
+            token._.sa_form = form
+            token.norm_ = self._lemma(form) if form != token.lower_ else (token.lemma_ or form).lower()
+        return doc
+
+    def _is_negated(self, doc: Doc, start: int) -> bool:
+        for i in range(start - 1, max(-1, start - 1 - NEGATION_WINDOW), -1):
+            token = doc[i]
+            word = token.norm_
+            if token.is_punct or word in CLAUSE_BREAKS:
+                return False
+            if word in NEGATION_CUES:
+                following = doc[i + 1].norm_ if i + 1 < len(doc) else ""
+                if word == "no" and following in INTERJECTION_FOLLOWERS:
+                    return False
+                if any(doc[j].norm_ in HEDGE_WORDS for j in range(i + 1, min(start, i + 3))):
+                    return False  # "not sure if ..." routes up
+                return True
+            if word in SUBJECT_PRONOUNS:
+                return False
+        return False
+
+    def _excluded_spans(self, doc: Doc) -> Dict[str, List[Tuple[int, int]]]:
+        spans: Dict[str, List[Tuple[int, int]]] = {}
+        for match_id, start, end in self.exclusions(doc):
+            spans.setdefault(self.nlp.vocab.strings[match_id], []).append((start, end))
+        return spans
+
+    def _whole_message_help(self, doc: Doc) -> bool:
+        words = [t.norm_ for t in doc if not t.is_punct]
+        return bool(words) and "help" in words and all(w in self.help_words for w in words)
+
+    def detect(self, text: str) -> GuardResult:
+        if not text or not text.strip():
+            return GuardResult()
+        doc = self.make_doc(text)
+        excluded = self._excluded_spans(doc)
+        best: Dict[Tuple[str, int], Detection] = {}
+        for match_id, start, end in self.matcher(doc):
+            flag = self.nlp.vocab.strings[match_id]
+            if any(s <= start and end <= e for s, e in excluded.get(flag, [])):
+                continue
+            detection = Detection(
+                flag=flag,
+                level=self.levels[flag],
+                text=doc[start:end].text,
+                start=start,
+                end=end,
+                negated=self._is_negated(doc, start),
+            )
+            key = (flag, start)
+            # keep the longest match per start; a positive reading beats a negated one
+            previous = best.get(key)
+            if previous is None or (previous.negated and not detection.negated) or (
+                previous.negated == detection.negated and end > previous.end
+            ):
+                best[key] = detection
+        detections = sorted(best.values(), key=lambda d: (d.start, d.flag))
+        if self._whole_message_help(doc):
+            detections.append(Detection(HELP_KEY, EMERGENCY, doc.text, 0, len(doc)))
+        return GuardResult(_dedupe_overlaps(detections))
+
+
+def _dedupe_overlaps(detections: Sequence[Detection]) -> List[Detection]:
+    """Drop a negated reading of a flag that a positive reading of the same flag overlaps."""
+    positives = [d for d in detections if not d.negated]
+    kept = []
+    for d in detections:
+        if d.negated and any(
+            p.flag == d.flag and p.start < d.end and d.start < p.end for p in positives
+        ):
+            continue
+        kept.append(d)
+    return kept
+
+
+@lru_cache(maxsize=4)
+def guard_for(model_path: str) -> RedFlagGuard:
+    """One guard per pipeline path, shared by every caller in the process."""
+    from spasm_aid.nlp_pipeline import load_pipeline
+
+    return RedFlagGuard(load_pipeline(model_path))

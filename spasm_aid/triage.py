@@ -1,0 +1,177 @@
+"""Triage rules as small pure functions over the triage table.
+
+Nothing here knows about Rasa: the form validation action and the dialogue policy call these
+functions with plain values, and the unit tests do the same.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Dict, Iterable, List, Mapping, Optional, Tuple
+
+import yaml
+
+TABLE_PATH = Path(__file__).with_name("triage_table.yml")
+
+EMERGENCY = "emergency"
+URGENT = "urgent"
+SELF_CARE = "self_care"
+LEVELS = (SELF_CARE, URGENT, EMERGENCY)  # ordered from least to most severe
+
+YES, NO, UNSURE = "yes", "no", "unsure"
+# A final "unsure" (after the question was asked again in simpler words) counts as yes:
+# when in doubt, route up, never down.
+POSITIVE_ANSWERS = (YES, UNSURE)
+
+# Volunteered urgent flags that already answer a pain-relief caution question "yes".
+FLAGS_THAT_NEED_PHARMACIST = ("pregnancy", "osteoporosis_steroids", "kidney")
+
+
+@dataclass(frozen=True)
+class Question:
+    slot: str
+    level: str
+    flags: Tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return self.flags[0]
+
+
+@dataclass(frozen=True)
+class Route:
+    level: str
+    reason: Optional[str]
+
+
+@dataclass(frozen=True)
+class TriageTable:
+    questions: Tuple[Question, ...]
+    flag_levels: Mapping[str, str]
+    caution_slots: Tuple[str, ...]
+
+    def level_of(self, flag_id: str) -> str:
+        """The routing level of a flag; an unknown flag id routes up to emergency."""
+        return self.flag_levels.get(flag_id, EMERGENCY)
+
+    def question(self, slot: str) -> Optional[Question]:
+        return next((q for q in self.questions if q.slot == slot), None)
+
+    @property
+    def screening_slots(self) -> List[str]:
+        return [q.slot for q in self.questions]
+
+
+class TriageTableError(ValueError):
+    """The triage table file is malformed; the message says which entry and why."""
+
+
+def _parse_table(raw: dict, source: str) -> TriageTable:
+    try:
+        flag_levels = dict(raw["flags"])
+        questions = tuple(
+            Question(slot=q["slot"], level=q["level"], flags=tuple(q["flags"]))
+            for q in raw["questions"]
+        )
+        caution_slots = tuple(c["slot"] for c in raw["pain_relief_cautions"])
+    except (KeyError, TypeError) as exc:
+        raise TriageTableError(
+            f"{source}: expected 'questions' (slot, level, flags), 'flags' and "
+            f"'pain_relief_cautions' (slot); missing or malformed: {exc}"
+        ) from exc
+    for level in flag_levels.values():
+        if level not in (EMERGENCY, URGENT):
+            raise TriageTableError(f"{source}: flag level must be emergency or urgent, got {level!r}")
+    for q in questions:
+        unknown = [f for f in q.flags if f not in flag_levels]
+        if unknown or q.level not in (EMERGENCY, URGENT) or not q.flags:
+            raise TriageTableError(
+                f"{source}: question {q.slot!r} needs a level (emergency/urgent) and flags "
+                f"listed under 'flags'; unknown flags: {unknown}"
+            )
+    return TriageTable(questions, flag_levels, caution_slots)
+
+
+@lru_cache(maxsize=None)
+def load_table(path: Optional[str] = None) -> TriageTable:
+    source = Path(path) if path else TABLE_PATH
+    with open(source, encoding="utf-8") as handle:
+        return _parse_table(yaml.safe_load(handle), str(source))
+
+
+def more_severe(a: str, b: str) -> str:
+    return a if LEVELS.index(a) >= LEVELS.index(b) else b
+
+
+def route(
+    answers: Mapping[str, Optional[str]],
+    volunteered_flags: Iterable[str] = (),
+    table: Optional[TriageTable] = None,
+) -> Route:
+    """The routing level for the screening answers so far plus any volunteered flags.
+
+    `answers` maps screening slots to yes / no / unsure (None or missing: not asked yet).
+    Emergency beats urgent beats self-care; the reason is the first flag that decided it.
+    """
+    table = table or load_table()
+    best = Route(SELF_CARE, None)
+    for flag in volunteered_flags:
+        level = table.level_of(flag)
+        if more_severe(level, best.level) != best.level:
+            best = Route(level, flag)
+    for question in table.questions:
+        if answers.get(question.slot) in POSITIVE_ANSWERS:
+            if more_severe(question.level, best.level) != best.level:
+                best = Route(question.level, question.reason)
+    return best
+
+
+def questions_to_ask(
+    answers: Mapping[str, Optional[str]],
+    volunteered_flags: Iterable[str] = (),
+    table: Optional[TriageTable] = None,
+) -> List[str]:
+    """The screening slots still to ask, in order.
+
+    Nothing is left once the route is an emergency. Urgent questions are skipped once any
+    urgent flag is known, since further answers could not change the route.
+    """
+    table = table or load_table()
+    current = route(answers, volunteered_flags, table)
+    if current.level == EMERGENCY:
+        return []
+    remaining = []
+    for question in table.questions:
+        if answers.get(question.slot) is not None:
+            continue
+        if question.level == URGENT and current.level == URGENT:
+            continue
+        remaining.append(question.slot)
+    return remaining
+
+
+def cautions_to_ask(
+    answers: Mapping[str, Optional[str]],
+    volunteered_flags: Iterable[str] = (),
+    table: Optional[TriageTable] = None,
+) -> List[str]:
+    """The pain-relief caution questions still to ask; none once one says 'ask first'."""
+    table = table or load_table()
+    if needs_pharmacist(answers, volunteered_flags):
+        return []
+    return [slot for slot in table.caution_slots if answers.get(slot) is None]
+
+
+def needs_pharmacist(
+    answers: Mapping[str, Optional[str]], volunteered_flags: Iterable[str] = ()
+) -> bool:
+    """True when the person should ask a pharmacist or doctor before an anti-inflammatory."""
+    if any(flag in FLAGS_THAT_NEED_PHARMACIST for flag in volunteered_flags):
+        return True
+    return any(value in POSITIVE_ANSWERS for value in answers.values())
+
+
+def answers_from_slots(slots: Mapping[str, object], names: Iterable[str]) -> Dict[str, Optional[str]]:
+    """Pick the yes/no/unsure answers out of a slot dictionary."""
+    return {name: slots.get(name) for name in names}  # type: ignore[misc]
