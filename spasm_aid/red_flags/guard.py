@@ -287,5 +287,9 @@ def _dedupe_overlaps(detections: Sequence[Detection]) -> List[Detection]:
 def guard_for(model_path: str) -> RedFlagGuard:
     """One guard per pipeline path, shared by every caller in the process."""
     from spasm_aid.nlp_pipeline import load_pipeline
+    from spasm_aid.settings import PROJECT_ROOT
 
-    return RedFlagGuard(load_pipeline(model_path))
+    path = Path(model_path)
+    if not path.is_absolute() and not path.exists():
+        path = PROJECT_ROOT / path  # relative to the project, whatever the working directory
+    return RedFlagGuard(load_pipeline(path))

@@ -1,0 +1,17 @@
+"""Spasm Aid's custom actions (run by `rasa run actions`).
+
+One module per action or form; the clinical logic they apply lives in the plain library
+`spasm_aid` (triage table and pure functions), so it can be tested without Rasa. Nothing on the
+emergency path lives here: the emergency reply is given by the Rasa server itself.
+"""
+from actions.pain_relief_form import ValidatePainReliefForm
+from actions.pending_topic import ActionAnswerPendingTopic
+from actions.repeat import ActionRepeat
+from actions.screening_form import ValidateScreeningForm
+
+__all__ = [
+    "ActionAnswerPendingTopic",
+    "ActionRepeat",
+    "ValidatePainReliefForm",
+    "ValidateScreeningForm",
+]

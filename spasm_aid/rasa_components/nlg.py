@@ -1,0 +1,54 @@
+"""Response generation with the emergency number and the triage payload filled in.
+
+Responses stay in domain.yml. This generator runs inside the Rasa server (not the action
+server), so the emergency message is complete even when the action server is down:
+- `{emergency_number}` in any response text is the configured number
+  (SPASM_AID_EMERGENCY_NUMBER, default 911);
+- a response whose custom payload has a `triage` key gets `reason` (the red-flag or urgent
+  flag id from the tracker, or null) and `call` (the number) added.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, Mapping, Optional, Text
+
+from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from spasm_aid import settings
+from spasm_aid.triage import EMERGENCY, URGENT
+
+REASON_SLOTS = {EMERGENCY: "red_flag", URGENT: "urgent_flag"}
+
+
+def complete_triage_payload(
+    response: Optional[Dict[Text, Any]], slots: Mapping[str, Any], number: str
+) -> Optional[Dict[Text, Any]]:
+    """Add reason and call to a response's triage payload (pure; returns the response)."""
+    if not response:
+        return response
+    custom = response.get("custom")
+    if isinstance(custom, dict) and "triage" in custom:
+        level = custom["triage"]
+        reason_slot = REASON_SLOTS.get(level)
+        custom["reason"] = slots.get(reason_slot) if reason_slot else None
+        custom["call"] = number
+    return response
+
+
+class SpasmAidNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
+    def __init__(self, endpoint_config: Any = None, domain: Optional[Domain] = None) -> None:
+        domain = domain or Domain.empty()
+        super().__init__(domain.responses)
+        self.emergency_number = settings.emergency_number()  # fails at start-up if invalid
+
+    async def generate(
+        self,
+        utter_action: Text,
+        tracker: DialogueStateTracker,
+        output_channel: Text,
+        **kwargs: Any,
+    ) -> Optional[Dict[Text, Any]]:
+        kwargs.setdefault("emergency_number", self.emergency_number)
+        response = await super().generate(utter_action, tracker, output_channel, **kwargs)
+        return complete_triage_payload(response, tracker.current_slot_values(), self.emergency_number)

@@ -1,0 +1,134 @@
+"""RedFlagGuard: the Rasa NLU component that puts the rule-based guard after the classifier.
+
+It runs on every message on every channel. When the guard finds an emergency red flag (or a
+plain request for help) it forces the `red_flag` intent with confidence 1 and adds a
+`red_flag` entity carrying the flag id; for an urgent flag it forces `urgent_flag` with an
+`urgent_flag` entity. Otherwise the machine-learned intent stands, except that a `red_flag`
+guess from the classifier above `ml_red_flag_threshold` is kept even when it is not the top
+intent: when in doubt, route up.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.extractors.extractor import EntityExtractorMixin
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from spasm_aid.red_flags.guard import GuardResult, RedFlagGuard, guard_for
+from spasm_aid.triage import EMERGENCY, URGENT
+
+logger = logging.getLogger(__name__)
+
+RED_FLAG_INTENT = "red_flag"
+URGENT_FLAG_INTENT = "urgent_flag"
+GUARD_METADATA_KEY = "red_flag_guard"
+
+
+def _force_intent(message: Message, intent: str, confidence: float = 1.0) -> None:
+    ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != intent]
+    forced = {"name": intent, "confidence": confidence}
+    message.set(INTENT, forced, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [forced] + ranking, add_to_output=True)
+
+
+def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: float) -> None:
+    """Rewrite the message's intent and entities from the guard's findings."""
+    text = message.get(TEXT) or ""
+    entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") not in ("red_flag", "urgent_flag")]
+
+    def entity(name: str, value: str) -> Dict[str, Any]:
+        return {
+            "entity": name,
+            "value": value,
+            "start": 0,
+            "end": len(text),
+            "confidence_entity": 1.0,
+            "extractor": "RedFlagGuard",
+        }
+
+    emergency_flags = result.flags(EMERGENCY)
+    urgent_flags = result.flags(URGENT)
+    if emergency_flags or result.help_requested:
+        _force_intent(message, RED_FLAG_INTENT)
+        if emergency_flags:
+            entities.append(entity("red_flag", emergency_flags[0]))
+    elif urgent_flags:
+        _force_intent(message, URGENT_FLAG_INTENT)
+        entities.append(entity("urgent_flag", urgent_flags[0]))
+    else:
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        top = (message.get(INTENT) or {}).get("name")
+        ml_red_flag = next((r for r in ranking if r.get("name") == RED_FLAG_INTENT), None)
+        if result.negated and top in (RED_FLAG_INTENT, URGENT_FLAG_INTENT):
+            # An explicit negation ("no numbness") read by rule beats the classifier's guess
+            # that the words alone suggest a flag: take its best intent that is not a flag.
+            fallback = next(
+                (r for r in ranking if r.get("name") not in (RED_FLAG_INTENT, URGENT_FLAG_INTENT)),
+                None,
+            )
+            if fallback:
+                _force_intent(message, fallback["name"], fallback.get("confidence", 0.0))
+        elif top != RED_FLAG_INTENT and ml_red_flag and ml_red_flag.get("confidence", 0) >= ml_red_flag_threshold:
+            _force_intent(message, RED_FLAG_INTENT)
+    message.set(ENTITIES, entities, add_to_output=True)
+    message.set(
+        GUARD_METADATA_KEY,
+        {
+            "flags": result.flags(),
+            "negated": [d.flag for d in result.negated],
+            "help_requested": result.help_requested,
+        },
+        add_to_output=True,
+    )
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR],
+    is_trainable=False,
+)
+class RedFlagGuardComponent(GraphComponent, IntentClassifier, EntityExtractorMixin):
+    @classmethod
+    def required_components(cls) -> List[type]:
+        return [IntentClassifier]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            # the spaCy pipeline the project builds (python -m spasm_aid.nlp_pipeline)
+            "spacy_model": "models/spacy_en",
+            # a classifier's red_flag guess at or above this confidence routes up
+            "ml_red_flag_threshold": 0.3,
+        }
+
+    def __init__(self, config: Dict[Text, Any], guard: Optional[RedFlagGuard] = None) -> None:
+        self.config = config
+        self.guard = guard or guard_for(str(config["spacy_model"]))
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RedFlagGuardComponent":
+        return cls(config)
+
+    def process(self, messages: List[Message]) -> List[Message]:
+        for message in messages:
+            text = message.get(TEXT)
+            if not isinstance(text, str):
+                continue
+            apply_guard(message, self.guard.detect(text), float(self.config["ml_red_flag_threshold"]))
+        return messages
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        return training_data  # training examples keep their own labels

@@ -1,0 +1,117 @@
+"""SafetyPolicy: gives the emergency message next, in any dialogue state.
+
+It is deterministic (nothing is trained) and runs in the Rasa server, so the emergency reply
+needs neither the action server nor the database. Its predictions are marked as not depending
+on user input so that they outrank a running form, and its priority is above RulePolicy's.
+"""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.generator import TrackerWithCachedStates
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from spasm_aid import safety, triage
+
+RED_FLAG_SLOT = "red_flag"
+TRIAGE_SLOT = "triage"
+SCREENING_FORM = "screening_form"
+DEFAULT_PRIORITY = 7  # above RulePolicy (6): the emergency reply wins every tie
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False
+)
+class SafetyPolicy(Policy):
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {"priority": DEFAULT_PRIORITY}
+
+    @staticmethod
+    def supported_data() -> SupportedData:
+        return SupportedData.ML_AND_RULE_DATA
+
+    def train(
+        self, training_trackers: List[TrackerWithCachedStates], domain: Domain, **kwargs: Any
+    ) -> Resource:
+        return self._resource  # nothing to learn: the hand-off is a fixed rule
+
+    @staticmethod
+    def turn_state(tracker: DialogueStateTracker) -> safety.TurnState:
+        events = list(tracker.events)
+        last_user = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=-1)
+        this_turn = events[last_user + 1 :] if last_user >= 0 else []
+        flag = None
+        if last_user >= 0:
+            for entity in events[last_user].entities or []:
+                if entity.get("entity") == RED_FLAG_SLOT and entity.get("value"):
+                    flag = entity["value"]
+        emergency_questions = {
+            q.slot: q.reason for q in triage.load_table().questions if q.level == triage.EMERGENCY
+        }
+        for event in this_turn:
+            if isinstance(event, SlotSet) and event.key == RED_FLAG_SLOT and event.value:
+                flag = event.value
+            # A "yes" to an emergency question, filled by the slot mapping in this server.
+            if (
+                isinstance(event, SlotSet)
+                and event.key in emergency_questions
+                and event.value == triage.YES
+                and tracker.active_loop_name == SCREENING_FORM
+            ):
+                flag = flag or emergency_questions[event.key]
+        previous_response = None
+        for event in reversed(events[: max(last_user, 0)]):
+            if isinstance(event, ActionExecuted) and event.action_name not in (
+                safety.ACTION_LISTEN,
+                safety.DEACTIVATE_LOOP,
+                "action_extract_slots",
+            ):
+                previous_response = event.action_name
+                break
+        intent = None
+        if last_user >= 0:
+            intent = (events[last_user].intent or {}).get("name")
+        return safety.TurnState(
+            intent=intent,
+            flag_this_turn=flag,
+            actions_this_turn=[e.action_name for e in this_turn if isinstance(e, ActionExecuted)],
+            active_loop=tracker.active_loop_name,
+            previous_response=previous_response,
+        )
+
+    def predict_action_probabilities(
+        self,
+        tracker: DialogueStateTracker,
+        domain: Domain,
+        rule_only_data: Optional[Dict[Text, Any]] = None,
+        **kwargs: Any,
+    ) -> PolicyPrediction:
+        state = self.turn_state(tracker)
+        action = safety.next_action(state)
+        if action is None or action not in domain.action_names_or_texts:
+            return self._prediction(self._default_predictions(domain))
+        probabilities = self._default_predictions(domain)
+        probabilities[domain.index_for_action(action)] = 1.0
+        events = []
+        if action == safety.EMERGENCY_RESPONSE and state.intent not in safety.REPEAT_INTENTS:
+            events = [SlotSet(TRIAGE_SLOT, "emergency"), SlotSet(RED_FLAG_SLOT, state.flag_this_turn)]
+        return self._prediction(probabilities, events=events, is_no_user_prediction=True)
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "SafetyPolicy":
+        return cls(config, model_storage, resource, execution_context)

@@ -1,0 +1,388 @@
+"""Turning Rasa events into session and turn rows, and writing them without blocking replies.
+
+`SessionAggregator` is plain logic: it takes Rasa event dictionaries and keeps the session
+rows and new turn rows in memory. `SessionLogWriter` runs it on a background thread and
+flushes to the database; when the database is unreachable it keeps the rows and retries with
+back-off, so a database fault neither delays a reply nor loses the record.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import os
+import queue
+import secrets
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session
+
+from spasm_aid import settings
+from spasm_aid.session_log.models import SessionRecord, TurnRecord
+from spasm_aid.triage import LEVELS
+
+logger = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).with_name("migrations")
+
+# Responses that count as advice, by the topic they give.
+ADVICE_TOPICS = {
+    "utter_self_care_plan": "self_care_plan",
+    "utter_comfort_measures": "comfort_measures",
+    "utter_ice_heat": "ice_heat",
+    "utter_rest": "rest",
+    "utter_walking": "walking",
+    "utter_stretching": "stretching",
+    "utter_see_doctor": "see_doctor",
+    "utter_duration": "duration",
+    "utter_prevention": "prevention",
+    "utter_pain_relief_otc_ok": "pain_relief",
+    "utter_pain_relief_ask_first": "pain_relief",
+    "utter_while_waiting": "while_waiting",
+}
+NOT_FIRST_ADVICE = {"while_waiting"}
+IDLE_SECONDS = 2 * 3600  # sessions idle this long are forgotten in memory (already written)
+MAX_PENDING_TURNS = 200_000  # beyond this, during a long outage, the oldest turns are dropped
+
+
+# --- privacy ---------------------------------------------------------------------------------
+def sender_salt() -> bytes:
+    """SPASM_AID_SENDER_SALT, or a random salt kept in var/sender_salt (created once, mode 600)."""
+    value = os.environ.get("SPASM_AID_SENDER_SALT", "").strip()
+    if value:
+        return value.encode()
+    path = settings.var_dir() / "sender_salt"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip().encode()
+
+
+def hash_sender(sender_id: str, salt: bytes) -> str:
+    return hmac.new(salt, sender_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+# --- database --------------------------------------------------------------------------------
+def make_engine(url: Optional[str] = None) -> Engine:
+    url = url or settings.database_url()
+    if url.startswith("sqlite:///"):
+        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+    kwargs: Dict[str, Any] = {"future": True, "pool_pre_ping": True}
+    if url.startswith("postgresql"):
+        kwargs["connect_args"] = {"connect_timeout": 3}
+    return create_engine(url, **kwargs)
+
+
+def migrate(engine: Engine) -> None:
+    """Create or upgrade the schema to the newest migration (idempotent)."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+# --- aggregation -------------------------------------------------------------------------------
+def _when(event: Dict[str, Any]) -> datetime:
+    stamp = event.get("timestamp")
+    try:
+        return datetime.fromtimestamp(float(stamp), tz=timezone.utc)
+    except (TypeError, ValueError, OverflowError, OSError):
+        return datetime.now(tz=timezone.utc)
+
+
+def _severity(level: Optional[str]) -> int:
+    return LEVELS.index(level) if level in LEVELS else -1
+
+
+@dataclass
+class OpenSession:
+    record: Dict[str, Any]
+    last_seen: float = field(default_factory=time.monotonic)
+
+
+class SessionAggregator:
+    """Keeps one open session per sender and produces the rows to write."""
+
+    def __init__(self, salt: bytes, log_text: bool = False, locale: str = "en") -> None:
+        self.salt = salt
+        self.log_text = log_text
+        self.locale = locale
+        self.open: Dict[str, OpenSession] = {}
+        self.dirty: Dict[str, Dict[str, Any]] = {}  # session id -> row values to upsert
+        self.new_turns: List[Dict[str, Any]] = []
+        self.dropped_turns = 0
+
+    def _start(self, sender_id: str, when: datetime, channel: Optional[str] = None) -> Dict[str, Any]:
+        record = {
+            "id": str(uuid.uuid4()),
+            "sender_hash": hash_sender(sender_id, self.salt),
+            "channel": channel,
+            "started_at": when,
+            "ended_at": when,
+            "end_reason": None,
+            "final_triage": None,
+            "red_flag": None,
+            "topics": "",
+            "locale": self.locale,
+            "turns": 0,
+            "first_advice_turn": None,
+        }
+        self.open[sender_id] = OpenSession(record)
+        return record
+
+    def _close(self, sender_id: str, reason: str) -> None:
+        session = self.open.pop(sender_id, None)
+        if session and not session.record["end_reason"]:
+            session.record["end_reason"] = reason
+            self._touch(session.record)
+
+    def _current(self, sender_id: str, when: datetime, channel: Optional[str] = None) -> Dict[str, Any]:
+        session = self.open.get(sender_id)
+        if session is None:
+            return self._start(sender_id, when, channel)
+        session.last_seen = time.monotonic()
+        return session.record
+
+    def _touch(self, record: Dict[str, Any]) -> None:
+        self.dirty[record["id"]] = record
+
+    def _turn(self, record: Dict[str, Any], **values: Any) -> None:
+        if len(self.new_turns) >= MAX_PENDING_TURNS:
+            self.new_turns.pop(0)
+            self.dropped_turns += 1
+        self.new_turns.append({"session_id": record["id"], **values})
+
+    def handle(self, event: Dict[str, Any]) -> None:
+        """Apply one Rasa event (as published by the tracker store)."""
+        if not isinstance(event, dict):
+            return
+        sender_id = event.get("sender_id")
+        kind = event.get("event")
+        if not isinstance(sender_id, str) or not sender_id:
+            return
+        when = _when(event)
+        if kind == "session_started":
+            self._close(sender_id, "new_session")
+            self._touch(self._start(sender_id, when))
+            return
+        if kind == "restart":
+            self._close(sender_id, "restart")
+            return
+        if kind == "user":
+            record = self._current(sender_id, when, event.get("input_channel"))
+            intent = (event.get("parse_data") or {}).get("intent") or {}
+            record["turns"] += 1
+            record["channel"] = record["channel"] or event.get("input_channel")
+            record["ended_at"] = when
+            record["end_reason"] = None  # talking again after "bye" reopens the session
+            self._turn(
+                record,
+                at=when,
+                who="user",
+                intent=intent.get("name"),
+                confidence=intent.get("confidence"),
+                action=None,
+                triage=None,
+                text=event.get("text") if self.log_text else None,
+            )
+            self._touch(record)
+        elif kind == "bot":
+            record = self._current(sender_id, when)
+            action = (event.get("metadata") or {}).get("utter_action")
+            custom = (event.get("data") or {}).get("custom")
+            level = custom.get("triage") if isinstance(custom, dict) else None
+            if level in LEVELS:
+                previous = _severity(record["final_triage"])
+                if _severity(level) > previous:  # the most severe route is the outcome
+                    record["final_triage"] = level
+                    record["red_flag"] = custom.get("reason")
+                elif _severity(level) == previous and not record["red_flag"]:
+                    record["red_flag"] = custom.get("reason")
+            topic = ADVICE_TOPICS.get(action or "")
+            if topic:
+                topics = [t for t in record["topics"].split(",") if t]
+                if topic not in topics:
+                    record["topics"] = ",".join(topics + [topic])
+                if record["first_advice_turn"] is None and topic not in NOT_FIRST_ADVICE:
+                    record["first_advice_turn"] = record["turns"]
+            if action == "utter_goodbye":
+                record["end_reason"] = "goodbye"
+            record["ended_at"] = when
+            self._turn(
+                record,
+                at=when,
+                who="bot",
+                intent=None,
+                confidence=None,
+                action=action,
+                triage=level if level in LEVELS else None,
+                text=event.get("text") if self.log_text else None,
+            )
+            self._touch(record)
+
+    def forget_idle(self, now: Optional[float] = None) -> None:
+        now = now or time.monotonic()
+        for sender_id in [s for s, o in self.open.items() if now - o.last_seen > IDLE_SECONDS]:
+            self.open.pop(sender_id)
+
+    def flush(self, engine: Engine) -> int:
+        """Write what changed; on failure nothing is lost and the caller retries later."""
+        if not self.dirty and not self.new_turns:
+            return 0
+        rows = list(self.dirty.values())
+        turns = list(self.new_turns)
+        with Session(engine, future=True) as session, session.begin():
+            for row in rows:
+                session.merge(SessionRecord(**row))
+            session.flush()  # sessions before their turns (foreign key)
+            session.add_all(TurnRecord(**turn) for turn in turns)
+        # Only what was written is cleared: events handled meanwhile stay pending.
+        for row in rows:
+            if self.dirty.get(row["id"]) is row:
+                self.dirty.pop(row["id"])
+        del self.new_turns[: len(turns)]
+        return len(turns)
+
+
+class SessionLogWriter:
+    """Runs the aggregator on a background thread; `submit` never blocks or raises."""
+
+    def __init__(
+        self,
+        url: Optional[str] = None,
+        salt: Optional[bytes] = None,
+        log_text: Optional[bool] = None,
+        flush_interval: float = 0.2,
+        max_backoff: float = 30.0,
+    ) -> None:
+        self.url = url or settings.database_url()
+        self.aggregator = SessionAggregator(
+            salt if salt is not None else sender_salt(),
+            settings.log_text() if log_text is None else log_text,
+            settings.locale(),
+        )
+        self.flush_interval = flush_interval
+        self.max_backoff = max_backoff
+        self.queue: "queue.Queue[Optional[Dict[str, Any]]]" = queue.Queue()
+        self.engine: Optional[Engine] = None
+        self.failures = 0
+        self.last_error: Optional[str] = None
+        self._progress = threading.Condition()
+        self._submitted = 0  # events submitted
+        self._handled = 0  # events handled by the aggregator
+        self._written = 0  # events whose rows are in the database
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="session-log-writer", daemon=True)
+        self._thread.start()
+
+    def submit(self, event: Dict[str, Any]) -> None:
+        with self._progress:
+            self._submitted += 1
+        self.queue.put(event)
+
+    def _connect(self) -> Engine:
+        if self.engine is None:
+            engine = make_engine(self.url)
+            migrate(engine)
+            self.engine = engine
+        return self.engine
+
+    def _handle(self, event: Optional[Dict[str, Any]]) -> bool:
+        """Apply one queued item; True when it is the stop signal."""
+        if event is None:
+            return True
+        try:
+            self.aggregator.handle(event)
+        except Exception:  # a malformed event must not stop the log
+            logger.exception("Session log: could not record an event; it was skipped.")
+        self._handled += 1
+        return False
+
+    def _drain(self) -> bool:
+        """Handle everything queued now, in order; True when asked to stop."""
+        stop = False
+        while True:
+            try:
+                stop = self._handle(self.queue.get_nowait()) or stop
+            except queue.Empty:
+                return stop
+
+    def _try_flush(self) -> bool:
+        try:
+            self.aggregator.flush(self._connect())
+            self.failures = 0
+            self.last_error = None
+            return True
+        except Exception as error:  # the database is down or refused the write: keep, retry
+            self.failures += 1
+            self.last_error = f"{type(error).__name__}: {error}"
+            if self.failures == 1 or self.failures % 20 == 0:
+                logger.warning(
+                    "Session log: cannot write to %s (%s); keeping %d turn(s) in memory and retrying.",
+                    _redact(self.url),
+                    self.last_error.splitlines()[0],
+                    len(self.aggregator.new_turns),
+                )
+            if self.engine is not None and self.failures % 5 == 0:
+                self.engine.dispose()
+            return False
+
+    def _run(self) -> None:
+        stop = False
+        while not stop:
+            try:
+                stop = self._handle(self.queue.get(timeout=self.flush_interval))
+            except queue.Empty:
+                pass
+            stop = self._drain() or stop
+            handled = self._handled
+            ok = self._try_flush()
+            self.aggregator.forget_idle()
+            if ok:
+                with self._progress:
+                    self._written = handled
+                    self._progress.notify_all()
+            if not ok and not stop:
+                time.sleep(min(self.max_backoff, 0.5 * (2 ** min(self.failures, 6))))
+        self._stopped.set()
+
+    def wait_idle(self, timeout: float = 10.0) -> bool:
+        """For tests and shutdown: wait until everything submitted so far has been written."""
+        with self._progress:
+            target = self._submitted
+            return self._progress.wait_for(lambda: self._written >= target, timeout)
+
+    def close(self, timeout: float = 10.0) -> None:
+        self.queue.put(None)
+        self._thread.join(timeout)
+        if self.aggregator.new_turns or self.aggregator.dirty:
+            logger.error(
+                "Session log: %d turn(s) could not be written before shutdown (%s).",
+                len(self.aggregator.new_turns),
+                self.last_error,
+            )
+        if self.engine is not None:
+            self.engine.dispose()
+
+
+def _redact(url: str) -> str:
+    """A database URL without its password, for log messages."""
+    if "@" in url and "://" in url:
+        scheme, rest = url.split("://", 1)
+        credentials, host = rest.rsplit("@", 1)
+        user = credentials.split(":", 1)[0]
+        return f"{scheme}://{user}:***@{host}"
+    return url

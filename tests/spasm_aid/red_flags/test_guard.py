@@ -1,0 +1,177 @@
+"""The red-flag guard: every flag in plain, voice-style and misspelt words; its negations;
+and look-alikes that must not trigger."""
+import pytest
+
+from spasm_aid.red_flags.guard import HELP_KEY, normalise_text
+from spasm_aid.triage import load_table
+
+POSITIVE = {
+    "bladder_bowel": [
+        "I can't pee",
+        "i cant wee since this started",
+        "I wet myself",
+        "ive been leaking urine",
+        "I've lost control of my bowels",
+        "i cant feel when i pee",
+        "I pooped myself without noticing",
+        "trouble peeing since my back went",
+        "i peed my pants",
+    ],
+    "saddle_numbness": [
+        "numbness around my bottom",
+        "my groin is numb",
+        "pins and needles in my inner thighs",
+        "it feels different when i wipe",
+        "I can't feel my bum",
+        "tingling in my genitals",
+        "numbnes in my groin",
+    ],
+    "leg_weakness": [
+        "I can't feel my legs",
+        "is it bad that I can't feel my legs?",
+        "both legs are numb",
+        "my legs are weak",
+        "my leg gave way",
+        "my legs keep giving out",
+        "my right leg is getting weaker",
+        "i cant move my legs",
+        "both legs tingling",
+        "no i cant feel my legs",
+        "my legs feel week",
+    ],
+    "trauma": [
+        "I fell off a ladder",
+        "it started after a car accident",
+        "i slipped on the ice and landed on my back",
+        "I was hit by a car",
+        "i had a bad fall this morning",
+        "I fell down the stairs",
+    ],
+    "chest": [
+        "I have chest pain",
+        "my chest feels tight",
+        "i cant breathe properly",
+        "I'm short of breath",
+        "i feel faint",
+        "I'm sweaty and clammy",
+        "tearing pain between my shoulder blades",
+        "chest pian",
+    ],
+    "stroke": [
+        "my face is drooping",
+        "my speech is slurred",
+        "slured speach",
+        "one side of my body is weak",
+        "I feel confused",
+        "i cant talk properly",
+    ],
+    "fever": ["i have a fever", "I've got chills", "im shivering", "I have a high temperature"],
+    "kidney": ["it burns when i pee", "there's blood in my urine"],
+    "night_pain": ["the pain is worse at night", "it wakes me up at night"],
+    "cancer": ["i had cancer", "I'm on chemo"],
+    "weight_loss": ["I've lost weight without trying"],
+    "osteoporosis_steroids": ["I have osteoporosis", "i take steroids", "im on prednisone"],
+    "immune": ["I have a weak immune system", "i'm immunocompromised"],
+    "injecting_drugs": ["I inject drugs"],
+    "pregnancy": ["im pregnant", "I'm 20 weeks pregnant"],
+}
+
+NEGATED = {
+    "bladder_bowel": ["no trouble peeing", "I haven't wet myself", "no leaking urine"],
+    "saddle_numbness": ["no numbness around my bottom", "I don't have any numbness in my groin"],
+    "leg_weakness": ["my legs aren't weak", "no weakness in my legs"],
+    "trauma": ["I didn't fall", "no fall", "I haven't had an accident"],
+    "chest": ["no chest pain", "I don't have chest pain"],
+    "stroke": ["my speech isn't slurred", "no slurred speech"],
+    "fever": ["no fever", "I don't have a fever"],
+    "pregnancy": ["I'm not pregnant"],
+}
+
+BENIGN = [
+    "my back just spasmed",
+    "I threw my back out lifting a box",
+    "I can pee fine",
+    "my legs are fine",
+    "no numbness",
+    "I can't fall asleep",
+    "i cant walk very far it hurts",
+    "can you help me with ice or heat",
+    "should I walk",
+    "what can I take for the pain",
+    "my leg is a bit sore",
+    "how long will this last",
+    "yes",
+    "no",
+    "nope none of that",
+]
+
+
+def cases(table):
+    return [(flag, text) for flag, texts in table.items() for text in texts]
+
+
+@pytest.mark.parametrize("flag,text", cases(POSITIVE))
+def test_each_flag_is_recognised(guard, flag, text):
+    result = guard.detect(text)
+    assert flag in result.flags(), f"{text!r} -> {result.detections}"
+
+
+@pytest.mark.parametrize("flag,text", cases(NEGATED))
+def test_negated_flags_do_not_count(guard, flag, text):
+    result = guard.detect(text)
+    assert flag not in result.flags(), f"{text!r} -> {result.detections}"
+    assert not result.is_emergency or flag not in load_table().flag_levels
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_benign_messages_raise_nothing(guard, text):
+    result = guard.detect(text)
+    assert result.flags() == [] and not result.help_requested, f"{text!r} -> {result.detections}"
+
+
+def test_every_emergency_flag_of_the_table_has_positive_cases():
+    table = load_table()
+    assert set(table.flag_levels) <= set(POSITIVE)
+
+
+@pytest.mark.parametrize(
+    "text", ["help", "Help!", "help me please", "somebody help", "call 911", "call an ambulance", "emergency", "i need an ambulance"]
+)
+def test_requests_for_help_are_emergencies(guard, text):
+    result = guard.detect(text)
+    assert result.help_requested and result.is_emergency
+
+
+@pytest.mark.parametrize("text", ["I don't need an ambulance", "no emergency", "can you help me with my back"])
+def test_help_inside_other_sentences_is_not_a_request(guard, text):
+    assert not guard.detect(text).help_requested
+
+
+def test_hedged_flag_routes_up(guard):
+    assert "bladder_bowel" in guard.detect("I'm not sure if I wet myself").flags()
+    assert "leg_weakness" in guard.detect("i dont know if my legs are weak").flags()
+
+
+def test_a_negation_does_not_reach_past_but(guard):
+    result = guard.detect("I have no fever but my legs are numb")
+    assert result.flags() == ["leg_weakness"]
+    assert [d.flag for d in result.negated] == ["fever"]
+
+
+def test_flag_levels_follow_the_triage_table(guard):
+    assert guard.detect("i cant feel my legs").is_emergency
+    urgent = guard.detect("im pregnant")
+    assert urgent.flags("urgent") == ["pregnancy"] and not urgent.is_emergency
+
+
+@pytest.mark.parametrize("text", ["", "   ", "\x00\x01\x02", "🙂🙂", "a" * 20000, "legs " * 3000])
+def test_odd_input_does_not_crash(guard, text):
+    guard.detect(text)
+
+
+def test_contractions_are_expanded_with_or_without_apostrophes():
+    assert normalise_text("I cant, I can't, I cannot, dont, won't") == "I can not, I can not, I can not, do not, will not"
+
+
+def test_help_key_is_not_a_flag_id():
+    assert HELP_KEY not in load_table().flag_levels
