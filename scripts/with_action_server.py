@@ -1,0 +1,69 @@
+"""Run a command while the action server is up, then stop the server.
+
+    python scripts/with_action_server.py [--port 5055] -- COMMAND [ARGS...]
+
+Used by `make run`, `make serve` and `make test`, so that nobody has to start two processes
+by hand. Exits with the command's exit code; fails clearly if the server does not come up.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.3)
+    return False
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, default=int(os.environ.get("SPASM_AID_ACTION_PORT", 5055)))
+    parser.add_argument("--log", default=str(ROOT / "var" / "action-server.log"))
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args()
+    command = args.command[1:] if args.command[:1] == ["--"] else args.command
+    if not command:
+        parser.error("give the command to run after --")
+    Path(args.log).parent.mkdir(parents=True, exist_ok=True)
+    rasa = str(Path(sys.executable).with_name("rasa"))
+    with open(args.log, "ab") as log:
+        server = subprocess.Popen(
+            [rasa, "run", "actions", "--port", str(args.port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            if not wait_for(f"http://127.0.0.1:{args.port}/health", server, 60):
+                print(
+                    f"The action server did not start on port {args.port}; see {args.log}. "
+                    f"Is another one already running there?",
+                    file=sys.stderr,
+                )
+                return 1
+            return subprocess.call(command, cwd=ROOT)
+        finally:
+            server.send_signal(signal.SIGINT)
+            try:
+                server.wait(10)
+            except subprocess.TimeoutExpired:
+                server.kill()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
