@@ -1,0 +1,39 @@
+"""The report command."""
+from spasm_aid.session_log import report
+from spasm_aid.session_log.store import SessionAggregator, make_engine, migrate
+
+from .test_store import SALT, bot, self_care_conversation, user
+
+
+def fill(url):
+    agg = SessionAggregator(SALT)
+    for event in self_care_conversation("a"):
+        agg.handle(event)
+    for sender, reason in (("b", "chest"), ("c", "chest"), ("d", "trauma")):
+        agg.handle(user(sender, "red_flag"))
+        agg.handle(bot(sender, "utter_emergency", triage="emergency", reason=reason))
+    engine = make_engine(url)
+    migrate(engine)
+    agg.flush(engine)
+    engine.dispose()
+
+
+def test_report_counts_triage_levels_flags_and_median_turns(sqlite_url, capsys):
+    fill(sqlite_url)
+    summary = report.summarise(sqlite_url)
+    assert summary["sessions"] == 4
+    assert summary["by_triage"] == {"emergency": 3, "self_care": 1}
+    assert summary["red_flags"] == {"chest": 2, "trauma": 1}
+    assert summary["median_turns_to_first_advice"] == 9
+    assert report.main(["--db", sqlite_url]) == 0
+    out = capsys.readouterr().out
+    assert "emergency  3" in out and "chest" in out and "Median user turns to first advice: 9" in out
+
+
+def test_report_on_an_empty_database(sqlite_url):
+    assert report.summarise(sqlite_url)["sessions"] == 0
+
+
+def test_report_on_an_unreachable_database_is_a_clear_error(capsys):
+    assert report.main(["--db", "postgresql://nobody@127.0.0.1:1/none"]) == 2
+    assert "Cannot read the session log" in capsys.readouterr().err

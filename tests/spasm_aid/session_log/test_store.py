@@ -1,0 +1,161 @@
+"""The session log: rows from events, privacy, schema migrations, and faults that must
+neither block replies nor lose records."""
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import inspect, select, text
+from sqlalchemy.orm import Session
+
+from spasm_aid.session_log.models import SessionRecord, TurnRecord
+from spasm_aid.session_log.store import SessionAggregator, SessionLogWriter, hash_sender, make_engine, migrate
+
+SALT = b"test-salt"
+
+
+def user(sender, intent, text="...", t=1.0, channel="rest"):
+    return {
+        "sender_id": sender,
+        "event": "user",
+        "timestamp": t,
+        "text": text,
+        "input_channel": channel,
+        "parse_data": {"intent": {"name": intent, "confidence": 0.9}},
+    }
+
+
+def bot(sender, action, t=1.0, triage=None, reason=None, text="..."):
+    data = {"custom": {"triage": triage, "reason": reason, "call": "911"}} if triage else {}
+    return {"sender_id": sender, "event": "bot", "timestamp": t, "text": text, "data": data, "metadata": {"utter_action": action}}
+
+
+def self_care_conversation(sender="alice"):
+    events = [{"sender_id": sender, "event": "session_started", "timestamp": 0.5}, user(sender, "report_spasm", "my back went")]
+    events += [bot(sender, "utter_empathy")]
+    for _ in range(8):
+        events += [user(sender, "deny", "no"), bot(sender, "utter_ask_x")]
+    events += [bot(sender, "utter_all_clear", triage="self_care"), bot(sender, "utter_self_care_plan")]
+    events += [user(sender, "ask_ice_heat", "ice?"), bot(sender, "utter_ice_heat")]
+    events += [user(sender, "stop", "bye"), bot(sender, "utter_goodbye")]
+    return events
+
+
+def rows(url):
+    engine = make_engine(url)
+    with Session(engine, future=True) as session:
+        sessions = list(session.execute(select(SessionRecord)).scalars())
+        turns = list(session.execute(select(TurnRecord).order_by(TurnRecord.id)).scalars())
+    engine.dispose()
+    return sessions, turns
+
+
+def write(url, events, **options):
+    writer = SessionLogWriter(url=url, salt=SALT, log_text=options.pop("log_text", False), **options)
+    for event in events:
+        writer.submit(event)
+    assert writer.wait_idle(15), writer.last_error
+    writer.close()
+
+
+def test_a_conversation_leaves_one_session_row_with_its_outcome(db_url):
+    write(db_url, self_care_conversation())
+    [session], turns = rows(db_url)
+    assert session.final_triage == "self_care" and session.red_flag is None
+    assert session.channel == "rest" and session.locale == "en"
+    assert session.turns == 11
+    assert session.first_advice_turn == 9  # the plan came after the 9th user message (8 answers)
+    assert session.topics == "self_care_plan,ice_heat"
+    assert session.end_reason == "goodbye"
+    assert len(turns) == 11 + 13 and {t.who for t in turns} == {"user", "bot"}
+    assert turns[0].intent == "report_spasm" and turns[0].confidence == pytest.approx(0.9)
+
+
+def test_no_free_text_and_no_sender_id_are_stored_by_default(db_url):
+    write(db_url, self_care_conversation("+1 555 0100"))
+    [session], turns = rows(db_url)
+    assert session.sender_hash == hash_sender("+1 555 0100", SALT) and "555" not in session.sender_hash
+    assert all(t.text is None for t in turns)
+
+
+def test_free_text_is_stored_only_when_opted_in(sqlite_url):
+    write(sqlite_url, self_care_conversation(), log_text=True)
+    _, turns = rows(sqlite_url)
+    assert turns[0].text == "my back went"
+
+
+def test_emergency_outranks_what_came_before_and_keeps_its_reason():
+    agg = SessionAggregator(SALT)
+    for event in [
+        user("bob", "report_spasm"),
+        bot("bob", "utter_urgent", triage="urgent", reason="fever"),
+        user("bob", "red_flag"),
+        bot("bob", "utter_emergency", triage="emergency", reason="chest"),
+        user("bob", "ask_ice_heat"),
+        bot("bob", "utter_emergency_reminder", triage="emergency"),
+        bot("bob", "utter_all_clear", triage="self_care"),
+    ]:
+        agg.handle(event)
+    [record] = agg.dirty.values()
+    assert (record["final_triage"], record["red_flag"]) == ("emergency", "chest")
+
+
+def test_new_session_and_restart_start_new_rows():
+    agg = SessionAggregator(SALT)
+    agg.handle(user("c", "greet"))
+    agg.handle({"sender_id": "c", "event": "restart", "timestamp": 2})
+    agg.handle(user("c", "greet", t=3))
+    agg.handle({"sender_id": "c", "event": "session_started", "timestamp": 4})
+    agg.handle(user("c", "greet", t=5))
+    records = list(agg.dirty.values())
+    assert len(records) == 3
+    assert [r["end_reason"] for r in records] == ["restart", "new_session", None]
+
+
+@pytest.mark.parametrize(
+    "event",
+    [None, "text", 42, {}, {"event": "user"}, {"sender_id": "", "event": "user"}, {"sender_id": 5, "event": "bot"},
+     {"sender_id": "x", "event": "user", "timestamp": "not a time", "parse_data": None},
+     {"sender_id": "x", "event": "bot", "data": {"custom": "not a dict"}, "metadata": None},
+     {"sender_id": "x", "event": "slot", "name": "a", "value": 1}],
+)
+def test_malformed_events_are_ignored_or_recorded_without_crashing(event):
+    SessionAggregator(SALT).handle(event)
+
+
+def test_schema_is_created_and_versioned_and_migrating_again_is_harmless(db_url):
+    engine = make_engine(db_url)
+    migrate(engine)
+    migrate(engine)
+    names = set(inspect(engine).get_table_names())
+    assert {"sessions", "turns", "session_log_version"} <= names
+    with engine.connect() as conn:
+        assert conn.execute(text("select version_num from session_log_version")).scalar() == "0001"
+    engine.dispose()
+
+
+def test_an_unreachable_database_never_blocks_and_says_why(caplog):
+    writer = SessionLogWriter(url="postgresql://nobody@127.0.0.1:1/none", salt=SALT, max_backoff=0.2)
+    started = time.monotonic()
+    for event in self_care_conversation():
+        writer.submit(event)
+    assert time.monotonic() - started < 0.5  # submitting is only queueing
+    assert not writer.wait_idle(2)
+    assert writer.failures >= 1 and "OperationalError" in writer.last_error
+    assert len(writer.aggregator.new_turns) == 24  # kept, not lost
+    writer.close(timeout=5)
+    assert "could not be written before shutdown" in caplog.text
+
+
+def test_records_written_during_an_outage_arrive_once_the_database_is_back(pg_database):
+    admin, name, url = pg_database  # the database does not exist yet: every write fails
+    writer = SessionLogWriter(url=url, salt=SALT, max_backoff=0.3)
+    for event in self_care_conversation():
+        writer.submit(event)
+    assert not writer.wait_idle(1.5) and writer.failures >= 1
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    assert writer.wait_idle(20), writer.last_error
+    writer.close()
+    [session], turns = rows(url)
+    assert session.final_triage == "self_care" and len(turns) == 24
