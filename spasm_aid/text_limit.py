@@ -1,0 +1,43 @@
+"""Bounding the length of what the classifier reads, without losing a red flag.
+
+The intent classifier's cost grows with the square of the message length (a 200,000-character
+message exhausted its memory in a test), so long messages are cut before it sees them. A red
+flag may be anywhere in a long, rambling message, so the parts that raise a flag are kept first.
+"""
+from __future__ import annotations
+
+import re
+from typing import List
+
+from spasm_aid.red_flags.guard import RedFlagGuard
+
+MAX_CHARS = 1000  # what the classifier reads at most
+WINDOW_CHARS = 300  # the size of the pieces a long message is scanned in
+MAX_SCANNED_CHARS = 100_000  # beyond this nothing is read at all (bounds the work per message)
+
+
+def _windows(text: str, size: int) -> List[str]:
+    pieces, current = [], ""
+    for word in re.findall(r"\S+\s*", text):
+        if current and len(current) + len(word) > size:
+            pieces.append(current)
+            current = ""
+        current += word[: size]
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def limit_text(text: str, guard: RedFlagGuard, max_chars: int = MAX_CHARS) -> str:
+    """`text` itself when short; otherwise at most `max_chars` characters: the pieces that
+    raise a flag or ask for help, in order, then the start of the message."""
+    if len(text) <= max_chars:
+        return text
+    windows = _windows(text[:MAX_SCANNED_CHARS], WINDOW_CHARS)
+    flagged = [i for i, piece in enumerate(windows) if guard.detect(piece).positive]
+    chosen: List[int] = []
+    for index in flagged + [i for i in range(len(windows)) if i not in flagged]:
+        if sum(len(windows[i]) for i in chosen) + len(windows[index]) > max_chars:
+            break
+        chosen.append(index)
+    return " ".join(windows[i].strip() for i in sorted(chosen))
