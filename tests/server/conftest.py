@@ -1,0 +1,37 @@
+"""Two servers for the end-to-end tests:
+- `served`: Rasa + action server + a SQLite session log, as `make serve` runs them;
+- `degraded`: Rasa alone, with the action server and the database unreachable and the
+  emergency number set to 999, to prove the emergency path needs neither."""
+from __future__ import annotations
+
+import pytest
+
+from .servers import MODEL, endpoints_file, server_env, start_action_server, start_rasa
+
+RASA_PORT, ACTION_PORT = 5105, 5155
+DEGRADED_PORT, DEAD_ACTION_PORT = 5106, 5199
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.skip(f"no trained model at {MODEL}: run 'make test' (it trains first)")
+    base = tmp_path_factory.mktemp("servers")
+    served_env = server_env(base / "served", f"sqlite:///{base / 'served' / 'sessions.db'}")
+    degraded_env = server_env(
+        base / "degraded", "postgresql://nobody@127.0.0.1:1/unreachable", {"SPASM_AID_EMERGENCY_NUMBER": "999"}
+    )
+    started = [
+        start_action_server(ACTION_PORT, served_env, base / "actions.log"),
+        start_rasa(RASA_PORT, endpoints_file(base / "endpoints.yml", ACTION_PORT), served_env, base / "rasa.log"),
+        start_rasa(
+            DEGRADED_PORT, endpoints_file(base / "degraded-endpoints.yml", DEAD_ACTION_PORT), degraded_env, base / "degraded.log"
+        ),
+    ]
+    try:
+        for server in started:
+            server.wait_ready()
+        yield {"served": RASA_PORT, "degraded": DEGRADED_PORT, "db": served_env["SPASM_AID_DB_URL"], "logs": base}
+    finally:
+        for server in started:
+            server.stop()

@@ -1,0 +1,109 @@
+"""Start the real Rasa and action servers for end-to-end tests, on their own ports and with
+their own session-log database, and stop them afterwards."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from tests.conftest import ROOT
+
+MODEL = ROOT / "models" / "spasm-aid.tar.gz"
+BIN = Path(sys.executable).parent
+
+
+class Server:
+    def __init__(self, args: List[str], env: Dict[str, str], log: Path, ready_url: str) -> None:
+        self.log = log
+        self.ready_url = ready_url
+        self.handle = open(log, "wb")
+        self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self.handle, stderr=subprocess.STDOUT)
+
+    def wait_ready(self, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"server exited early; see {self.log}:\n{self.log.read_text()[-3000:]}")
+            try:
+                with urllib.request.urlopen(self.ready_url, timeout=2):
+                    return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError(f"server not ready after {timeout}s; see {self.log}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.handle.close()
+
+
+def server_env(var_dir: Path, db_url: str, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=str(ROOT),
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SPASM_AID_VAR_DIR=str(var_dir),
+        SPASM_AID_DB_URL=db_url,
+        SPASM_AID_SENDER_SALT="end-to-end-test-salt",
+    )
+    env.pop("SPASM_AID_EMERGENCY_NUMBER", None)
+    env.pop("SPASM_AID_LOG_TEXT", None)
+    env.update(extra or {})
+    return env
+
+
+def endpoints_file(path: Path, action_port: int) -> Path:
+    text = (ROOT / "endpoints.yml").read_text()
+    text = text.replace("http://localhost:5055/webhook", f"http://127.0.0.1:{action_port}/webhook")
+    path.write_text(text)
+    return path
+
+
+def start_action_server(port: int, env: Dict[str, str], log: Path) -> Server:
+    return Server([str(BIN / "rasa"), "run", "actions", "--port", str(port)], env, log, f"http://127.0.0.1:{port}/health")
+
+
+def start_rasa(port: int, endpoints: Path, env: Dict[str, str], log: Path) -> Server:
+    args = [str(BIN / "rasa"), "run", "-m", str(MODEL), "--port", str(port), "--endpoints", str(endpoints)]
+    return Server(args, env, log, f"http://127.0.0.1:{port}/")
+
+
+class Chat:
+    """One conversation over the REST channel."""
+
+    def __init__(self, port: int, sender: str) -> None:
+        self.url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
+        self.sender = sender
+
+    def post(self, body: bytes):
+        request = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=60) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read() or b"null")
+
+    def say(self, text: str) -> List[dict]:
+        status, replies = self.post(json.dumps({"sender": self.sender, "message": text}).encode())
+        assert status == 200, (status, replies)
+        return replies
+
+
+def texts(replies: List[dict]) -> str:
+    return " | ".join(r.get("text", "") for r in replies)
+
+
+def triage_of(replies: List[dict]) -> Optional[dict]:
+    return next((r["custom"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]), None)

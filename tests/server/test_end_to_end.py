@@ -1,0 +1,213 @@
+"""End to end over REST against the real servers: what a user of any client would see."""
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from spasm_aid.session_log.models import SessionRecord
+from spasm_aid.session_log.store import hash_sender, make_engine
+from spasm_aid.triage import EMERGENCY, load_table
+
+from .servers import Chat, texts, triage_of
+
+pytestmark = pytest.mark.server
+
+TABLE = load_table()
+SLOTS = TABLE.screening_slots
+EMERGENCY_QUESTIONS = [q for q in TABLE.questions if q.level == EMERGENCY]
+FLAG_PHRASES = {
+    "bladder_bowel": "i think i wet myself",
+    "saddle_numbness": "my bum feels numb",
+    "leg_weakness": "is it bad that I can't feel my legs?",
+    "trauma": "I slipped on the stairs and fell",
+    "chest": "my chest feels really tight",
+    "stroke": "my speech is slurred",
+}
+OPENING = "my back just spasmed"
+
+
+def chat(servers, which="served"):
+    return Chat(servers[which], f"test-{uuid.uuid4().hex[:12]}")
+
+
+def session_row(servers, sender, timeout=10.0):
+    engine = make_engine(servers["db"])
+    wanted = hash_sender(sender, b"end-to-end-test-salt")
+    deadline = time.monotonic() + timeout
+    try:
+        while time.monotonic() < deadline:
+            with Session(engine, future=True) as session:
+                rows = list(session.execute(select(SessionRecord).where(SessionRecord.sender_hash == wanted)).scalars())
+            if rows and rows[-1].final_triage:
+                return rows
+            time.sleep(0.2)
+        return rows
+    finally:
+        engine.dispose()
+
+
+def assert_emergency(replies, reason, number="911"):
+    payload = triage_of(replies)
+    assert payload == {"triage": "emergency", "reason": reason, "call": number}, texts(replies)
+    assert f"Call {number} now" in texts(replies)
+
+
+def screen_to(c, question_index):
+    """Open and answer no up to (not including) question `question_index`; returns the last replies."""
+    replies = c.say(OPENING)
+    for _ in range(question_index):
+        replies = c.say("no")
+    return replies
+
+
+def test_all_clear_reaches_self_care_advice_and_leaves_one_session_row(servers):
+    c = chat(servers)
+    replies = c.say(OPENING)
+    assert "not a diagnosis" in texts(replies) and "call 911" in texts(replies)
+    answers = ["no", "nope", "nah", "not really", "no thanks", "I don't think so", "nope none of that", "no"]
+    for answer in answers:
+        replies = c.say(answer)
+    assert triage_of(replies) == {"triage": "self_care", "reason": None, "call": "911"}
+    assert "Here's the plan" in texts(replies)
+    assert "15-20 minutes" in texts(c.say("ice or heat?"))
+    assert "Take care" in texts(c.say("bye"))
+    [row] = session_row(servers, c.sender)
+    assert row.final_triage == "self_care" and row.first_advice_turn == 9 and row.turns == 11
+    assert row.topics == "self_care_plan,ice_heat" and row.end_reason == "goodbye" and row.channel == "rest"
+
+
+@pytest.mark.parametrize("flag", list(FLAG_PHRASES))
+def test_each_red_flag_as_the_first_message(servers, flag):
+    c = chat(servers)
+    assert_emergency(c.say(FLAG_PHRASES[flag]), flag)
+    [row] = session_row(servers, c.sender)
+    assert (row.final_triage, row.red_flag) == ("emergency", flag)
+
+
+@pytest.mark.parametrize("text", ["help", "HELP!", "call an ambulance", "emergency"])
+def test_asking_for_help_is_an_emergency(servers, text):
+    assert_emergency(chat(servers).say(text), None)
+
+
+@pytest.mark.parametrize("index", range(len(SLOTS)), ids=SLOTS)
+def test_a_red_flag_at_any_screening_question(servers, index):
+    c = chat(servers)
+    screen_to(c, index)
+    assert_emergency(c.say("no, but I can't feel my legs"), "leg_weakness")
+    # the screening is over: the next message is not taken as an answer
+    assert "while you wait" in texts(c.say("what do I do while I wait")).lower()
+
+
+@pytest.mark.parametrize("question", EMERGENCY_QUESTIONS, ids=lambda q: q.slot)
+def test_yes_to_an_emergency_question(servers, question):
+    c = chat(servers)
+    screen_to(c, SLOTS.index(question.slot))
+    assert_emergency(c.say("yeah"), question.reason)
+
+
+def test_not_sure_is_asked_again_simply_then_routes_up(servers):
+    c = chat(servers)
+    c.say(OPENING)
+    replies = c.say("not sure")
+    assert "Let me put it simply" in texts(replies) and triage_of(replies) is None
+    assert_emergency(c.say("I don't know"), EMERGENCY_QUESTIONS[0].reason)
+
+
+@pytest.mark.parametrize("text", ["no numbness", "I can pee fine", "nope, legs are fine", "I didn't fall"])
+def test_negations_never_trigger(servers, text):
+    c = chat(servers)
+    c.say(OPENING)
+    replies = c.say(text)
+    assert triage_of(replies) is None and "?" in texts(replies)
+
+
+def test_red_flag_after_the_advice(servers):
+    c = chat(servers)
+    screen_to(c, len(SLOTS))
+    c.say("should I walk")
+    assert_emergency(c.say("my legs keep giving way"), "leg_weakness")
+    assert "repeat" in texts(c.say("repeat")).lower()
+
+
+def test_urgent_answer_sends_to_a_doctor_today(servers):
+    c = chat(servers)
+    screen_to(c, SLOTS.index("screen_infection"))
+    replies = c.say("yes")
+    assert triage_of(replies) == {"triage": "urgent", "reason": "fever", "call": "911"}
+    assert "doctor today" in texts(replies)
+
+
+def test_pain_relief_asks_the_cautions_first(servers):
+    c = chat(servers)
+    screen_to(c, len(SLOTS))
+    assert "quick checks" in texts(c.say("can I take ibuprofen"))
+    replies = c.say("yes")
+    assert "pharmacist" in texts(replies) and "ibuprofen or naproxen" not in texts(replies)
+
+
+def test_a_topic_asked_first_is_answered_after_screening(servers):
+    c = chat(servers)
+    assert "safety questions" in texts(c.say("should I use ice or heat"))
+    replies = None
+    for _ in SLOTS:
+        replies = c.say("no")
+    assert "15-20 minutes" in texts(replies)
+
+
+def test_repeat_during_screening_asks_the_question_again(servers):
+    c = chat(servers)
+    first = texts(c.say(OPENING)).split(" | ")[-1]
+    assert texts(c.say("say that again")).endswith(first)
+
+
+def test_stop_ends_with_a_safety_net(servers):
+    c = chat(servers)
+    c.say(OPENING)
+    assert "call 911" in texts(c.say("stop")).lower()
+
+
+def test_a_long_rambling_message_with_a_red_flag_buried_in_it(servers):
+    text = "so I was gardening all morning and " * 80 + "now I can't feel my legs " + "and the dog needs feeding " * 80
+    assert_emergency(chat(servers).say(text), "leg_weakness")
+
+
+@pytest.mark.parametrize(
+    "body,expected",
+    [
+        (b'{"sender": "x", "message": ', "not valid UTF-8 JSON"),
+        (b"\xff\xfe\x00binary", "not valid UTF-8 JSON"),
+        (b'["a list"]', "must be a JSON object"),
+        (b'{"message": "hello"}', "'sender' must be"),
+        (b'{"sender": 5, "message": "hello"}', "'sender' must be"),
+        (b'{"sender": "x"}', "'message' must be a string"),
+        (b'{"sender": "x", "message": ["a"]}', "'message' must be a string"),
+        (b'{"sender": "x", "message": "hi", "metadata": 3}', "'metadata' must be"),
+    ],
+)
+def test_malformed_requests_get_a_clear_400(servers, body, expected):
+    status, payload = Chat(servers["served"], "x").post(body)
+    assert status == 400 and expected in payload["error"]
+
+
+def test_an_empty_message_gets_a_polite_reply(servers):
+    assert "didn't catch that" in texts(chat(servers).say(""))
+
+
+# --- with the action server and the database down -------------------------------------------
+
+
+@pytest.mark.parametrize("flag", list(FLAG_PHRASES))
+def test_emergency_needs_neither_action_server_nor_database(servers, flag):
+    assert_emergency(chat(servers, "degraded").say(FLAG_PHRASES[flag]), flag, number="999")
+
+
+def test_emergency_mid_conversation_without_action_server_or_database(servers):
+    c = chat(servers, "degraded")
+    c.say(OPENING)  # the screening cannot run without the action server ...
+    assert_emergency(c.say("I can't feel my legs"), "leg_weakness", number="999")  # ... the emergency can
+    assert "Call 999 now" in texts(c.say("repeat"))
+    assert_emergency(c.say("help"), None, number="999")
