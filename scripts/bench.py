@@ -1,0 +1,164 @@
+"""Measure what a user and an operator feel: training time, time until the server is ready,
+REST turn latency and memory. Prints the numbers and writes reports/bench.json.
+
+    python scripts/bench.py [--conversations 20] [--skip-training]
+
+Everything runs on loopback ports 5205 (Rasa) and 5255 (actions), against a throw-away
+SQLite session log. Training is measured cold (empty Rasa cache) into a temporary folder.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MODEL = ROOT / "models" / "spasm-aid.tar.gz"
+RASA_PORT, ACTION_PORT = 5205, 5255
+TOKEN = uuid.uuid4().hex
+ALL_CLEAR = ["my back just spasmed"] + ["no"] * 8 + ["should I use ice or heat", "bye"]
+
+
+def env_for(tmp: Path) -> dict:
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=str(ROOT),
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SPASM_AID_VAR_DIR=str(tmp),
+        SPASM_AID_DB_URL=f"sqlite:///{tmp / 'sessions.db'}",
+        RASA_CACHE_DIRECTORY=str(tmp / "rasa-cache"),
+    )
+    return env
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def percentile(values, q):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def post(text: str, sender: str) -> float:
+    body = json.dumps({"sender": sender, "message": text}).encode()
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{RASA_PORT}/webhooks/rest/webhook", data=body, headers={"Content-Type": "application/json"}
+    )
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=60) as response:
+        response.read()
+    return (time.perf_counter() - started) * 1000
+
+
+def wait_http(url: str, process: subprocess.Popen, timeout: float) -> float:
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return time.perf_counter() - started
+        except OSError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--conversations", type=int, default=20)
+    parser.add_argument("--skip-training", action="store_true")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="spasm-aid-bench-"))
+    env = env_for(tmp)
+    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+    try:
+        if not args.skip_training:
+            started = time.perf_counter()
+            subprocess.run(
+                [str(BIN / "rasa"), "train", "--out", str(tmp / "models"), "--fixed-model-name", "bench"],
+                cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            )
+            results["training_seconds"] = round(time.perf_counter() - started, 1)
+            print(f"training (cold cache):       {results['training_seconds']} s")
+        model = tmp / "models" / "bench.tar.gz" if not args.skip_training else MODEL
+        endpoints = tmp / "endpoints.yml"
+        endpoints.write_text((ROOT / "endpoints.yml").read_text().replace("localhost:5055", f"127.0.0.1:{ACTION_PORT}"))
+        log = open(tmp / "servers.log", "wb")
+        actions = subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--port", str(ACTION_PORT)], cwd=ROOT, env=env, stdout=log, stderr=log)
+        rasa = subprocess.Popen(
+            [str(BIN / "rasa"), "run", "-m", str(model), "--port", str(RASA_PORT), "--endpoints", str(endpoints),
+             "--enable-api", "--auth-token", TOKEN],
+            cwd=ROOT, env=env, stdout=log, stderr=log,
+        )
+        try:
+            ready = wait_http(f"http://127.0.0.1:{RASA_PORT}/status?token={TOKEN}", rasa, 300)
+            results["ready_seconds"] = round(ready, 1)
+            print(f"rasa run -> /status answers: {results['ready_seconds']} s")
+            wait_http(f"http://127.0.0.1:{ACTION_PORT}/health", actions, 60)
+            results["rss_mb_idle"] = round(rss_mb(rasa.pid))
+            first = post("hello", "warm-up")
+            latencies = []
+            for n in range(args.conversations):
+                sender = f"bench-{n}"
+                latencies += [post(text, sender) for text in ALL_CLEAR]
+            red_flag = [post("I can't feel my legs", f"bench-flag-{n}") for n in range(args.conversations)]
+            results.update(
+                first_reply_ms=round(first, 1),
+                turns=len(latencies),
+                turn_ms_p50=round(statistics.median(latencies), 1),
+                turn_ms_p95=round(percentile(latencies, 95), 1),
+                turn_ms_max=round(max(latencies), 1),
+                emergency_turn_ms_p50=round(statistics.median(red_flag), 1),
+                emergency_turn_ms_p95=round(percentile(red_flag, 95), 1),
+                rss_mb_rasa=round(rss_mb(rasa.pid)),
+                rss_mb_actions=round(rss_mb(actions.pid)),
+            )
+            print(f"first reply:                 {results['first_reply_ms']} ms")
+            print(f"REST turn latency ({len(latencies)} turns, one user): p50 {results['turn_ms_p50']} ms, "
+                  f"p95 {results['turn_ms_p95']} ms, max {results['turn_ms_max']} ms")
+            print(f"emergency reply latency:     p50 {results['emergency_turn_ms_p50']} ms, p95 {results['emergency_turn_ms_p95']} ms")
+            print(f"resident memory: Rasa server {results['rss_mb_rasa']} MB (idle {results['rss_mb_idle']} MB), "
+                  f"action server {results['rss_mb_actions']} MB")
+        finally:
+            stop(rasa)
+            stop(actions)
+            log.close()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    out = ROOT / "reports" / "bench.json"
+    out.parent.mkdir(exist_ok=True)
+    results["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    out.write_text(json.dumps(results, indent=2) + "\n")
+    print(f"written to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
