@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import Iterable, List, Mapping, Optional, Tuple
 
 import yaml
 
@@ -170,8 +170,3 @@ def needs_pharmacist(
     if any(flag in FLAGS_THAT_NEED_PHARMACIST for flag in volunteered_flags):
         return True
     return any(value in POSITIVE_ANSWERS for value in answers.values())
-
-
-def answers_from_slots(slots: Mapping[str, object], names: Iterable[str]) -> Dict[str, Optional[str]]:
-    """Pick the yes/no/unsure answers out of a slot dictionary."""
-    return {name: slots.get(name) for name in names}  # type: ignore[misc]

@@ -284,7 +284,6 @@ class SessionLogWriter:
         self._submitted = 0  # events submitted
         self._handled = 0  # events handled by the aggregator
         self._written = 0  # events whose rows are in the database
-        self._stopped = threading.Event()
         self._thread = threading.Thread(target=self._run, name="session-log-writer", daemon=True)
         self._thread.start()
 
@@ -357,7 +356,6 @@ class SessionLogWriter:
                     self._progress.notify_all()
             if not ok and not stop:
                 time.sleep(min(self.max_backoff, 0.5 * (2 ** min(self.failures, 6))))
-        self._stopped.set()
 
     def wait_idle(self, timeout: float = 10.0) -> bool:
         """For tests and shutdown: wait until everything submitted so far has been written."""
