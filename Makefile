@@ -20,7 +20,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model run serve test validate conversation-test report bench lock clean
+.PHONY: help setup model run serve test validate conversation-test report bench eval lock clean
 
 help:
 	@echo "make run     chat with the assistant in the terminal (sets everything up first)"
@@ -28,6 +28,7 @@ help:
 	@echo "make serve   REST and socketio on :5005, action server on :5055"
 	@echo "make report  summarise the session log"
 	@echo "make bench   measure training, start-up, turn latency and memory"
+	@echo "make eval    safety and language figures of the current model (reports/)"
 
 $(PY):
 	@if [ -z "$(PYTHON_3_10)" ]; then \
@@ -80,6 +81,11 @@ report: $(STAMP)
 
 bench: $(MODEL)
 	$(PY) scripts/bench.py
+
+# Uses the current model as it is (trains nothing): red-flag recall, false emergencies,
+# intent scores, scripted conversations; writes reports/eval.json and PNG plots.
+eval: setup
+	$(PY) -m spasm_aid.evaluation
 
 lock: | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt

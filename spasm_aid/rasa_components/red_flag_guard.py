@@ -42,6 +42,7 @@ def _force_intent(message: Message, intent: str, confidence: float = 1.0) -> Non
 def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: float) -> None:
     """Rewrite the message's intent and entities from the guard's findings."""
     text = message.get(TEXT) or ""
+    ml_intent = (message.get(INTENT) or {}).get("name")  # the classifier's answer, kept for evaluation
     entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") not in ("red_flag", "urgent_flag")]
 
     def entity(name: str, value: str) -> Dict[str, Any]:
@@ -85,6 +86,7 @@ def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: fl
             "flags": result.flags(),
             "negated": [d.flag for d in result.negated],
             "help_requested": result.help_requested,
+            "ml_intent": ml_intent,
         },
         add_to_output=True,
     )

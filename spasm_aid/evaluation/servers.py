@@ -1,4 +1,4 @@
-"""Start the real Rasa and action servers for end-to-end tests, on their own ports and with
+"""Start the real Rasa and action servers (end-to-end tests, evaluation), on their own ports and with
 their own session-log database, and stop them afterwards."""
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from tests.conftest import ROOT
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
 BIN = Path(sys.executable).parent
@@ -75,8 +75,8 @@ def start_action_server(port: int, env: Dict[str, str], log: Path) -> Server:
     return Server([str(BIN / "rasa"), "run", "actions", "--port", str(port)], env, log, f"http://127.0.0.1:{port}/health")
 
 
-def start_rasa(port: int, endpoints: Path, env: Dict[str, str], log: Path) -> Server:
-    args = [str(BIN / "rasa"), "run", "-m", str(MODEL), "--port", str(port), "--endpoints", str(endpoints)]
+def start_rasa(port: int, endpoints: Path, env: Dict[str, str], log: Path, model: Path = MODEL) -> Server:
+    args = [str(BIN / "rasa"), "run", "-m", str(model), "--port", str(port), "--endpoints", str(endpoints)]
     return Server(args, env, log, f"http://127.0.0.1:{port}/")
 
 
