@@ -11,6 +11,7 @@ PY     := $(VENV)/bin/python
 RASA   := $(VENV)/bin/rasa
 STAMP  := $(VENV)/.installed
 SPACY  := models/spacy_en/config.cfg
+KNOWN  := models/spacy_en/known_words.txt.gz
 MODEL  := models/spasm-aid.tar.gz
 DATA   := $(shell find data -name '*.yml' 2>/dev/null)
 PYTHON_3_10 := $(shell command -v python3.10 2>/dev/null)
@@ -41,11 +42,15 @@ $(STAMP): requirements.lock | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
-setup: $(STAMP) $(SPACY)
+setup: $(STAMP) $(SPACY) $(KNOWN)
 
 # The project's own spaCy pipeline: blank English + lookup lemmatizer, no download.
 $(SPACY): $(STAMP) spasm_aid/nlp_pipeline.py
 	$(PY) -m spasm_aid.nlp_pipeline models/spacy_en
+
+# The words the guard's typo correction leaves alone (rebuilt when the guard changes; no retraining).
+$(KNOWN): $(SPACY) spasm_aid/red_flags/guard.py
+	$(PY) -c "from spasm_aid.red_flags.guard import write_known_words; write_known_words('models/spacy_en')"
 
 # Train only when data, domain or config changed since the last model.
 $(MODEL): $(STAMP) $(SPACY) domain.yml config.yml $(DATA)
@@ -54,11 +59,11 @@ $(MODEL): $(STAMP) $(SPACY) domain.yml config.yml $(DATA)
 
 model: $(MODEL)
 
-run: $(MODEL)
+run: $(MODEL) $(KNOWN)
 	@mkdir -p var
 	$(PY) scripts/with_action_server.py -- $(RASA) shell -m $(MODEL)
 
-serve: $(MODEL)
+serve: $(MODEL) $(KNOWN)
 	@mkdir -p var
 	$(PY) scripts/with_action_server.py -- $(RASA) run -m $(MODEL) --port 5005
 
@@ -67,11 +72,11 @@ validate: $(STAMP)
 
 # Conversation tests check NLU and dialogue predictions offline (the story gives the events
 # actions would produce); tests/server/ drives the real servers end to end.
-conversation-test: $(MODEL)
+conversation-test: $(MODEL) $(KNOWN)
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
 	  --fail-on-prediction-errors --out results/core
 
-test: $(MODEL)
+test: $(MODEL) $(KNOWN)
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory conversation-test
@@ -79,7 +84,7 @@ test: $(MODEL)
 report: $(STAMP)
 	$(PY) -m spasm_aid.session_log.report
 
-bench: $(MODEL)
+bench: $(MODEL) $(KNOWN)
 	$(PY) scripts/bench.py
 
 # Uses the current model as it is (trains nothing): red-flag recall, false emergencies,

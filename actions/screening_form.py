@@ -43,14 +43,14 @@ class ValidateScreeningForm(YesNoFormValidation):
         if question and value in triage.POSITIVE_ANSWERS:
             if question.level == triage.EMERGENCY:
                 result["red_flag"] = question.reason
-            elif not tracker.get_slot("urgent_flag"):
+            elif question.reason and not tracker.get_slot("urgent_flag"):
                 result["urgent_flag"] = question.reason
         return result
 
     def outcome(self, answers: Dict[str, Optional[str]], tracker: Tracker) -> List[EventType]:
         route = triage.route(answers, known_flags(tracker), TABLE)
         events: List[EventType] = [SlotSet("triage", route.level)]
-        if route.level == triage.URGENT and not tracker.get_slot("urgent_flag"):
+        if route.level == triage.URGENT and route.reason and not tracker.get_slot("urgent_flag"):
             events.append(SlotSet("urgent_flag", route.reason))
         return events
 

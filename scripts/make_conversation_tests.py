@@ -163,7 +163,7 @@ def dialogue_paths(table) -> List[str]:
         "yes to an urgent question: contact a doctor today, then comfort measures",
         opening(names[0])
         + screen_all(names[: len(emergency_slots) + 1], last_answer="yes")
-        + slots(urgent_flag="fever", triage="urgent", requested_slot=None)
+        + slots(triage="urgent", requested_slot=None)
         + ["  - active_loop: null"]
         + act("utter_urgent", "utter_comfort_measures", "action_answer_pending_topic"),
     )

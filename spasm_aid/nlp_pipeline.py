@@ -45,6 +45,9 @@ def main(argv=None) -> int:
     nlp = build_pipeline()
     Path(args.path).parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.path)
+    from spasm_aid.red_flags.guard import write_known_words
+
+    write_known_words(Path(args.path))  # the guard's typo correction reads this list
     print(f"spaCy pipeline written to {args.path}")
     return 0
 

@@ -35,8 +35,9 @@ class Question:
     flags: Tuple[str, ...]
 
     @property
-    def reason(self) -> str:
-        return self.flags[0]
+    def reason(self) -> Optional[str]:
+        """The flag a "yes" stands for; None for a combined question (which one is unknown)."""
+        return self.flags[0] if len(self.flags) == 1 else None
 
 
 @dataclass(frozen=True)

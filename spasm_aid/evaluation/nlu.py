@@ -36,7 +36,13 @@ class ModelParser:
     """Parses messages with a trained model, in process."""
 
     def __init__(self, model_path: Path) -> None:
+        import logging
+
         from rasa.core.agent import Agent
+        from rasa.utils.log_utils import configure_structlog
+
+        configure_structlog(logging.WARNING)  # one debug line per message otherwise
+        logging.getLogger("rasa").setLevel(logging.WARNING)
 
         if not Path(model_path).exists():
             raise FileNotFoundError(f"No trained model at {model_path}: run 'make model' first.")

@@ -68,9 +68,10 @@ def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: fl
         ranking = message.get(INTENT_RANKING_KEY) or []
         top = (message.get(INTENT) or {}).get("name")
         ml_red_flag = next((r for r in ranking if r.get("name") == RED_FLAG_INTENT), None)
-        if result.negated and top in (RED_FLAG_INTENT, URGENT_FLAG_INTENT):
-            # An explicit negation ("no numbness") read by rule beats the classifier's guess
-            # that the words alone suggest a flag: take its best intent that is not a flag.
+        if result.explicitly_denied and top in (RED_FLAG_INTENT, URGENT_FLAG_INTENT):
+            # A rule-based reading that the flag words are denied ("no numbness"), someone
+            # else's ("my dad had a stroke") or long past ("I fell last year") beats the
+            # classifier's guess from the words alone: take its best intent that is not a flag.
             fallback = next(
                 (r for r in ranking if r.get("name") not in (RED_FLAG_INTENT, URGENT_FLAG_INTENT)),
                 None,

@@ -43,6 +43,24 @@ CLAUSE_BREAKS = frozenset(
 SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "they", "we", "you", "it", "im"})
 NEGATION_WINDOW = 5  # tokens looked back from a match for a negation cue
 
+# Whose symptom is it? Looking back from a match, the first of these decides: "my dad had a
+# stroke" or "my cat fell" is someone else's; "my wife says my face is drooping" is the user's.
+FIRST_PERSON = frozenset({"i", "me", "my", "im", "myself", "mine", "ive", "id"})
+OTHER_PEOPLE = frozenset(
+    """he she they him her them his their husband wife partner boyfriend girlfriend son daughter
+    kid kids child children baby mum mom mother dad father brother sister friend neighbour neighbor
+    grandma grandmother gran nan grandad grandpa grandfather aunt uncle cousin colleague boss
+    cat dog pet horse phone laptop glass glasses cup plate book picture shelf tv box bag""".split()
+)
+OWNER_WINDOW = 4
+# Long past: a flag in the same clause as one of these is history, not what is happening now
+# ("I fell last year"). Only for the emergency flags: past cancer is itself an urgent flag.
+PAST_PHRASES = (
+    ("last", "year"), ("years", "ago"), ("year", "ago"), ("decades", "ago"), ("long", "time", "ago"),
+    ("as", "a", "child"), ("as", "a", "kid"), ("as", "a", "teenager"), ("when", "i", "was", "young"),
+    ("when", "i", "was", "little"), ("when", "i", "was", "a"), ("when", "i", "was", "younger"),
+)
+
 _CONTRACTIONS = [
     (re.compile(r"[\u2019\u2018`´]"), "'"),
     (re.compile(r"\bcan'?t\b|\bcannot\b", re.I), "can not"),
@@ -72,16 +90,27 @@ class Detection:
     text: str  # the words that matched
     start: int  # token offsets in the normalised text
     end: int
-    negated: bool = False
+    scope: str = "self"  # self (counts), negated, other_person or past (do not count)
+
+    @property
+    def negated(self) -> bool:
+        return self.scope == "negated"
 
 
 @dataclass
 class GuardResult:
     detections: List[Detection] = field(default_factory=list)
+    negated_mentions: int = 0  # symptom words mentioned only to deny them ("no numbness")
+
+    @property
+    def explicitly_denied(self) -> bool:
+        """Flags or symptoms are mentioned, and none of them counts: a rule-based reading that
+        the message is not about the user's own symptom now."""
+        return not self.positive and bool(self.negated_mentions or self.detections)
 
     @property
     def positive(self) -> List[Detection]:
-        return [d for d in self.detections if not d.negated]
+        return [d for d in self.detections if d.scope == "self"]
 
     @property
     def negated(self) -> List[Detection]:
@@ -108,15 +137,47 @@ class LexiconError(ValueError):
     """The lexicon file is malformed; the message names the entry."""
 
 
-@lru_cache(maxsize=1)
-def _english_lemmas() -> Tuple[Dict[str, str], frozenset]:
+KNOWN_WORDS_FILE = "known_words.txt.gz"  # written beside the spaCy pipeline by nlp_pipeline
+# A word at least this frequent in English (log probability, spacy-lookups-data) is taken as
+# meant, never as a typo: "never" must not be "corrected" to "fever".
+KNOWN_WORD_MIN_LOG_PROB = -15.0
+
+
+def _lookups_table(name: str) -> dict:
     import spacy_lookups_data
 
-    path = Path(spacy_lookups_data.__file__).parent / "data" / "en_lemma_lookup.json.gz"
+    path = Path(spacy_lookups_data.__file__).parent / "data" / f"en_{name}.json.gz"
     with gzip.open(path, "rt", encoding="utf-8") as handle:
-        lookup: Dict[str, str] = json.load(handle)
-    known = frozenset(lookup) | frozenset(lookup.values())
-    return lookup, known
+        return json.load(handle)
+
+
+@lru_cache(maxsize=1)
+def _lemma_lookup() -> Dict[str, str]:
+    return _lookups_table("lemma_lookup")
+
+
+def compute_known_words() -> frozenset:
+    """English words the typo correction leaves alone: every form in the lemma table and
+    every word frequent enough, plus the words the negation and owner rules rely on."""
+    lookup = _lemma_lookup()
+    probable = {w.lower() for w, p in _lookups_table("lexeme_prob").items() if p >= KNOWN_WORD_MIN_LOG_PROB}
+    grammar = NEGATION_CUES | HEDGE_WORDS | CLAUSE_BREAKS | SUBJECT_PRONOUNS | FIRST_PERSON | OTHER_PEOPLE
+    return frozenset(lookup) | frozenset(lookup.values()) | frozenset(probable) | grammar
+
+
+def write_known_words(directory: Path) -> Path:
+    path = Path(directory) / KNOWN_WORDS_FILE
+    with gzip.open(path, "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(sorted(compute_known_words())))
+    return path
+
+
+def read_known_words(directory: Optional[Path]) -> frozenset:
+    path = Path(directory) / KNOWN_WORDS_FILE if directory else None
+    if path and path.exists():
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            return frozenset(handle.read().split("\n"))
+    return compute_known_words()  # slower (about 2 s): the pipeline was built without the list
 
 
 if not Token.has_extension("sa_form"):
@@ -126,9 +187,10 @@ if not Token.has_extension("sa_form"):
 class RedFlagGuard:
     """Compiles the lexicon into a spaCy Matcher and applies it with negation scope."""
 
-    def __init__(self, nlp, lexicon_path: Optional[Path] = None) -> None:
+    def __init__(self, nlp, lexicon_path: Optional[Path] = None, known_words: Optional[frozenset] = None) -> None:
         self.nlp = nlp
-        self.lookup, self.known_words = _english_lemmas()
+        self.lookup = _lemma_lookup()
+        self.known_words = known_words if known_words is not None else compute_known_words()
         path = Path(lexicon_path or LEXICON_PATH)
         with open(path, encoding="utf-8") as handle:
             raw = yaml.safe_load(handle)
@@ -149,6 +211,7 @@ class RedFlagGuard:
             help_spec = raw[HELP_KEY]
             self.matcher.add(HELP_KEY, [self._compile(p, path) for p in help_spec["patterns"]])
             self.help_words = frozenset(w.lower() for w in help_spec["whole_message_words"])
+            self.symptom_lemmas = frozenset(self._lemma(str(w).lower()) for w in raw.get("symptom_words", []))
         except (KeyError, TypeError) as exc:
             raise LexiconError(f"{path}: expected 'flags', 'sets' and '{HELP_KEY}': {exc}") from exc
         self._vocab_list = sorted(self.vocabulary)
@@ -229,6 +292,45 @@ class RedFlagGuard:
                 return False
         return False
 
+    @staticmethod
+    def _clause(doc: Doc, start: int, end: int) -> Tuple[int, int]:
+        """Token range of the clause around a match: up to punctuation or a clause break."""
+        left = start
+        while left > 0 and not doc[left - 1].is_punct and doc[left - 1].norm_ not in CLAUSE_BREAKS:
+            left -= 1
+        right = end
+        while right < len(doc) and not doc[right].is_punct and doc[right].norm_ not in CLAUSE_BREAKS:
+            right += 1
+        return left, right
+
+    def _belongs_to_someone_else(self, doc: Doc, start: int) -> bool:
+        left, _ = self._clause(doc, start, start)
+        for i in range(start - 1, max(left, start - 1 - OWNER_WINDOW) - 1, -1):
+            word = doc[i]._.sa_form or doc[i].lower_
+            if word in FIRST_PERSON:
+                return False
+            if word in OTHER_PEOPLE:
+                return True
+        return False
+
+    def _in_the_past(self, doc: Doc, start: int, end: int) -> bool:
+        left, right = self._clause(doc, start, end)
+        words = [doc[i].lower_ for i in range(left, right)]
+        for phrase in PAST_PHRASES:
+            n = len(phrase)
+            if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)):
+                return True
+        return any(re.fullmatch(r"(19|20)\d\d", w) for w in words)  # "in 2010"
+
+    def _scope(self, doc: Doc, flag: str, start: int, end: int) -> str:
+        if self._is_negated(doc, start):
+            return "negated"
+        if self._belongs_to_someone_else(doc, start):
+            return "other_person"
+        if self.levels.get(flag) == EMERGENCY and flag != HELP_KEY and self._in_the_past(doc, start, end):
+            return "past"
+        return "self"
+
     def _excluded_spans(self, doc: Doc) -> Dict[str, List[Tuple[int, int]]]:
         spans: Dict[str, List[Tuple[int, int]]] = {}
         for match_id, start, end in self.exclusions(doc):
@@ -255,27 +357,30 @@ class RedFlagGuard:
                 text=doc[start:end].text,
                 start=start,
                 end=end,
-                negated=self._is_negated(doc, start),
+                scope=self._scope(doc, flag, start, end),
             )
             key = (flag, start)
-            # keep the longest match per start; a positive reading beats a negated one
+            # keep the longest match per start; a reading that counts beats one that does not
             previous = best.get(key)
-            if previous is None or (previous.negated and not detection.negated) or (
-                previous.negated == detection.negated and end > previous.end
-            ):
+            counts, counted = detection.scope == "self", previous is not None and previous.scope == "self"
+            if previous is None or (counts and not counted) or (counts == counted and end > previous.end):
                 best[key] = detection
         detections = sorted(best.values(), key=lambda d: (d.start, d.flag))
         if self._whole_message_help(doc):
             detections.append(Detection(HELP_KEY, EMERGENCY, doc.text, 0, len(doc)))
-        return GuardResult(_dedupe_overlaps(detections))
+        mentions = [i for i, token in enumerate(doc) if token.norm_ in self.symptom_lemmas]
+        negated_mentions = sum(1 for i in mentions if self._is_negated(doc, i))
+        if negated_mentions < len(mentions):
+            negated_mentions = 0  # a symptom mentioned without a negation: not a plain denial
+        return GuardResult(_dedupe_overlaps(detections), negated_mentions)
 
 
 def _dedupe_overlaps(detections: Sequence[Detection]) -> List[Detection]:
-    """Drop a negated reading of a flag that a positive reading of the same flag overlaps."""
-    positives = [d for d in detections if not d.negated]
+    """Drop a reading that does not count where one of the same flag that counts overlaps it."""
+    positives = [d for d in detections if d.scope == "self"]
     kept = []
     for d in detections:
-        if d.negated and any(
+        if d.scope != "self" and any(
             p.flag == d.flag and p.start < d.end and d.start < p.end for p in positives
         ):
             continue
@@ -292,4 +397,4 @@ def guard_for(model_path: str) -> RedFlagGuard:
     path = Path(model_path)
     if not path.is_absolute() and not path.exists():
         path = PROJECT_ROOT / path  # relative to the project, whatever the working directory
-    return RedFlagGuard(load_pipeline(path))
+    return RedFlagGuard(load_pipeline(path), known_words=read_known_words(path))

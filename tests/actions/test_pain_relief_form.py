@@ -40,6 +40,6 @@ def test_pregnancy_told_earlier_skips_the_questions(dispatcher, domain):
     assert sets["pain_relief_advice"] == "ask_first" and dispatcher.messages == []
 
 
-def test_yes_to_the_risk_history_question_in_screening_counts(dispatcher, domain):
-    tracker = make_tracker(slots={"screen_risk_history": "yes"}, intent="ask_pain_relief", latest_action="pain_relief_form")
+def test_yes_to_the_urgent_question_in_screening_counts(dispatcher, domain):
+    tracker = make_tracker(slots={"screen_urgent": "yes"}, intent="ask_pain_relief", latest_action="pain_relief_form")
     assert run(tracker, dispatcher, domain)["pain_relief_advice"] == "ask_first"

@@ -51,14 +51,15 @@ def test_all_no_ends_the_form_as_self_care(dispatcher, domain):
     assert sets["triage"] == "self_care" and sets["requested_slot"] is None
 
 
-def test_yes_to_an_urgent_question_ends_as_urgent_with_its_reason(dispatcher, domain):
-    index = SLOTS.index("screen_infection")
+def test_yes_to_the_urgent_question_ends_as_urgent(dispatcher, domain):
+    index = SLOTS.index("screen_urgent")
     tracker = make_tracker(
         slots={**answered(index), "requested_slot": SLOTS[index]}, intent="affirm",
         new_slots={SLOTS[index]: "yes"}, active_loop=FORM,
     )
     sets = run(tracker, dispatcher, domain)
-    assert sets["triage"] == "urgent" and sets["urgent_flag"] == "fever" and sets["requested_slot"] is None
+    assert sets["triage"] == "urgent" and sets["requested_slot"] is None
+    assert "urgent_flag" not in sets  # a plain yes to the combined question names no flag
 
 
 def test_an_urgent_flag_told_at_the_start_skips_the_urgent_questions(dispatcher, domain):

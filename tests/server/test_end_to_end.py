@@ -68,7 +68,7 @@ def test_all_clear_reaches_self_care_advice_and_leaves_one_session_row(servers):
     c = chat(servers)
     replies = c.say(OPENING)
     assert "not a diagnosis" in texts(replies) and "call 911" in texts(replies)
-    answers = ["no", "nope", "nah", "not really", "no thanks", "I don't think so", "nope none of that", "no"]
+    answers = ["no", "nope", "nah", "not really", "no thanks", "I don't think so", "nope none of that"]
     for answer in answers:
         replies = c.say(answer)
     assert triage_of(replies) == {"triage": "self_care", "reason": None, "call": "911"}
@@ -76,7 +76,7 @@ def test_all_clear_reaches_self_care_advice_and_leaves_one_session_row(servers):
     assert "15-20 minutes" in texts(c.say("ice or heat?"))
     assert "Take care" in texts(c.say("bye"))
     [row] = session_row(servers, c.sender)
-    assert row.final_triage == "self_care" and row.first_advice_turn == 9 and row.turns == 11
+    assert row.final_triage == "self_care" and row.first_advice_turn == 8 and row.turns == 10
     assert row.topics == "self_care_plan,ice_heat" and row.end_reason == "goodbye" and row.channel == "rest"
 
 
@@ -133,11 +133,19 @@ def test_red_flag_after_the_advice(servers):
     assert "repeat" in texts(c.say("repeat")).lower()
 
 
+def test_urgent_flag_told_in_the_answer_gives_its_reason(servers):
+    c = chat(servers)
+    screen_to(c, SLOTS.index("screen_urgent"))
+    replies = c.say("yes I'm pregnant")
+    assert triage_of(replies) == {"triage": "urgent", "reason": "pregnancy", "call": "911"}
+    assert "midwife" in texts(replies)
+
+
 def test_urgent_answer_sends_to_a_doctor_today(servers):
     c = chat(servers)
-    screen_to(c, SLOTS.index("screen_infection"))
+    screen_to(c, SLOTS.index("screen_urgent"))
     replies = c.say("yes")
-    assert triage_of(replies) == {"triage": "urgent", "reason": "fever", "call": "911"}
+    assert triage_of(replies) == {"triage": "urgent", "reason": None, "call": "911"}
     assert "doctor today" in texts(replies)
 
 

@@ -30,16 +30,25 @@ def test_yes_to_an_emergency_question_routes_to_emergency_and_stops(question):
 def test_final_unsure_routes_up():
     slot = "screen_chest"
     assert triage.route({slot: "unsure"}).level == EMERGENCY
-    assert triage.route({**ALL_NO, "screen_infection": "unsure"}) == Route(URGENT, "fever")
+    assert triage.route({**ALL_NO, "screen_urgent": "unsure"}) == Route(URGENT, None)
 
 
-def test_yes_to_an_urgent_question_is_urgent_with_its_first_flag():
-    answers = {**ALL_NO, "screen_risk_history": "yes"}
-    assert triage.route(answers) == Route(URGENT, "cancer")
+def test_yes_to_the_combined_urgent_question_is_urgent_without_a_particular_reason():
+    answers = {**ALL_NO, "screen_urgent": "yes"}
+    assert triage.route(answers) == Route(URGENT, None)
+
+
+def test_a_told_urgent_flag_gives_the_reason():
+    assert triage.route({**ALL_NO, "screen_urgent": "yes"}, ["pregnancy"]) == Route(URGENT, "pregnancy")
+
+
+def test_the_all_clear_path_is_seven_questions():
+    # with the opening message, first advice comes by the 8th user turn
+    assert len(TABLE.screening_slots) == 7
 
 
 def test_emergency_beats_urgent():
-    answers = {**ALL_NO, "screen_infection": "yes", "screen_stroke": "yes"}
+    answers = {**ALL_NO, "screen_urgent": "yes", "screen_stroke": "yes"}
     assert triage.route(answers) == Route(EMERGENCY, "stroke")
 
 

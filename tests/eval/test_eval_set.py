@@ -1,0 +1,45 @@
+"""The evaluation set is well formed, large enough, and never used for training."""
+import glob
+import re
+
+from spasm_aid.evaluation.dataset import EVAL_PATH, load_examples, normalise
+from spasm_aid.triage import load_table
+from tests.conftest import ROOT
+
+
+def training_texts():
+    texts = set()
+    for path in glob.glob(str(ROOT / "data" / "nlu" / "*.yml")):
+        for line in open(path, encoding="utf-8"):
+            match = re.match(r"^\s+- (.*)$", line)
+            if match:
+                # annotated entities: [text]{...} or [text](...)
+                text = re.sub(r"\[([^\]]*)\][({][^)}]*[)}]", r"\1", match.group(1))
+                texts.add(normalise(text))
+    return texts
+
+
+def test_no_evaluation_message_is_in_the_training_data():
+    overlap = [e.text for e in load_examples() if normalise(e.text) in training_texts()]
+    assert overlap == [], f"remove these from data/nlu or from {EVAL_PATH.name}: {overlap}"
+
+
+def test_the_set_is_large_and_covers_every_flag_fifteen_times():
+    examples = load_examples()
+    assert len(examples) >= 400
+    table = load_table()
+    for flag in table.flag_levels:
+        count = sum(1 for e in examples if e.flag == flag)
+        assert count >= 15, f"{flag}: {count} phrasings"
+
+
+def test_every_intent_of_the_domain_is_in_the_set():
+    import yaml
+
+    domain = yaml.safe_load(open(ROOT / "domain.yml", encoding="utf-8"))
+    expected = {e.intent for e in load_examples()}
+    assert set(domain["intents"]) <= expected
+
+
+def test_yes_and_no_are_strings_not_yaml_booleans():
+    assert all(isinstance(e.text, str) and e.text not in ("True", "False") for e in load_examples())
