@@ -12,6 +12,8 @@ RASA   := $(VENV)/bin/rasa
 STAMP  := $(VENV)/.installed
 SPACY  := models/spacy_en/config.cfg
 KNOWN  := models/spacy_en/known_words.txt.gz
+DEBS   := $(VENV)/.debian-packages
+ASR    := models/asr/spasm_aid.lm
 MODEL  := models/spasm-aid.tar.gz
 DATA   := $(shell find data -name '*.yml' 2>/dev/null)
 PYTHON_3_10 := $(shell command -v python3.10 2>/dev/null)
@@ -42,7 +44,16 @@ $(STAMP): requirements.lock | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
 	@touch $@
 
-setup: $(STAMP) $(SPACY) $(KNOWN)
+# Debian packages for voice (espeak-ng, sox, ...): installed when missing.
+$(DEBS): scripts/install_debian_packages.sh | $(PY)
+	bash scripts/install_debian_packages.sh
+	@touch $@
+
+setup: $(STAMP) $(DEBS) $(SPACY) $(KNOWN) $(ASR)
+
+# The speech recogniser's language model, from the training data.
+$(ASR): $(STAMP) $(DATA) spasm_aid/voice/lm.py spasm_aid/voice/extra.dict
+	$(PY) -m spasm_aid.voice.lm models/asr
 
 # The project's own spaCy pipeline: blank English + lookup lemmatizer, no download.
 $(SPACY): $(STAMP) spasm_aid/nlp_pipeline.py
@@ -59,11 +70,11 @@ $(MODEL): $(STAMP) $(SPACY) domain.yml config.yml $(DATA)
 
 model: $(MODEL)
 
-run: $(MODEL) $(KNOWN)
+run: $(MODEL) setup
 	@mkdir -p var
 	$(PY) scripts/with_action_server.py -- $(RASA) shell -m $(MODEL)
 
-serve: $(MODEL) $(KNOWN)
+serve: $(MODEL) setup
 	@mkdir -p var
 	$(PY) scripts/with_action_server.py -- $(RASA) run -m $(MODEL) --port 5005
 
@@ -72,11 +83,11 @@ validate: $(STAMP)
 
 # Conversation tests check NLU and dialogue predictions offline (the story gives the events
 # actions would produce); tests/server/ drives the real servers end to end.
-conversation-test: $(MODEL) $(KNOWN)
+conversation-test: $(MODEL) setup
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
 	  --fail-on-prediction-errors --out results/core
 
-test: $(MODEL) $(KNOWN)
+test: $(MODEL) setup
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory conversation-test
@@ -84,7 +95,7 @@ test: $(MODEL) $(KNOWN)
 report: $(STAMP)
 	$(PY) -m spasm_aid.session_log.report
 
-bench: $(MODEL) $(KNOWN)
+bench: $(MODEL) setup
 	$(PY) scripts/bench.py
 
 # Uses the current model as it is (trains nothing): red-flag recall, false emergencies,

@@ -1,0 +1,139 @@
+"""Build the speech recogniser's language model from the assistant's own training data.
+
+The general English model that ships with pocketsphinx heard "I can't feel my legs" as "I can
+feel my legs" in a test: a negation lost is an emergency missed. A small model of what people
+say to this assistant (data/nlu) makes those phrases far more likely. It is written as an ARPA
+bigram model with absolute discounting, with a dictionary of just its words.
+
+    python -m spasm_aid.voice.lm models/asr
+"""
+from __future__ import annotations
+
+import argparse
+import glob
+import math
+import re
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Dict, Iterable, List
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+EXTRA_DICT = Path(__file__).with_name("extra.dict")
+DISCOUNT = 0.5
+
+DIGITS = "zero one two three four five six seven eight nine".split()
+SPELLING = {
+    "dont": "don't", "cant": "can't", "im": "i'm", "ive": "i've", "thats": "that's", "havent": "haven't",
+    "couldnt": "couldn't", "isnt": "isn't", "wasnt": "wasn't", "didnt": "didn't", "doesnt": "doesn't",
+    "wont": "won't", "whats": "what's", "its": "it's", "youre": "you're",
+}
+# Said to the assistant by voice, beyond what the text training data holds.
+VOICE_PHRASES = [
+    "yes", "no", "yeah", "yep", "nope", "nah", "help", "help me", "emergency", "repeat", "say that again",
+    "slower", "slow down", "faster", "speed up", "stop", "start over", "not sure", "i don't know",
+    "set a timer", "cancel the timer", "ice timer", "heat timer", "remind me to walk",
+]
+
+
+def words_of(text: str) -> List[str]:
+    words = []
+    for word in re.findall(r"[a-z0-9']+", text.lower()):
+        word = SPELLING.get(word, word)
+        if word.isdigit():
+            words.extend(DIGITS[int(d)] for d in word)
+        else:
+            words.append(word)
+    return words
+
+
+def training_sentences(root: Path = ROOT) -> List[List[str]]:
+    sentences = []
+    for path in sorted(glob.glob(str(root / "data" / "nlu" / "*.yml"))):
+        for line in open(path, encoding="utf-8"):
+            match = re.match(r"^\s+- (.*)$", line)
+            if match:
+                text = re.sub(r"\[([^\]]*)\][({][^)}]*[)}]", r"\1", match.group(1))
+                sentences.append(words_of(text))
+    sentences += [words_of(p) for p in VOICE_PHRASES]
+    return [s for s in sentences if s]
+
+
+def load_dictionary(path: Path) -> Dict[str, List[str]]:
+    """word -> pronunciations (a word may have several: "word(2)")."""
+    entries: Dict[str, List[str]] = defaultdict(list)
+    for line in open(path, encoding="utf-8"):
+        parts = line.split()
+        if len(parts) >= 2:
+            entries[re.sub(r"\(\d+\)$", "", parts[0])].append(" ".join(parts[1:]))
+    return entries
+
+
+def build(sentences: Iterable[List[str]], dictionary: Dict[str, List[str]]):
+    """(arpa text, dictionary lines, skipped words): sentences with unknown words are left out."""
+    kept, skipped = [], Counter()
+    for sentence in sentences:
+        unknown = [w for w in sentence if w not in dictionary]
+        if unknown:
+            skipped.update(unknown)
+        else:
+            kept.append(["<s>"] + sentence + ["</s>"])
+    unigrams = Counter(w for s in kept for w in s if w != "<s>")
+    bigrams = Counter((a, b) for s in kept for a, b in zip(s, s[1:]))
+    vocab = sorted(set(unigrams) | {"<s>"})
+    total = sum(unigrams.values())
+    # unigrams: add-one smoothing over the vocabulary
+    predicted = [w for w in vocab if w != "<s>"]  # <s> is never predicted
+    p_uni = {w: (unigrams[w] + 1) / (total + len(predicted)) for w in predicted}
+    followers: Dict[str, Dict[str, int]] = defaultdict(dict)
+    for (a, b), count in bigrams.items():
+        followers[a][b] = count
+    lines = ["\\data\\", f"ngram 1={len(vocab)}", f"ngram 2={len(bigrams)}", "", "\\1-grams:"]
+    backoff: Dict[str, float] = {}
+    p_bi: Dict[tuple, float] = {}
+    for a, nexts in followers.items():
+        context = sum(nexts.values())
+        weight = DISCOUNT * len(nexts) / context
+        for b, count in nexts.items():
+            p_bi[(a, b)] = (count - DISCOUNT) / context + weight * p_uni[b]
+        seen_mass = sum(p_bi[(a, b)] for b in nexts)
+        seen_uni = sum(p_uni[b] for b in nexts)
+        backoff[a] = (1 - seen_mass) / max(1e-9, 1 - seen_uni)
+    for w in vocab:
+        prob = -99.0 if w == "<s>" else math.log10(p_uni[w])
+        bo = f" {math.log10(backoff[w]):.4f}" if w in backoff else ""
+        lines.append(f"{prob:.4f} {w}{bo}")
+    lines += ["", "\\2-grams:"]
+    for (a, b), prob in sorted(p_bi.items()):
+        lines.append(f"{math.log10(prob):.4f} {a} {b}")
+    lines += ["", "\\end\\", ""]
+    dict_lines = []
+    for word in vocab:
+        if word in ("<s>", "</s>"):
+            continue
+        for i, phones in enumerate(dictionary[word]):
+            dict_lines.append(f"{word if i == 0 else f'{word}({i + 1})'} {phones}")
+    return "\n".join(lines), "\n".join(dict_lines) + "\n", skipped
+
+
+def main(argv=None) -> int:
+    from pocketsphinx import get_model_path
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("out", nargs="?", default=str(ROOT / "models" / "asr"))
+    args = parser.parse_args(argv)
+    dictionary = load_dictionary(Path(get_model_path()) / "en-us" / "cmudict-en-us.dict")
+    for word, phones in load_dictionary(EXTRA_DICT).items():
+        dictionary[word] = phones + [p for p in dictionary.get(word, []) if p not in phones]
+    arpa, dict_text, skipped = build(training_sentences(), dictionary)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "spasm_aid.lm").write_text(arpa)
+    (out / "spasm_aid.dict").write_text(dict_text)
+    print(f"language model written to {out} ({len(dict_text.splitlines())} pronunciations); "
+          f"left out sentences with unknown words: {dict(skipped.most_common(10))}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,61 @@
+"""Recognition of speech made with espeak-ng (two voices): short answers, sentences, rejection."""
+import shutil
+import subprocess
+
+import pytest
+
+from spasm_aid.red_flags.guard import guard_for
+from spasm_aid.voice.asr import Recognizer, polarity, read_wav
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.skipif(
+    shutil.which("espeak-ng") is None or shutil.which("sox") is None,
+    reason="espeak-ng and sox make the test speech: run 'make test' (it installs them)",
+)
+
+
+@pytest.fixture(scope="module")
+def recognizer():
+    model_dir = ROOT / "models" / "asr"
+    if not (model_dir / "spasm_aid.lm").exists():
+        subprocess.run(["python", "-m", "spasm_aid.voice.lm", str(model_dir)], cwd=ROOT, check=True)
+    return Recognizer(model_dir)
+
+
+def speak(tmp_path, text, voice="en-us", rate=150):
+    raw, out = tmp_path / "raw.wav", tmp_path / f"{abs(hash((text, voice, rate)))}.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), text], check=True)
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
+    return out
+
+
+@pytest.mark.parametrize("voice", ["en-us", "en-us+f3"])
+def test_yes_and_no_to_a_question(recognizer, tmp_path, voice):
+    assert recognizer.recognise_file(speak(tmp_path, "yes", voice), expect_yes_no=True).text == "yes"
+    assert polarity(recognizer.recognise_file(speak(tmp_path, "no", voice), expect_yes_no=True).text) == "no"
+
+
+@pytest.mark.parametrize("voice", ["en-us", "en-us+f3"])
+def test_a_red_flag_sentence_reaches_the_guard(recognizer, tmp_path, voice, guard):
+    result = recognizer.recognise_file(speak(tmp_path, "i can't feel my legs", voice), expect_yes_no=True)
+    assert result.source == "open"  # a sentence is not forced into a yes or a no
+    assert "leg_weakness" in guard.detect(result.text).flags()
+
+
+def test_noise_is_rejected_not_taken_as_an_answer(recognizer, tmp_path):
+    noise = tmp_path / "noise.wav"
+    subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(noise), "synth", "1", "brownnoise", "vol", "0.3"], check=True)
+    result = recognizer.recognise_file(noise, expect_yes_no=True)
+    assert result.rejected or polarity(result.text) not in ("yes", "no")
+
+
+def test_silence_and_empty_audio_are_rejected(recognizer):
+    assert recognizer.recognise(b"", expect_yes_no=True).rejected
+    assert recognizer.recognise(b"\x00\x00" * 800).rejected
+
+
+def test_a_file_that_is_not_audio_gets_a_clear_error(tmp_path):
+    bad = tmp_path / "bad.wav"
+    bad.write_bytes(b"not audio at all")
+    with pytest.raises(Exception, match="bad.wav"):
+        read_wav(bad)

@@ -1,0 +1,47 @@
+"""Replies turned into speakable, breath-sized text."""
+import pytest
+
+from spasm_aid.voice.speakable import breath_parts, speakable
+
+
+@pytest.mark.parametrize(
+    "text,spoken",
+    [
+        ("15-20 minutes at a time", "15 to 20 minutes at a time"),
+        ("1 – 2 weeks", "1 to 2 weeks"),
+        ("an OTC NSAID", "an over the counter anti-inflammatory"),
+        ("Call 911 now.", "Call 9 1 1 now."),
+        ("Call 000 now.", "Call 0 0 0 now."),
+        ("**Keep moving** 🙂 <b>gently</b>", "Keep moving gently"),
+        ("see [the NHS page](https://example.org)", "see the NHS page"),
+        ("50% better", "50 percent better"),
+    ],
+)
+def test_speakable(text, spoken):
+    assert speakable(text) == spoken
+
+
+def test_long_replies_come_in_breath_sized_parts():
+    reply = (
+        "Use whichever feels better. Many people use cold in the first day or two, and warmth after.\n"
+        "Either way, 15-20 minutes at a time, with a cloth or towel between the pack and your skin, "
+        "and let your skin recover in between."
+    )
+    parts = breath_parts(reply)
+    assert parts[0] == "Use whichever feels better."
+    assert all(len(p.split()) <= 22 for p in parts)
+    assert "15 to 20 minutes" in " ".join(parts)
+    assert " ".join(parts).split() == speakable(reply.replace("\n", " ")).split()
+
+
+def test_every_response_in_the_domain_is_speakable(tmp_path):
+    import yaml
+
+    from tests.conftest import ROOT
+
+    domain = yaml.safe_load(open(ROOT / "domain.yml", encoding="utf-8"))
+    for name, variations in domain["responses"].items():
+        for variation in variations:
+            for part in breath_parts(variation.get("text", "").replace("{emergency_number}", "911")):
+                assert part and len(part.split()) <= 22, (name, part)
+                assert not any(c in part for c in "*_<>{}#"), (name, part)
