@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from spasm_aid.evaluation.dataset import Example
-from spasm_aid.evaluation.servers import Chat, endpoints_file, server_env, start_action_server, start_rasa, texts, triage_of
+from spasm_aid.servers import Chat, endpoints_file, server_env, start_action_server, start_rasa, texts, triage_of
 from spasm_aid.triage import EMERGENCY, load_table
 
 RASA_PORT, ACTION_PORT = 5305, 5355

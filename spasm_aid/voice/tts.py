@@ -5,7 +5,9 @@ One utterance per runAndWait(): queueing several is a known source of lost speec
 from __future__ import annotations
 
 import logging
+import tempfile
 import threading
+import wave
 from pathlib import Path
 from typing import Optional
 
@@ -41,14 +43,43 @@ class Speaker:
         self.rate = max(MIN_RATE, min(MAX_RATE, rate))
         return self.rate
 
-    def to_file(self, text: str, path: Path, rate: Optional[int] = None) -> Path:
-        with self.lock:
-            self.engine.setProperty("rate", rate or self.rate)
-            self.engine.save_to_file(text, str(path))
-            self.engine.runAndWait()
-        if not Path(path).exists() or Path(path).stat().st_size <= 44:
-            raise SpeechError(f"no audio was written to {path}")
-        return Path(path)
+    def _part_to_file(self, text: str, path: Path, rate: int) -> None:
+        for _ in range(2):  # a part that comes out empty is tried once more
+            with self.lock:
+                self.engine.setProperty("rate", rate)
+                self.engine.save_to_file(text, str(path))
+                self.engine.runAndWait()
+            if path.exists() and path.stat().st_size > 44:
+                return
+        raise SpeechError(f"the speech engine wrote no audio for {text!r}")
+
+    def to_file(self, text: str, path: Path, rate: Optional[int] = None, pause: float = 0.3) -> Path:
+        """Speak `text` into one WAV file, a breath-sized part per utterance.
+
+        pyttsx3 loses long utterances (runAndWait can return before a long text is saved), so
+        each part is synthesised on its own and the parts are joined with short pauses.
+        """
+        from spasm_aid.voice.speakable import breath_parts
+
+        parts = breath_parts(text) or ["."]
+        path = Path(path)
+        with tempfile.TemporaryDirectory(prefix="spasm-aid-tts-") as tmp:
+            files = []
+            for index, part in enumerate(parts):
+                part_path = Path(tmp) / f"{index}.wav"
+                self._part_to_file(part, part_path, rate or self.rate)
+                files.append(part_path)
+            with wave.open(str(files[0])) as first:
+                params = first.getparams()
+            silence = b"\x00" * int(params.framerate * pause) * params.sampwidth * params.nchannels
+            with wave.open(str(path), "wb") as out:
+                out.setparams(params)
+                for index, part_path in enumerate(files):
+                    with wave.open(str(part_path)) as part_wav:
+                        out.writeframes(part_wav.readframes(part_wav.getnframes()))
+                    if index < len(files) - 1:
+                        out.writeframes(silence)
+        return path
 
     def say(self, text: str, rate: Optional[int] = None) -> None:
         with self.lock:

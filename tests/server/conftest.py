@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from spasm_aid.evaluation.servers import MODEL, endpoints_file, server_env, start_action_server, start_rasa
+from spasm_aid.servers import MODEL, endpoints_file, server_env, start_action_server, start_rasa
 
 RASA_PORT, ACTION_PORT = 5105, 5155
 DEGRADED_PORT, DEAD_ACTION_PORT = 5106, 5199

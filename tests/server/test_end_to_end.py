@@ -12,7 +12,7 @@ from spasm_aid.session_log.models import SessionRecord
 from spasm_aid.session_log.store import hash_sender, make_engine
 from spasm_aid.triage import EMERGENCY, load_table
 
-from spasm_aid.evaluation.servers import Chat, texts, triage_of
+from spasm_aid.servers import Chat, texts, triage_of
 
 pytestmark = pytest.mark.server
 

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+ROOT = Path(__file__).resolve().parent.parent
 
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
 BIN = Path(sys.executable).parent
@@ -94,6 +94,13 @@ class Chat:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"null")
+
+    def send(self, text: str):
+        """(status, replies); (0, None) when the server cannot be reached."""
+        try:
+            return self.post(json.dumps({"sender": self.sender, "message": text}).encode())
+        except (OSError, ValueError):
+            return 0, None
 
     def say(self, text: str) -> List[dict]:
         status, replies = self.post(json.dumps({"sender": self.sender, "message": text}).encode())

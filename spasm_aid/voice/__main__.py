@@ -1,0 +1,170 @@
+"""make voice: the hands-free loop. Speech in -> the assistant -> speech out.
+
+    python -m spasm_aid.voice                       # microphone and speaker
+    python -m spasm_aid.voice --input a.wav b.wav   # WAV files in, reply WAVs out (no audio hardware)
+    python -m spasm_aid.voice --list-devices
+
+It talks to a running assistant over REST (--server, default http://localhost:5005; `make
+serve`), or starts one itself with --serve. Speech is recognised offline (pocketsphinx) and
+spoken with pyttsx3 (espeak-ng).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import List, Optional
+
+from spasm_aid.servers import Chat
+from spasm_aid.voice import tts
+from spasm_aid.voice.asr import Recognition, RecognitionError, Recognizer, read_wav
+from spasm_aid.voice.dialogue import NOT_HEARD, NOT_HEARD_YES_NO, VoiceState, yes_no_questions
+from spasm_aid.voice.speakable import breath_parts
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+UNREACHABLE = (
+    "Sorry, I can't reach the assistant right now. If you need help now, call your emergency number, "
+    "911 in the US, 999 in the UK, 112 in Europe."
+)
+
+
+class VoiceSession:
+    """One hands-free conversation: recognise, ask the assistant, speak the reply."""
+
+    def __init__(self, chat: Chat, recognizer: Recognizer, speaker: tts.Speaker) -> None:
+        self.chat = chat
+        self.recognizer = recognizer
+        self.speaker = speaker
+        self.state = VoiceState(yes_no_questions())
+
+    def turn(self, pcm: bytes) -> dict:
+        started = time.perf_counter()
+        expect_yes_no = self.state.expects_yes_no
+        heard: Recognition = self.recognizer.recognise(pcm, expect_yes_no)
+        recognised = time.perf_counter()
+        if heard.rejected:
+            replies = [{"text": NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD}]
+        elif self.state.local_command(heard.text) == "faster":
+            replies = self.state.last_replies or [{"text": "Okay, faster."}]
+        else:
+            status, replies = self.chat.send(heard.text)
+            if not isinstance(replies, list) or not replies:
+                # The assistant cannot be reached: never leave the person with silence.
+                replies = [{"text": UNREACHABLE}]
+            self.state.last_replies = replies
+        answered = time.perf_counter()
+        return {
+            "heard": heard.heard,
+            "sent": heard.text if not heard.rejected else None,
+            "source": heard.source,
+            "expect_yes_no": expect_yes_no,
+            "replies": replies,
+            "triage": next((r["custom"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]), None),
+            "rate": self.state.speaking_rate(replies),
+            "seconds": {"recognise": recognised - started, "assistant": answered - recognised},
+        }
+
+    def speech_text(self, replies: List[dict]) -> str:
+        return " ".join(part for r in replies if r.get("text") for part in breath_parts(r["text"]))
+
+    def speak_to_file(self, result: dict, path: Path) -> Path:
+        started = time.perf_counter()
+        self.speaker.to_file(self.speech_text(result["replies"]), path, rate=result["rate"])
+        result["seconds"]["synthesise"] = time.perf_counter() - started
+        return path
+
+
+def run_files(session: VoiceSession, inputs: List[Path], out_dir: Path) -> List[dict]:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    results = []
+    for index, path in enumerate(inputs, 1):
+        try:
+            pcm = read_wav(path)
+        except RecognitionError as error:
+            print(f"{path}: {error}", file=sys.stderr)
+            results.append({"input": str(path), "error": str(error)})
+            continue
+        result = session.turn(pcm)
+        reply_path = session.speak_to_file(result, out_dir / f"reply-{index:02d}.wav")
+        result.update(input=str(path), reply_wav=str(reply_path))
+        print(f"[{path.name}] heard: {result['heard']!r} -> sent: {result['sent']!r}")
+        for reply in result["replies"]:
+            print(f"    bot: {reply.get('text', '').replace(chr(10), ' ')}")
+        if result["triage"]:
+            print(f"    triage: {json.dumps(result['triage'])}")
+        results.append(result)
+    return results
+
+
+def list_devices() -> int:
+    try:
+        import sounddevice
+    except OSError as error:
+        print(f"No audio input possible: PortAudio is missing ({error}). apt-get install libportaudio2", file=sys.stderr)
+        return 1
+    print(sounddevice.query_devices())
+    return 0
+
+
+def run_microphone(session: VoiceSession) -> int:
+    try:
+        import sounddevice
+        from pocketsphinx import Endpointer
+    except OSError as error:
+        print(f"No microphone support: PortAudio is missing ({error}). apt-get install libportaudio2", file=sys.stderr)
+        return 1
+    try:
+        device = sounddevice.query_devices(kind="input")
+    except Exception as error:  # no input device at all
+        print(f"No microphone found ({error}). Use --input with WAV files, or plug in a USB speakerphone.", file=sys.stderr)
+        return 1
+    print(f"Listening on: {device['name']} (16 kHz mono). Say 'stop' to finish, 'help' for emergency help.")
+    endpointer = Endpointer(sample_rate=16000)
+    with sounddevice.RawInputStream(samplerate=16000, channels=1, dtype="int16", blocksize=endpointer.frame_size) as stream:
+        utterance = b""
+        while True:
+            frame, _ = stream.read(endpointer.frame_size)
+            speech = endpointer.process(bytes(frame))
+            if speech is not None:
+                utterance += speech
+            if not endpointer.in_speech and utterance:
+                result = session.turn(utterance)
+                utterance = b""
+                text = session.speech_text(result["replies"])
+                print(f"heard: {result['heard']!r}\nbot: {text}")
+                session.speaker.say(text, rate=result["rate"])
+                if result["sent"] in ("stop", "bye"):
+                    return 0
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--input", nargs="+", type=Path, help="WAV files to answer, in order, as one conversation")
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "voice", help="where reply WAVs are written")
+    parser.add_argument("--server", default="http://127.0.0.1:5005", help="the assistant's address")
+    parser.add_argument("--sender", default=None, help="conversation id (default: a new one)")
+    parser.add_argument("--list-devices", action="store_true")
+    parser.add_argument("--json", type=Path, help="write the turns (heard, sent, replies, timings) here")
+    args = parser.parse_args(argv)
+    if args.list_devices:
+        return list_devices()
+    port = int(args.server.rsplit(":", 1)[1].split("/")[0])
+    chat = Chat(port, args.sender or f"voice-{uuid.uuid4().hex[:10]}")
+    try:
+        session = VoiceSession(chat, Recognizer(), tts.Speaker())
+    except (RecognitionError, tts.SpeechError) as error:
+        print(error, file=sys.stderr)
+        return 1
+    if args.input:
+        results = run_files(session, args.input, args.out)
+        if args.json:
+            args.json.write_text(json.dumps(results, indent=2, default=str))
+        return 0 if all("error" not in r for r in results) else 1
+    return run_microphone(session)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
