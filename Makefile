@@ -23,7 +23,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model run serve test validate conversation-test report bench eval lock clean
+.PHONY: help setup model run serve test validate conversation-test report bench eval voice voice-eval lock clean
 
 help:
 	@echo "make run     chat with the assistant in the terminal (sets everything up first)"
@@ -32,6 +32,8 @@ help:
 	@echo "make report  summarise the session log"
 	@echo "make bench   measure training, start-up, turn latency and memory"
 	@echo "make eval    safety and language figures of the current model (reports/)"
+	@echo "make voice   hands-free: microphone and speaker (INPUT=\"a.wav b.wav\" answers WAV files)"
+	@echo "make voice-eval  speech recognition and latency figures (reports/voice.json)"
 
 $(PY):
 	@if [ -z "$(PYTHON_3_10)" ]; then \
@@ -102,6 +104,14 @@ bench: $(MODEL) setup
 # intent scores, scripted conversations; writes reports/eval.json and PNG plots.
 eval: setup
 	$(PY) -m spasm_aid.evaluation
+
+# Hands-free loop: starts the action server and the assistant, then listens.
+voice: $(MODEL) setup
+	$(PY) scripts/with_action_server.py --rasa-model $(MODEL) -- \
+	  $(PY) -m spasm_aid.voice $(if $(INPUT),--input $(INPUT)) $(VOICE_ARGS)
+
+voice-eval: $(MODEL) setup
+	$(PY) -m spasm_aid.voice.evaluate
 
 lock: | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt

@@ -1,6 +1,7 @@
-"""Run a command while the action server is up, then stop the server.
+"""Run a command while the action server (and, with --rasa-model, the Rasa server) is up,
+then stop them.
 
-    python scripts/with_action_server.py [--port 5055] -- COMMAND [ARGS...]
+    python scripts/with_action_server.py [--port 5055] [--rasa-model M] -- COMMAND [ARGS...]
 
 Used by `make run`, `make serve` and `make test`, so that nobody has to start two processes
 by hand. Exits with the command's exit code; fails clearly if the server does not come up.
@@ -33,10 +34,20 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float) -> bool:
     return False
 
 
+def stop(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGINT)
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--port", type=int, default=int(os.environ.get("SPASM_AID_ACTION_PORT", 5055)))
     parser.add_argument("--log", default=str(ROOT / "var" / "action-server.log"))
+    parser.add_argument("--rasa-model", help="also start the Rasa server with this model on --rasa-port")
+    parser.add_argument("--rasa-port", type=int, default=5005)
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -56,13 +67,23 @@ def main() -> int:
                     file=sys.stderr,
                 )
                 return 1
-            return subprocess.call(command, cwd=ROOT)
-        finally:
-            server.send_signal(signal.SIGINT)
+            rasa_server = None
+            if args.rasa_model:
+                rasa_server = subprocess.Popen(
+                    [rasa, "run", "-m", args.rasa_model, "--port", str(args.rasa_port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+                )
+                print(f"Starting the assistant on port {args.rasa_port} (about 15 s)...", file=sys.stderr)
+                if not wait_for(f"http://127.0.0.1:{args.rasa_port}/", rasa_server, 180):
+                    print(f"The Rasa server did not start; see {args.log}.", file=sys.stderr)
+                    stop(rasa_server)
+                    return 1
             try:
-                server.wait(10)
-            except subprocess.TimeoutExpired:
-                server.kill()
+                return subprocess.call(command, cwd=ROOT)
+            finally:
+                if rasa_server is not None:
+                    stop(rasa_server)
+        finally:
+            stop(server)
 
 
 if __name__ == "__main__":

@@ -282,6 +282,10 @@ class RedFlagGuard:
             if token.is_punct or word in CLAUSE_BREAKS:
                 return False
             if word in NEGATION_CUES:
+                if word == "not" and i > 0 and doc[i - 1].norm_ in ("can", "could"):
+                    # "can't" negates an ability ("I can't feel my legs" is itself a flag
+                    # pattern); before any other flag it is not a denial: route up
+                    continue
                 following = doc[i + 1].norm_ if i + 1 < len(doc) else ""
                 if word == "no" and following in INTERJECTION_FOLLOWERS:
                     return False

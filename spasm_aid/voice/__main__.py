@@ -105,11 +105,15 @@ def list_devices() -> int:
     except OSError as error:
         print(f"No audio input possible: PortAudio is missing ({error}). apt-get install libportaudio2", file=sys.stderr)
         return 1
-    print(sounddevice.query_devices())
+    devices = sounddevice.query_devices()
+    if not len(devices):
+        print("No audio devices found (no sound card, or ALSA sees none: check 'arecord -l').")
+        return 1
+    print(devices)
     return 0
 
 
-def run_microphone(session: VoiceSession) -> int:
+def run_microphone(session: VoiceSession, device: Optional[str] = None) -> int:
     try:
         import sounddevice
         from pocketsphinx import Endpointer
@@ -117,11 +121,13 @@ def run_microphone(session: VoiceSession) -> int:
         print(f"No microphone support: PortAudio is missing ({error}). apt-get install libportaudio2", file=sys.stderr)
         return 1
     try:
-        device = sounddevice.query_devices(kind="input")
+        if device is not None:
+            sounddevice.default.device = int(device) if device.isdigit() else device
+        info = sounddevice.query_devices(kind="input")
     except Exception as error:  # no input device at all
         print(f"No microphone found ({error}). Use --input with WAV files, or plug in a USB speakerphone.", file=sys.stderr)
         return 1
-    print(f"Listening on: {device['name']} (16 kHz mono). Say 'stop' to finish, 'help' for emergency help.")
+    print(f"Listening on: {info['name']} (16 kHz mono). Say 'stop' to finish, 'help' for emergency help.")
     endpointer = Endpointer(sample_rate=16000)
     with sounddevice.RawInputStream(samplerate=16000, channels=1, dtype="int16", blocksize=endpointer.frame_size) as stream:
         utterance = b""
@@ -147,6 +153,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--server", default="http://127.0.0.1:5005", help="the assistant's address")
     parser.add_argument("--sender", default=None, help="conversation id (default: a new one)")
     parser.add_argument("--list-devices", action="store_true")
+    parser.add_argument("--device", help="input device name or number (see --list-devices)")
     parser.add_argument("--json", type=Path, help="write the turns (heard, sent, replies, timings) here")
     args = parser.parse_args(argv)
     if args.list_devices:
@@ -163,7 +170,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         if args.json:
             args.json.write_text(json.dumps(results, indent=2, default=str))
         return 0 if all("error" not in r for r in results) else 1
-    return run_microphone(session)
+    return run_microphone(session, args.device)
 
 
 if __name__ == "__main__":

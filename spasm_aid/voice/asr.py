@@ -134,7 +134,7 @@ class Recognizer:
             return Recognition(answer, heard, "grammar")  # always listened for
         if not expect_yes_no:
             return Recognition(heard or answer, heard, "open" if heard else "grammar")
-        if answer and (not heard or heard_kind == answer_kind):
+        if answer and heard and heard_kind == answer_kind:
             return Recognition(answer, heard, "grammar")
         return Recognition("", heard, "rejected")  # the two passes disagree: ask again, never guess
 

@@ -21,6 +21,8 @@ from typing import Dict, Iterable, List
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXTRA_DICT = Path(__file__).with_name("extra.dict")
 DISCOUNT = 0.5
+VOICE_WEIGHT = 5  # each voice command counts as five training sentences
+RED_FLAG_WEIGHT = 3  # and each red-flag example as three
 
 DIGITS = "zero one two three four five six seven eight nine".split()
 SPELLING = {
@@ -55,8 +57,17 @@ def training_sentences(root: Path = ROOT) -> List[List[str]]:
             if match:
                 text = re.sub(r"\[([^\]]*)\][({][^)}]*[)}]", r"\1", match.group(1))
                 sentences.append(words_of(text))
-    sentences += [words_of(p) for p in VOICE_PHRASES]
+    # What matters most is heard best: spoken commands and the red-flag examples count more.
+    sentences += [words_of(p) for p in VOICE_PHRASES] * VOICE_WEIGHT
+    sentences += red_flag_sentences(root) * (RED_FLAG_WEIGHT - 1)
     return [s for s in sentences if s]
+
+
+def red_flag_sentences(root: Path = ROOT) -> List[List[str]]:
+    path = root / "data" / "nlu" / "red_flags.yml"
+    text = path.read_text(encoding="utf-8")
+    block = text.split("- intent: red_flag", 1)[1].split("- intent:", 1)[0]
+    return [words_of(m) for m in re.findall(r"^\s+- (.*)$", block, flags=re.M)]
 
 
 def load_dictionary(path: Path) -> Dict[str, List[str]]:

@@ -1,0 +1,61 @@
+"""Voice end to end against the served assistant: spoken WAV in, reply WAV out."""
+import shutil
+import subprocess
+import uuid
+
+import pytest
+
+from spasm_aid.servers import Chat
+from spasm_aid.voice import tts
+from spasm_aid.voice.__main__ import VoiceSession, run_files
+from spasm_aid.voice.asr import Recognizer
+from spasm_aid.voice.dialogue import NOT_HEARD_YES_NO
+
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng makes the test speech: run 'make test'"),
+]
+
+
+def speak(tmp_path, text, voice="en-us", rate=150):
+    raw, out = tmp_path / "raw.wav", tmp_path / f"{uuid.uuid4().hex[:8]}.wav"
+    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), text], check=True)
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
+    return out
+
+
+def audio_stats(path):
+    out = subprocess.run(["sox", str(path), "-n", "stat"], capture_output=True, text=True).stderr
+    values = {line.split(":")[0].strip(): line.split(":")[1].strip() for line in out.splitlines() if ":" in line}
+    return float(values["Length (seconds)"]), float(values["RMS     amplitude"])
+
+
+@pytest.fixture
+def session(servers):
+    return VoiceSession(Chat(servers["served"], f"voice-{uuid.uuid4().hex[:8]}"), Recognizer(), tts.Speaker())
+
+
+def test_spoken_conversation_to_an_emergency_with_reply_audio(session, tmp_path):
+    inputs = [speak(tmp_path, "my back just spasmed"), speak(tmp_path, "no"), speak(tmp_path, "yes")]
+    results = run_files(session, inputs, tmp_path / "out")
+    assert "safety questions" in " ".join(r["text"] for r in results[0]["replies"] if "text" in r)
+    assert results[1]["expect_yes_no"] and results[1]["sent"] == "no"
+    assert results[2]["triage"] == {"triage": "emergency", "reason": "saddle_numbness", "call": "911"}
+    assert results[2]["rate"] == tts.SLOW_RATE
+    for result in results:
+        length, rms = audio_stats(result["reply_wav"])
+        assert length > 1.0 and rms > 0.01, result["reply_wav"]  # not silent
+
+
+def test_a_spoken_red_flag_sentence_during_a_question_reaches_the_emergency(session, tmp_path):
+    results = run_files(session, [speak(tmp_path, "my back just spasmed"), speak(tmp_path, "i can't feel my legs")], tmp_path / "out")
+    assert results[1]["triage"]["triage"] == "emergency"
+
+
+def test_noise_at_a_yes_no_question_is_asked_again_not_guessed(session, tmp_path):
+    noise = tmp_path / "noise.wav"
+    subprocess.run(["sox", "-n", "-r", "16000", "-c", "1", "-b", "16", str(noise), "synth", "1.2", "brownnoise", "vol", "0.4"], check=True)
+    results = run_files(session, [speak(tmp_path, "my back just spasmed"), noise], tmp_path / "out")
+    second = results[1]
+    assert second["triage"] is None
+    assert second["sent"] is None and second["replies"] == [{"text": NOT_HEARD_YES_NO}] or second["sent"] not in ("yes", "no")
