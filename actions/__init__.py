@@ -8,9 +8,13 @@ from actions.pain_relief_form import ValidatePainReliefForm
 from actions.pending_topic import ActionAnswerPendingTopic
 from actions.repeat import ActionRepeat
 from actions.screening_form import ValidateScreeningForm
+from actions.timers import ActionCancelReminders, ActionScheduleWalkReminders, ActionStartTimer
 
 __all__ = [
     "ActionAnswerPendingTopic",
+    "ActionCancelReminders",
+    "ActionScheduleWalkReminders",
+    "ActionStartTimer",
     "ActionRepeat",
     "ValidatePainReliefForm",
     "ValidateScreeningForm",

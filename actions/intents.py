@@ -2,7 +2,9 @@
 
 # Intents a form leaves to the rules: the form rejects them so the rule for them runs
 # (the emergency is handled even earlier, by the SafetyPolicy).
-PASS_THROUGH_INTENTS = frozenset({"red_flag", "repeat", "slower", "stop", "start_over"})
+PASS_THROUGH_INTENTS = frozenset(
+    {"red_flag", "repeat", "slower", "stop", "start_over", "EXTERNAL_timer_done", "EXTERNAL_walk_reminder"}
+)
 
 # Topic questions and the response that answers each. Pain relief runs its caution form.
 TOPIC_RESPONSES = {

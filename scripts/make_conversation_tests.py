@@ -257,6 +257,16 @@ def dialogue_paths(table) -> List[str]:
         + ["  - active_loop: null"]
         + act("utter_urgent", "utter_comfort_measures", "action_answer_pending_topic"),
     )
+    out += story(
+        "timers and reminders, set and cancelled, and when they fire",
+        all_clear(names)
+        + topic("set an ice timer", "timer_ice", "action_start_timer")
+        + topic("set a heat timer", "timer_heat", "action_start_timer")
+        + topic("remind me to walk", "remind_walk", "action_schedule_walk_reminders")
+        + ["  - intent: EXTERNAL_timer_done"] + act("utter_timer_done")
+        + ["  - intent: EXTERNAL_walk_reminder"] + act("utter_walk_reminder", "action_schedule_walk_reminders")
+        + topic("cancel the reminders", "cancel_reminders", "action_cancel_reminders"),
+    )
     return out
 
 

@@ -42,3 +42,26 @@ def log_text() -> bool:
 
 def locale() -> str:
     return os.environ.get("SPASM_AID_LOCALE", "en").strip() or "en"
+
+
+def _minutes(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        minutes = float(value)
+    except ValueError:
+        raise SettingsError(f"{name} must be a number of minutes, got {value!r}") from None
+    if not 0 < minutes <= 24 * 60:
+        raise SettingsError(f"{name} must be between 0 and 1440 minutes, got {value!r}")
+    return minutes
+
+
+def pack_minutes() -> float:
+    """How long an ice or heat pack stays on (SPASM_AID_PACK_MINUTES; guidance: 15-20)."""
+    return _minutes("SPASM_AID_PACK_MINUTES", 20.0)
+
+
+def walk_interval_minutes() -> float:
+    """Gap between gentle-walk reminders (SPASM_AID_WALK_INTERVAL_MINUTES; 'every couple of hours')."""
+    return _minutes("SPASM_AID_WALK_INTERVAL_MINUTES", 120.0)

@@ -4,9 +4,9 @@
     python -m spasm_aid.voice --input a.wav b.wav   # WAV files in, reply WAVs out (no audio hardware)
     python -m spasm_aid.voice --list-devices
 
-It talks to a running assistant over REST (--server, default http://localhost:5005; `make
-serve`), or starts one itself with --serve. Speech is recognised offline (pocketsphinx) and
-spoken with pyttsx3 (espeak-ng).
+It talks to a running assistant through its voice connector (--server, default
+http://127.0.0.1:5005; `make voice` starts one), which also pushes timers and reminders.
+Speech is recognised offline (pocketsphinx) and spoken with pyttsx3 (espeak-ng).
 """
 from __future__ import annotations
 
@@ -18,7 +18,6 @@ import uuid
 from pathlib import Path
 from typing import List, Optional
 
-from spasm_aid.servers import Chat
 from spasm_aid.voice import tts
 from spasm_aid.voice.asr import Recognition, RecognitionError, Recognizer, read_wav
 from spasm_aid.voice.dialogue import NOT_HEARD, NOT_HEARD_YES_NO, VoiceState, yes_no_questions
@@ -31,10 +30,44 @@ UNREACHABLE = (
 )
 
 
+class VoiceClient:
+    """Talks to the assistant's voice connector (text in; reply messages, and pushed timers)."""
+
+    def __init__(self, port: int, sender: str) -> None:
+        self.base = f"http://127.0.0.1:{port}/webhooks/voice"
+        self.sender = sender
+
+    def _call(self, url: str, body: Optional[bytes] = None, timeout: float = 60):
+        import urllib.error
+        import urllib.request
+
+        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"} if body else {})
+        try:
+            with urllib.request.urlopen(request, timeout=timeout) as response:
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            try:
+                return error.code, json.loads(error.read())
+            except ValueError:
+                return error.code, None
+        except (OSError, ValueError):
+            return 0, None
+
+    def send(self, text: str):
+        """(status, messages); messages is None when the assistant cannot be reached."""
+        body = json.dumps({"sender": self.sender, "message": text}).encode()
+        status, payload = self._call(f"{self.base}/webhook?audio=0", body)
+        return status, (payload or {}).get("messages")
+
+    def pending(self, wait: float = 0) -> List[dict]:
+        status, payload = self._call(f"{self.base}/pending?sender={self.sender}&wait={wait}&audio=0", timeout=wait + 30)
+        return (payload or {}).get("messages") or []
+
+
 class VoiceSession:
     """One hands-free conversation: recognise, ask the assistant, speak the reply."""
 
-    def __init__(self, chat: Chat, recognizer: Recognizer, speaker: tts.Speaker) -> None:
+    def __init__(self, chat, recognizer: Recognizer, speaker: tts.Speaker) -> None:
         self.chat = chat
         self.recognizer = recognizer
         self.speaker = speaker
@@ -77,7 +110,18 @@ class VoiceSession:
         return path
 
 
-def run_files(session: VoiceSession, inputs: List[Path], out_dir: Path) -> List[dict]:
+def pushed(session: VoiceSession, wait: float) -> Optional[dict]:
+    """Messages the assistant pushed by itself (timers, reminders), ready to be spoken."""
+    if not hasattr(session.chat, "pending"):
+        return None
+    messages = session.chat.pending(wait)
+    if not messages:
+        return None
+    return {"heard": None, "sent": None, "source": "pushed", "replies": messages, "triage": None,
+            "rate": session.state.speaking_rate(messages), "seconds": {}}
+
+
+def run_files(session: VoiceSession, inputs: List[Path], out_dir: Path, wait_for_pushes: float = 0) -> List[dict]:
     out_dir.mkdir(parents=True, exist_ok=True)
     results = []
     for index, path in enumerate(inputs, 1):
@@ -96,6 +140,14 @@ def run_files(session: VoiceSession, inputs: List[Path], out_dir: Path) -> List[
         if result["triage"]:
             print(f"    triage: {json.dumps(result['triage'])}")
         results.append(result)
+    if wait_for_pushes:
+        later = pushed(session, wait_for_pushes)
+        if later:
+            reply_path = session.speak_to_file(later, out_dir / f"pushed-{len(results) + 1:02d}.wav")
+            later["reply_wav"] = str(reply_path)
+            for reply in later["replies"]:
+                print(f"    pushed: {reply.get('text', '')}")
+            results.append(later)
     return results
 
 
@@ -131,8 +183,16 @@ def run_microphone(session: VoiceSession, device: Optional[str] = None) -> int:
     endpointer = Endpointer(sample_rate=16000)
     with sounddevice.RawInputStream(samplerate=16000, channels=1, dtype="int16", blocksize=endpointer.frame_size) as stream:
         utterance = b""
+        quiet_frames = 0
         while True:
             frame, _ = stream.read(endpointer.frame_size)
+            quiet_frames = 0 if endpointer.in_speech else quiet_frames + 1
+            if quiet_frames and quiet_frames % 100 == 0:  # about every 3 s of quiet: timers due?
+                later = pushed(session, 0)
+                if later:
+                    text = session.speech_text(later["replies"])
+                    print(f"bot: {text}")
+                    session.speaker.say(text, rate=later["rate"])
             speech = endpointer.process(bytes(frame))
             if speech is not None:
                 utterance += speech
@@ -154,19 +214,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--sender", default=None, help="conversation id (default: a new one)")
     parser.add_argument("--list-devices", action="store_true")
     parser.add_argument("--device", help="input device name or number (see --list-devices)")
+    parser.add_argument("--wait-for-pushes", type=float, default=0, metavar="SECONDS",
+                        help="with --input: then wait this long for timers and reminders, and speak them")
     parser.add_argument("--json", type=Path, help="write the turns (heard, sent, replies, timings) here")
     args = parser.parse_args(argv)
     if args.list_devices:
         return list_devices()
     port = int(args.server.rsplit(":", 1)[1].split("/")[0])
-    chat = Chat(port, args.sender or f"voice-{uuid.uuid4().hex[:10]}")
+    chat = VoiceClient(port, args.sender or f"voice-{uuid.uuid4().hex[:10]}")
     try:
         session = VoiceSession(chat, Recognizer(), tts.Speaker())
     except (RecognitionError, tts.SpeechError) as error:
         print(error, file=sys.stderr)
         return 1
     if args.input:
-        results = run_files(session, args.input, args.out)
+        results = run_files(session, args.input, args.out, args.wait_for_pushes)
         if args.json:
             args.json.write_text(json.dumps(results, indent=2, default=str))
         return 0 if all("error" not in r for r in results) else 1

@@ -73,9 +73,8 @@ def main(argv=None) -> int:
 
     from spasm_aid.evaluation.conversations import RASA_PORT, Served
     from spasm_aid.evaluation.nlu import ModelParser
-    from spasm_aid.servers import Chat
-    from spasm_aid.voice import tts
-    from spasm_aid.voice.__main__ import VoiceSession
+        from spasm_aid.voice import tts
+    from spasm_aid.voice.__main__ import VoiceClient, VoiceSession
     from spasm_aid.voice.asr import Recognizer, read_wav
 
     recognizer = Recognizer()
@@ -118,7 +117,7 @@ def main(argv=None) -> int:
         with Served(Path(tmp) / "servers", Path(args.model)):
             speaker = tts.Speaker()
             for phrase, kind in [("my back just spasmed", "open"), ("no", "answer"), ("yes", "answer")] * 3:
-                session = VoiceSession(Chat(RASA_PORT, f"voice-eval-{uuid.uuid4().hex[:8]}"), recognizer, speaker)
+                session = VoiceSession(VoiceClient(RASA_PORT, f"voice-eval-{uuid.uuid4().hex[:8]}"), recognizer, speaker)
                 if kind == "answer":
                     session.turn(read_wav(synthesise("my back just spasmed", "en-us", 150, Path(tmp) / "o.wav")))
                 pcm = read_wav(synthesise(phrase, "en-us", 150, Path(tmp) / "p.wav"))

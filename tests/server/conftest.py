@@ -17,7 +17,12 @@ def servers(tmp_path_factory):
     if not MODEL.exists():
         pytest.skip(f"no trained model at {MODEL}: run 'make test' (it trains first)")
     base = tmp_path_factory.mktemp("servers")
-    served_env = server_env(base / "served", f"sqlite:///{base / 'served' / 'sessions.db'}")
+    # timers of 3 seconds instead of 20 minutes and 2 hours, so pushed reminders can be tested
+    served_env = server_env(
+        base / "served",
+        f"sqlite:///{base / 'served' / 'sessions.db'}",
+        {"SPASM_AID_PACK_MINUTES": "0.05", "SPASM_AID_WALK_INTERVAL_MINUTES": "0.05"},
+    )
     degraded_env = server_env(
         base / "degraded", "postgresql://nobody@127.0.0.1:1/unreachable", {"SPASM_AID_EMERGENCY_NUMBER": "999"}
     )

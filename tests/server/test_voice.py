@@ -5,9 +5,8 @@ import uuid
 
 import pytest
 
-from spasm_aid.servers import Chat
 from spasm_aid.voice import tts
-from spasm_aid.voice.__main__ import VoiceSession, run_files
+from spasm_aid.voice.__main__ import VoiceClient, VoiceSession, run_files
 from spasm_aid.voice.asr import Recognizer
 from spasm_aid.voice.dialogue import NOT_HEARD_YES_NO
 
@@ -32,7 +31,7 @@ def audio_stats(path):
 
 @pytest.fixture
 def session(servers):
-    return VoiceSession(Chat(servers["served"], f"voice-{uuid.uuid4().hex[:8]}"), Recognizer(), tts.Speaker())
+    return VoiceSession(VoiceClient(servers["served"], f"voice-{uuid.uuid4().hex[:8]}"), Recognizer(), tts.Speaker())
 
 
 def test_spoken_conversation_to_an_emergency_with_reply_audio(session, tmp_path):
@@ -59,3 +58,12 @@ def test_noise_at_a_yes_no_question_is_asked_again_not_guessed(session, tmp_path
     second = results[1]
     assert second["triage"] is None
     assert second["sent"] is None and second["replies"] == [{"text": NOT_HEARD_YES_NO}] or second["sent"] not in ("yes", "no")
+
+
+def test_a_timer_set_by_voice_is_spoken_when_it_is_up(session, tmp_path):
+    session.chat.send("set an ice timer")
+    results = run_files(session, [], tmp_path / "out", wait_for_pushes=20)
+    assert results and results[-1]["source"] == "pushed"
+    assert "Time's up" in results[-1]["replies"][0]["text"]
+    length, rms = audio_stats(results[-1]["reply_wav"])
+    assert length > 1.0 and rms > 0.01

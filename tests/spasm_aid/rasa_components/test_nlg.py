@@ -13,10 +13,10 @@ from tests.conftest import ROOT
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 
 
-def generate(action, slots=None, monkeypatch=None):
+def generate(action, slots=None, **kwargs):
     nlg = SpasmAidNaturalLanguageGenerator(domain=DOMAIN)
     tracker = DialogueStateTracker.from_events("t", [SlotSet(k, v) for k, v in (slots or {}).items()], DOMAIN.slots)
-    return asyncio.run(nlg.generate(action, tracker, "rest"))
+    return asyncio.run(nlg.generate(action, tracker, "rest", **kwargs))
 
 
 def test_emergency_message_uses_the_configured_number(monkeypatch):
@@ -64,9 +64,18 @@ def test_a_bad_emergency_number_stops_start_up_with_a_clear_message(monkeypatch,
         SpasmAidNaturalLanguageGenerator(domain=DOMAIN)
 
 
+# Placeholders a response may use: the number (from the generator) and what the timer actions pass.
+KNOWN_PLACEHOLDERS = ("{emergency_number}", "{minutes}", "{hours}")
+
+
 def test_every_text_in_the_domain_fills_without_leftover_placeholders():
     for name in DOMAIN.responses:
         for variation in DOMAIN.responses[name]:
-            text = variation.get("text", "")
-            leftover = text.replace("{emergency_number}", "")
+            leftover = variation.get("text", "")
+            for placeholder in KNOWN_PLACEHOLDERS:
+                leftover = leftover.replace(placeholder, "")
             assert "{" not in leftover, f"{name} has an unknown placeholder"
+
+
+def test_timer_responses_get_the_minutes_the_action_passes():
+    assert "when 20 minutes are up" in generate("utter_timer_started_heat", minutes="20")["text"]

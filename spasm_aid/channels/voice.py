@@ -1,0 +1,207 @@
+"""The voice connector: a Rasa input channel for thin speaker clients.
+
+    POST /webhooks/voice/webhook   {"sender": "...", "message": "..."}  (JSON text), or
+                                   a WAV body (Content-Type audio/wav) with ?sender=...
+        -> {"heard": <text>, "messages": [...], "speech": <speakable text>, "rate": <wpm>,
+            "audio_wav_base64": <reply audio>}   (audio unless ?audio=0)
+    GET  /webhooks/voice/pending?sender=...&wait=20
+        -> the same shape, for messages pushed later (ice or heat timers, walk reminders);
+           waits up to `wait` seconds (at most 30) for one to arrive.
+
+Speech is recognised and synthesised in the Rasa server (pocketsphinx, pyttsx3), offline.
+Pushed messages wait for their client in memory, per conversation, at most MAX_PENDING each.
+"""
+from __future__ import annotations
+
+import asyncio
+import base64
+import logging
+import tempfile
+from collections import defaultdict, deque
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Text
+
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from spasm_aid.channels.rest import InputError, failure_reply, parse_payload, MAX_SENDER_CHARS
+
+logger = logging.getLogger(__name__)
+
+MAX_PENDING = 50
+MAX_WAIT_SECONDS = 30
+MAX_AUDIO_BYTES = 2 * 1024 * 1024  # about a minute of 16 kHz 16-bit mono
+
+
+class PendingMessages:
+    """Bot messages per conversation, until the client collects them."""
+
+    def __init__(self) -> None:
+        self.queues: Dict[str, Deque[Dict[str, Any]]] = defaultdict(lambda: deque(maxlen=MAX_PENDING))
+        self.events: Dict[str, asyncio.Event] = {}
+
+    def _event(self, sender: str) -> asyncio.Event:
+        if sender not in self.events:
+            self.events[sender] = asyncio.Event()
+        return self.events[sender]
+
+    def add(self, sender: str, message: Dict[str, Any]) -> None:
+        self.queues[sender].append(message)
+        self._event(sender).set()
+
+    def take(self, sender: str) -> List[Dict[str, Any]]:
+        messages = list(self.queues.pop(sender, []))
+        self._event(sender).clear()
+        return messages
+
+    async def wait(self, sender: str, seconds: float) -> List[Dict[str, Any]]:
+        if not self.queues.get(sender):
+            try:
+                await asyncio.wait_for(self._event(sender).wait(), timeout=seconds)
+            except asyncio.TimeoutError:
+                return []
+        return self.take(sender)
+
+
+class VoiceOutput(CollectingOutputChannel):
+    """Collects a conversation's messages into the shared pending store; reminders scheduled
+    in a turn keep this channel and so reach the client later through /pending."""
+
+    def __init__(self, store: PendingMessages, sender: str) -> None:
+        super().__init__()
+        self.store = store
+        self.sender = sender
+
+    @classmethod
+    def name(cls) -> Text:
+        return "voice"
+
+    async def _persist_message(self, message: Dict[Text, Any]) -> None:
+        await super()._persist_message(message)
+        self.store.add(self.sender, message)
+
+
+class VoiceInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "voice"
+
+    def __init__(self) -> None:
+        self.store = PendingMessages()
+        self.last_messages: Dict[str, List[Dict[str, Any]]] = {}  # to know a yes/no question is pending
+        self._recognizer = None
+        self._speaker = None
+        self._questions = None
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VoiceInput":
+        return cls()
+
+    # lazily: the Rasa server loads the speech engines only if a voice client calls
+    def recognizer(self):
+        if self._recognizer is None:
+            from spasm_aid.voice.asr import Recognizer
+
+            self._recognizer = Recognizer()
+        return self._recognizer
+
+    def speaker(self):
+        if self._speaker is None:
+            from spasm_aid.voice.tts import Speaker
+
+            self._speaker = Speaker()
+        return self._speaker
+
+    def render(self, messages: List[Dict[str, Any]], with_audio: bool, heard: Optional[str] = None) -> Dict[str, Any]:
+        from spasm_aid.voice import tts
+        from spasm_aid.voice.speakable import breath_parts
+
+        speech = " ".join(p for m in messages if m.get("text") for p in breath_parts(m["text"]))
+        emergency = any((m.get("custom") or {}).get("triage") == "emergency" for m in messages)
+        rate = tts.SLOW_RATE if emergency else tts.NORMAL_RATE
+        body: Dict[str, Any] = {"heard": heard, "messages": messages, "speech": speech, "rate": rate}
+        if with_audio and speech:
+            with tempfile.TemporaryDirectory(prefix="spasm-aid-voice-") as tmp:
+                path = self.speaker().to_file(speech, Path(tmp) / "reply.wav", rate=rate)
+                body["audio_wav_base64"] = base64.b64encode(path.read_bytes()).decode("ascii")
+        return body
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("spasm_aid_voice_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            with_audio = request.args.get("audio", "1") != "0"
+            content_type = (request.headers.get("content-type") or "").split(";")[0].strip()
+            heard: Optional[str] = None
+            try:
+                if content_type in ("audio/wav", "audio/x-wav", "audio/wave"):
+                    sender = request.args.get("sender", "")
+                    if not sender or len(sender) > MAX_SENDER_CHARS or not sender.isprintable():
+                        raise InputError("?sender= is required with audio: the conversation id.")
+                    body = request.body or b""
+                    if not body or len(body) > MAX_AUDIO_BYTES:
+                        raise InputError(f"The audio must be a WAV file of at most {MAX_AUDIO_BYTES // 1024} KiB.")
+                    expect_yes_no = self._expects_yes_no(sender)
+                    recognition = await asyncio.get_running_loop().run_in_executor(
+                        None, self._recognise, body, expect_yes_no
+                    )
+                    heard, text, metadata = recognition.heard, recognition.text, None
+                    if recognition.rejected:  # never guess an answer: ask again
+                        from spasm_aid.voice.dialogue import NOT_HEARD, NOT_HEARD_YES_NO
+
+                        again = [{"recipient_id": sender, "text": NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD}]
+                        return response.json(self.render(again, with_audio, heard))
+                else:
+                    sender, text, metadata = parse_payload(request.body or b"")
+                    heard = text
+            except InputError as error:
+                return response.json({"error": str(error)}, status=400)
+            output = VoiceOutput(self.store, sender)
+            try:
+                await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
+            except Exception:
+                logger.exception("Voice: handling a message failed.")
+                return response.json(self.render(failure_reply(sender), with_audio, heard), status=500)
+            messages = self.store.take(sender)
+            self.last_messages[sender] = messages
+            return response.json(self.render(messages or failure_reply(sender), with_audio, heard))
+
+        @webhook.route("/pending", methods=["GET"])
+        async def pending(request: Request) -> HTTPResponse:
+            sender = request.args.get("sender", "")
+            if not sender:
+                return response.json({"error": "?sender= is required: the conversation id."}, status=400)
+            try:
+                wait = min(MAX_WAIT_SECONDS, max(0.0, float(request.args.get("wait", "0"))))
+            except ValueError:
+                return response.json({"error": "?wait= must be a number of seconds."}, status=400)
+            messages = await self.store.wait(sender, wait)
+            return response.json(self.render(messages, request.args.get("audio", "1") != "0"))
+
+        return webhook
+
+    def _expects_yes_no(self, sender: str) -> bool:
+        from spasm_aid.voice.dialogue import VoiceState, yes_no_questions
+
+        if self._questions is None:
+            self._questions = yes_no_questions()
+        return VoiceState(self._questions, last_replies=self.last_messages.get(sender, [])).expects_yes_no
+
+    def _recognise(self, wav: bytes, expect_yes_no: bool = False):
+        from spasm_aid.voice.asr import RecognitionError, read_wav
+
+        with tempfile.NamedTemporaryFile(suffix=".wav") as handle:
+            handle.write(wav)
+            handle.flush()
+            try:
+                result = self.recognizer().recognise(read_wav(Path(handle.name)), expect_yes_no)
+            except RecognitionError as error:
+                raise InputError(str(error)) from error
+        return result

@@ -1,0 +1,102 @@
+"""The voice connector: text or WAV in, reply text and audio out, timers and reminders pushed."""
+import base64
+import io
+import json
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+import uuid
+import wave
+
+import pytest
+
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng makes the test speech: run 'make test'"),
+]
+
+
+def call(servers, path, body=None, content_type="application/json", timeout=60):
+    url = f"http://127.0.0.1:{servers['served']}/webhooks/voice/{path}"
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type} if body is not None else {})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def say(servers, sender, text, audio=True):
+    return call(servers, f"webhook?audio={int(audio)}", json.dumps({"sender": sender, "message": text}).encode())
+
+
+def speak_wav(tmp_path, text):
+    raw, out = tmp_path / "raw.wav", tmp_path / "say.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(raw), text], check=True)
+    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
+    return out.read_bytes()
+
+
+def texts(body):
+    return " ".join(m.get("text", "") for m in body["messages"])
+
+
+def test_text_in_gives_reply_text_and_audible_speech(servers):
+    status, body = say(servers, f"v-{uuid.uuid4().hex[:8]}", "my back just spasmed")
+    assert status == 200 and "safety questions" in texts(body)
+    assert "9 1 1" in body["speech"]  # speakable: the number digit by digit
+    with wave.open(io.BytesIO(base64.b64decode(body["audio_wav_base64"]))) as w:
+        assert w.getnframes() / w.getframerate() > 3
+
+
+def test_wav_in_through_a_question_to_the_emergency(servers, tmp_path):
+    sender = f"v-{uuid.uuid4().hex[:8]}"
+    status, body = call(servers, f"webhook?sender={sender}&audio=0", speak_wav(tmp_path, "my back just spasmed"), "audio/wav")
+    assert status == 200 and "back" in body["heard"] and "?" in texts(body)
+    status, body = call(servers, f"webhook?sender={sender}&audio=0", speak_wav(tmp_path, "yes"), "audio/wav")
+    triage = [m["custom"] for m in body["messages"] if "custom" in m]
+    assert triage and triage[0]["triage"] == "emergency" and body["rate"] < 150
+
+
+def test_an_ice_timer_is_pushed_when_it_is_up(servers):
+    sender = f"v-{uuid.uuid4().hex[:8]}"
+    status, body = say(servers, sender, "set an ice timer", audio=False)
+    assert "I'll tell you when" in texts(body) and "cloth" in texts(body)
+    status, pushed = call(servers, f"pending?sender={sender}&wait=20&audio=1")
+    assert "Time's up" in texts(pushed) and pushed["audio_wav_base64"]
+
+
+def test_a_cancelled_timer_stays_quiet(servers):
+    sender = f"v-{uuid.uuid4().hex[:8]}"
+    say(servers, sender, "set a heat timer", audio=False)
+    status, body = say(servers, sender, "cancel the timer", audio=False)
+    assert "cancelled" in texts(body)
+    status, pushed = call(servers, f"pending?sender={sender}&wait=6&audio=0")
+    assert pushed["messages"] == []
+
+
+def test_walk_reminders_repeat_until_cancelled(servers):
+    sender = f"v-{uuid.uuid4().hex[:8]}"
+    status, body = say(servers, sender, "remind me to walk", audio=False)
+    assert "every" in texts(body)
+    for _ in range(2):
+        status, pushed = call(servers, f"pending?sender={sender}&wait=20&audio=0")
+        assert "gentle walk" in texts(pushed)
+    say(servers, sender, "cancel the reminders", audio=False)
+
+
+@pytest.mark.parametrize(
+    "path,body,content_type,expected",
+    [
+        ("webhook", b"RIFF....", "audio/wav", "?sender= is required"),
+        ("webhook?sender=x", b"", "audio/wav", "WAV file"),
+        ("webhook?sender=x", b"not a wav at all", "audio/wav", "not a readable WAV"),
+        ("webhook", b'{"message": "hi"}', "application/json", "'sender' must be"),
+        ("pending", None, None, "?sender= is required"),
+        ("pending?sender=x&wait=soon", None, None, "?wait= must be"),
+    ],
+)
+def test_bad_requests_get_clear_errors(servers, path, body, content_type, expected):
+    status, payload = call(servers, path, body, content_type or "application/json")
+    assert status == 400 and expected in payload["error"]
