@@ -73,7 +73,7 @@ def main(argv=None) -> int:
 
     from spasm_aid.evaluation.conversations import RASA_PORT, Served
     from spasm_aid.evaluation.nlu import ModelParser
-        from spasm_aid.voice import tts
+    from spasm_aid.voice import tts
     from spasm_aid.voice.__main__ import VoiceClient, VoiceSession
     from spasm_aid.voice.asr import Recognizer, read_wav
 
