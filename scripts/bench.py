@@ -24,6 +24,9 @@ import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from spasm_aid.servers import endpoints_file, server_env  # noqa: E402
+
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
 RASA_PORT, ACTION_PORT = 5205, 5255
@@ -32,16 +35,7 @@ ALL_CLEAR = ["my back just spasmed"] + ["no"] * 8 + ["should I use ice or heat",
 
 
 def env_for(tmp: Path) -> dict:
-    env = dict(os.environ)
-    env.update(
-        PYTHONPATH=str(ROOT),
-        RASA_TELEMETRY_ENABLED="false",
-        TF_CPP_MIN_LOG_LEVEL="2",
-        SPASM_AID_VAR_DIR=str(tmp),
-        SPASM_AID_DB_URL=f"sqlite:///{tmp / 'sessions.db'}",
-        RASA_CACHE_DIRECTORY=str(tmp / "rasa-cache"),
-    )
-    return env
+    return server_env(tmp, f"sqlite:///{tmp / 'sessions.db'}", {"RASA_CACHE_DIRECTORY": str(tmp / "rasa-cache")})
 
 
 def rss_mb(pid: int) -> float:
@@ -108,8 +102,7 @@ def main() -> int:
             results["training_seconds"] = round(time.perf_counter() - started, 1)
             print(f"training (cold cache):       {results['training_seconds']} s")
         model = tmp / "models" / "bench.tar.gz" if not args.skip_training else MODEL
-        endpoints = tmp / "endpoints.yml"
-        endpoints.write_text((ROOT / "endpoints.yml").read_text().replace("localhost:5055", f"127.0.0.1:{ACTION_PORT}"))
+        endpoints = endpoints_file(tmp / "endpoints.yml", ACTION_PORT)
         log = open(tmp / "servers.log", "wb")
         actions = subprocess.Popen([str(BIN / "rasa"), "run", "actions", "--port", str(ACTION_PORT)], cwd=ROOT, env=env, stdout=log, stderr=log)
         rasa = subprocess.Popen(
