@@ -24,6 +24,7 @@ DEFAULT_MODEL_DIR = ROOT / "models" / "asr"
 SAMPLE_RATE = 16000
 NOISE_FLOOR = 0.003  # of full scale
 SHORT_UTTERANCE_WORDS = 3
+SHORT_UTTERANCE_SECONDS = 1.5  # four "words" heard in less than this is a misheard short answer
 
 YES = ("yes", "yeah", "yep", "yup", "sure", "correct", "i do", "i have", "yes please")
 NO = ("no", "nope", "nah", "not really", "no thanks", "i don't think so", "none", "nothing", "no i don't")
@@ -124,7 +125,8 @@ class Recognizer:
         pcm = add_noise_floor(pcm)
         heard, _ = self._decode("_default", pcm)
         words = heard.split()
-        if len(words) > SHORT_UTTERANCE_WORDS:
+        seconds = len(pcm) / 2 / SAMPLE_RATE
+        if len(words) > SHORT_UTTERANCE_WORDS and seconds > SHORT_UTTERANCE_SECONDS:
             return Recognition(heard, heard, "open")  # a sentence: the assistant reads it all
         answer, _ = self._decode("answers", pcm)
         if not heard and not answer:

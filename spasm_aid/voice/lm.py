@@ -3,7 +3,7 @@
 The general English model that ships with pocketsphinx heard "I can't feel my legs" as "I can
 feel my legs" in a test: a negation lost is an emergency missed. A small model of what people
 say to this assistant (data/nlu) makes those phrases far more likely. It is written as an ARPA
-bigram model with absolute discounting, with a dictionary of just its words.
+trigram model with absolute discounting, with a dictionary of just its words.
 
     python -m spasm_aid.voice.lm models/asr
 """
@@ -81,7 +81,11 @@ def load_dictionary(path: Path) -> Dict[str, List[str]]:
 
 
 def build(sentences: Iterable[List[str]], dictionary: Dict[str, List[str]]):
-    """(arpa text, dictionary lines, skipped words): sentences with unknown words are left out."""
+    """(arpa text, dictionary lines, skipped words): sentences with unknown words are left out.
+
+    A trigram model with absolute discounting, each order backing off to the one below:
+    P(c|a b) = max(n(a b c) - D, 0) / n(a b) + D * |{c: n(a b c) > 0}| / n(a b) * P(c|b).
+    """
     kept, skipped = [], Counter()
     for sentence in sentences:
         unknown = [w for w in sentence if w not in dictionary]
@@ -91,32 +95,44 @@ def build(sentences: Iterable[List[str]], dictionary: Dict[str, List[str]]):
             kept.append(["<s>"] + sentence + ["</s>"])
     unigrams = Counter(w for s in kept for w in s if w != "<s>")
     bigrams = Counter((a, b) for s in kept for a, b in zip(s, s[1:]))
+    trigrams = Counter((a, b, c) for s in kept for a, b, c in zip(s, s[1:], s[2:]))
     vocab = sorted(set(unigrams) | {"<s>"})
-    total = sum(unigrams.values())
-    # unigrams: add-one smoothing over the vocabulary
     predicted = [w for w in vocab if w != "<s>"]  # <s> is never predicted
+    total = sum(unigrams.values())
     p_uni = {w: (unigrams[w] + 1) / (total + len(predicted)) for w in predicted}
-    followers: Dict[str, Dict[str, int]] = defaultdict(dict)
-    for (a, b), count in bigrams.items():
-        followers[a][b] = count
-    lines = ["\\data\\", f"ngram 1={len(vocab)}", f"ngram 2={len(bigrams)}", "", "\\1-grams:"]
-    backoff: Dict[str, float] = {}
-    p_bi: Dict[tuple, float] = {}
-    for a, nexts in followers.items():
-        context = sum(nexts.values())
-        weight = DISCOUNT * len(nexts) / context
-        for b, count in nexts.items():
-            p_bi[(a, b)] = (count - DISCOUNT) / context + weight * p_uni[b]
-        seen_mass = sum(p_bi[(a, b)] for b in nexts)
-        seen_uni = sum(p_uni[b] for b in nexts)
-        backoff[a] = (1 - seen_mass) / max(1e-9, 1 - seen_uni)
+
+    def discounted(counts: Counter, lower) -> tuple:
+        """Probabilities of the seen n-grams and the backoff weight of each context."""
+        followers: Dict[tuple, Dict[str, int]] = defaultdict(dict)
+        for gram, count in counts.items():
+            followers[gram[:-1]][gram[-1]] = count
+        probs: Dict[tuple, float] = {}
+        backoffs: Dict[tuple, float] = {}
+        for context, nexts in followers.items():
+            n = sum(nexts.values())
+            weight = DISCOUNT * len(nexts) / n
+            for word, count in nexts.items():
+                probs[context + (word,)] = (count - DISCOUNT) / n + weight * lower(context, word)
+            seen = sum(probs[context + (w,)] for w in nexts)
+            seen_lower = sum(lower(context, w) for w in nexts)
+            backoffs[context] = (1 - seen) / max(1e-9, 1 - seen_lower)
+        return probs, backoffs
+
+    p_bi, bo_uni = discounted(bigrams, lambda context, word: p_uni[word])
+    p_tri, bo_bi = discounted(trigrams, lambda context, word: p_bi[(context[-1], word)])
+
+    lines = ["\\data\\", f"ngram 1={len(vocab)}", f"ngram 2={len(p_bi)}", f"ngram 3={len(p_tri)}", "", "\\1-grams:"]
     for w in vocab:
         prob = -99.0 if w == "<s>" else math.log10(p_uni[w])
-        bo = f" {math.log10(backoff[w]):.4f}" if w in backoff else ""
+        bo = f" {math.log10(bo_uni[(w,)]):.4f}" if (w,) in bo_uni else ""
         lines.append(f"{prob:.4f} {w}{bo}")
     lines += ["", "\\2-grams:"]
-    for (a, b), prob in sorted(p_bi.items()):
-        lines.append(f"{math.log10(prob):.4f} {a} {b}")
+    for gram, prob in sorted(p_bi.items()):
+        bo = f" {math.log10(bo_bi[gram]):.4f}" if gram in bo_bi else ""
+        lines.append(f"{math.log10(prob):.4f} {' '.join(gram)}{bo}")
+    lines += ["", "\\3-grams:"]
+    for gram, prob in sorted(p_tri.items()):
+        lines.append(f"{math.log10(prob):.4f} {' '.join(gram)}")
     lines += ["", "\\end\\", ""]
     dict_lines = []
     for word in vocab:
