@@ -17,13 +17,13 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -52,6 +52,7 @@ ADVICE_TOPICS = {
 }
 NOT_FIRST_ADVICE = {"while_waiting"}
 IDLE_SECONDS = 2 * 3600  # sessions idle this long are forgotten in memory (already written)
+RESUME_WITHIN = timedelta(minutes=60)  # as domain.yml's session_expiration_time
 MAX_PENDING_TURNS = 200_000  # beyond this, during a long outage, the oldest turns are dropped
 
 
@@ -116,8 +117,17 @@ class OpenSession:
 class SessionAggregator:
     """Keeps one open session per sender and produces the rows to write."""
 
-    def __init__(self, salt: bytes, log_text: bool = False, locale: str = "en") -> None:
+    def __init__(
+        self,
+        salt: bytes,
+        log_text: bool = False,
+        locale: str = "en",
+        resume: Optional[Callable[[str, datetime], Optional[Dict[str, Any]]]] = None,
+    ) -> None:
         self.salt = salt
+        # resume(sender_hash, when) -> the row of a session still open in the database, so that
+        # a conversation that goes on across a server restart keeps its one session row
+        self.resume = resume
         self.log_text = log_text
         self.locale = locale
         self.open: Dict[str, OpenSession] = {}
@@ -151,6 +161,10 @@ class SessionAggregator:
 
     def _current(self, sender_id: str, when: datetime, channel: Optional[str] = None) -> Dict[str, Any]:
         session = self.open.get(sender_id)
+        if session is None and self.resume is not None:
+            row = self.resume(hash_sender(sender_id, self.salt), when)
+            if row is not None:
+                self.open[sender_id] = session = OpenSession(row)
         if session is None:
             return self._start(sender_id, when, channel)
         session.last_seen = time.monotonic()
@@ -273,6 +287,7 @@ class SessionLogWriter:
             salt if salt is not None else sender_salt(),
             settings.log_text() if log_text is None else log_text,
             settings.locale(),
+            resume=self._resume,
         )
         self.flush_interval = flush_interval
         self.max_backoff = max_backoff
@@ -291,6 +306,26 @@ class SessionLogWriter:
         with self._progress:
             self._submitted += 1
         self.queue.put(event)
+
+    def _resume(self, sender_hash: str, when: datetime) -> Optional[Dict[str, Any]]:
+        """The sender's latest session if it is still open in the database (None on any error:
+        then a new row is started, which loses nothing)."""
+        try:
+            with Session(self._connect(), future=True) as session:
+                record = session.execute(
+                    select(SessionRecord)
+                    .where(SessionRecord.sender_hash == sender_hash, SessionRecord.end_reason.is_(None))
+                    .order_by(SessionRecord.started_at.desc())
+                    .limit(1)
+                ).scalar_one_or_none()
+                if record is None:
+                    return None
+                ended = record.ended_at if record.ended_at.tzinfo else record.ended_at.replace(tzinfo=timezone.utc)
+                if when - ended > RESUME_WITHIN:
+                    return None
+                return {column.name: getattr(record, column.name) for column in SessionRecord.__table__.columns}
+        except Exception:  # the database is down: start a new row, keep going
+            return None
 
     def _connect(self) -> Engine:
         if self.engine is None:

@@ -159,3 +159,18 @@ def test_records_written_during_an_outage_arrive_once_the_database_is_back(pg_da
     writer.close()
     [session], turns = rows(url)
     assert session.final_triage == "self_care" and len(turns) == 24
+
+
+def test_a_conversation_that_goes_on_after_a_restart_keeps_one_row(db_url):
+    events = self_care_conversation("dave")
+    write(db_url, events[:6])  # the first server handles the start, then stops
+    write(db_url, events[6:])  # a new server (empty memory) handles the rest
+    [session], turns = rows(db_url)
+    assert session.turns == 11 and session.final_triage == "self_care" and len(turns) == 24
+
+
+def test_an_old_open_session_is_not_resumed(sqlite_url):
+    write(sqlite_url, [user("erin", "greet", t=1000.0)])
+    write(sqlite_url, [user("erin", "greet", t=1000.0 + 2 * 3600)])  # two hours later
+    sessions, _ = rows(sqlite_url)
+    assert len(sessions) == 2
