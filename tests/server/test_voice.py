@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 
+from spasm_aid.voice.evaluate import synthesise
 from spasm_aid.voice import tts
 from spasm_aid.voice.__main__ import VoiceClient, VoiceSession, run_files
 from spasm_aid.voice.asr import Recognizer
@@ -17,10 +18,7 @@ pytestmark = [
 
 
 def speak(tmp_path, text, voice="en-us", rate=150):
-    raw, out = tmp_path / "raw.wav", tmp_path / f"{uuid.uuid4().hex[:8]}.wav"
-    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
-    return out
+    return synthesise(text, voice, rate, tmp_path / f"{uuid.uuid4().hex[:8]}.wav")
 
 
 def audio_stats(path):

@@ -3,13 +3,14 @@ import base64
 import io
 import json
 import shutil
-import subprocess
 import urllib.error
 import urllib.request
 import uuid
 import wave
 
 import pytest
+
+from spasm_aid.voice.evaluate import synthesise
 
 pytestmark = [
     pytest.mark.server,
@@ -32,10 +33,7 @@ def say(servers, sender, text, audio=True):
 
 
 def speak_wav(tmp_path, text):
-    raw, out = tmp_path / "raw.wav", tmp_path / "say.wav"
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
-    return out.read_bytes()
+    return synthesise(text, "en-us", 150, tmp_path / f"{uuid.uuid4().hex[:8]}.wav").read_bytes()
 
 
 def texts(body):

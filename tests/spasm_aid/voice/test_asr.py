@@ -1,9 +1,11 @@
 """Recognition of speech made with espeak-ng (two voices): short answers, sentences, rejection."""
 import shutil
 import subprocess
+import uuid
 
 import pytest
 
+from spasm_aid.voice.evaluate import synthesise
 from spasm_aid.red_flags.guard import guard_for
 from spasm_aid.voice.asr import Recognizer, polarity, read_wav
 from tests.conftest import ROOT
@@ -23,10 +25,7 @@ def recognizer():
 
 
 def speak(tmp_path, text, voice="en-us", rate=150):
-    raw, out = tmp_path / "raw.wav", tmp_path / f"{abs(hash((text, voice, rate)))}.wav"
-    subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
-    return out
+    return synthesise(text, voice, rate, tmp_path / f"{uuid.uuid4().hex[:8]}.wav")
 
 
 @pytest.mark.parametrize("voice", ["en-us", "en-us+f3"])
