@@ -80,6 +80,18 @@ def start_rasa(port: int, endpoints: Path, env: Dict[str, str], log: Path, model
     return Server(args, env, log, f"http://127.0.0.1:{port}/")
 
 
+def request_json(url: str, body: Optional[bytes] = None, content_type: str = "application/json", timeout: float = 60):
+    """(HTTP status, decoded JSON body) of a GET (no body) or POST; an error status is returned,
+    not raised; a server that cannot be reached raises OSError."""
+    headers = {"Content-Type": content_type} if body is not None else {}
+    request = urllib.request.Request(url, data=body, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read() or b"null")
+
+
 class Chat:
     """One conversation over the REST channel."""
 
@@ -88,12 +100,7 @@ class Chat:
         self.sender = sender
 
     def post(self, body: bytes):
-        request = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=60) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            return error.code, json.loads(error.read() or b"null")
+        return request_json(self.url, body)
 
     def send(self, text: str):
         """(status, replies); (0, None) when the server cannot be reached."""

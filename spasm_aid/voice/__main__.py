@@ -18,6 +18,7 @@ import uuid
 from pathlib import Path
 from typing import List, Optional
 
+from spasm_aid.servers import request_json
 from spasm_aid.voice import tts
 from spasm_aid.voice.asr import Recognition, RecognitionError, Recognizer, read_wav
 from spasm_aid.voice.dialogue import NOT_HEARD, NOT_HEARD_YES_NO, VoiceState, yes_no_questions
@@ -38,19 +39,9 @@ class VoiceClient:
         self.sender = sender
 
     def _call(self, url: str, body: Optional[bytes] = None, timeout: float = 60):
-        import urllib.error
-        import urllib.request
-
-        request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"} if body else {})
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                return response.status, json.loads(response.read())
-        except urllib.error.HTTPError as error:
-            try:
-                return error.code, json.loads(error.read())
-            except ValueError:
-                return error.code, None
-        except (OSError, ValueError):
+            return request_json(url, body, timeout=timeout)
+        except (OSError, ValueError):  # unreachable, or an answer that is not JSON
             return 0, None
 
     def send(self, text: str):

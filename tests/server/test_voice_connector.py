@@ -3,13 +3,12 @@ import base64
 import io
 import json
 import shutil
-import urllib.error
-import urllib.request
 import uuid
 import wave
 
 import pytest
 
+from spasm_aid.servers import request_json
 from spasm_aid.voice.evaluate import synthesise
 
 pytestmark = [
@@ -19,13 +18,7 @@ pytestmark = [
 
 
 def call(servers, path, body=None, content_type="application/json", timeout=60):
-    url = f"http://127.0.0.1:{servers['served']}/webhooks/voice/{path}"
-    request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type} if body is not None else {})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+    return request_json(f"http://127.0.0.1:{servers['served']}/webhooks/voice/{path}", body, content_type, timeout)
 
 
 def say(servers, sender, text, audio=True):
