@@ -13,7 +13,6 @@ import json
 import os
 import platform
 import shutil
-import signal
 import statistics
 import subprocess
 import sys
@@ -25,7 +24,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from spasm_aid.servers import endpoints_file, server_env  # noqa: E402
+from spasm_aid.servers import endpoints_file, server_env, stop_process as stop, wait_until_answering  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
@@ -63,25 +62,10 @@ def post(text: str, sender: str) -> float:
 
 
 def wait_http(url: str, process: subprocess.Popen, timeout: float) -> float:
-    started = time.perf_counter()
-    while time.perf_counter() - started < timeout:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.status == 200:
-                    return time.perf_counter() - started
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"{url} did not answer within {timeout}s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    seconds = wait_until_answering(url, process, timeout)
+    if seconds is None:
+        raise RuntimeError(f"{url} did not answer within {timeout}s (exit code {process.poll()})")
+    return seconds
 
 
 def main() -> int:

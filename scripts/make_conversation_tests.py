@@ -158,7 +158,6 @@ def dialogue_paths(table) -> List[str]:
         "pain relief with a caution sends to a pharmacist first",
         all_clear(names) + cautions(table, ["yes"], "ask_first"),
     )
-    urgent_slot = names[len(emergency_slots)]
     out += story(
         "yes to an urgent question: contact a doctor today, then comfort measures",
         opening(names[0])

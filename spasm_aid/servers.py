@@ -27,25 +27,40 @@ class Server:
         self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self.handle, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 180) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"server exited early; see {self.log}:\n{self.log.read_text()[-3000:]}")
-            try:
-                with urllib.request.urlopen(self.ready_url, timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.5)
+        if wait_until_answering(self.ready_url, self.process, timeout) is not None:
+            return
+        if self.process.poll() is not None:
+            raise RuntimeError(f"server exited early; see {self.log}:\n{self.log.read_text()[-3000:]}")
         raise RuntimeError(f"server not ready after {timeout}s; see {self.log}")
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        stop_process(self.process)
         self.handle.close()
+
+
+def wait_until_answering(url: str, process: subprocess.Popen, timeout: float, interval: float = 0.1) -> Optional[float]:
+    """Seconds until `url` answers 200, or None when the process exits or time runs out."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if process.poll() is not None:
+            return None
+        try:
+            with urllib.request.urlopen(url, timeout=1) as response:
+                if response.status == 200:
+                    return time.perf_counter() - started
+        except OSError:
+            time.sleep(interval)
+    return None
+
+
+def stop_process(process: subprocess.Popen, grace: float = 20) -> None:
+    """Ask a server to stop (SIGINT, as Ctrl-C), kill it if it has not after `grace` seconds."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(grace)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def server_env(var_dir: Path, db_url: str, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:

@@ -6,7 +6,6 @@ import uuid
 import pytest
 
 from spasm_aid.voice.evaluate import synthesise
-from spasm_aid.red_flags.guard import guard_for
 from spasm_aid.voice.asr import Recognizer, polarity, read_wav
 from tests.conftest import ROOT
 
