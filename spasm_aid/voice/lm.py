@@ -74,6 +74,8 @@ def load_dictionary(path: Path) -> Dict[str, List[str]]:
     """word -> pronunciations (a word may have several: "word(2)")."""
     entries: Dict[str, List[str]] = defaultdict(list)
     for line in open(path, encoding="utf-8"):
+        if line.startswith("#"):
+            continue
         parts = line.split()
         if len(parts) >= 2:
             entries[re.sub(r"\(\d+\)$", "", parts[0])].append(" ".join(parts[1:]))
