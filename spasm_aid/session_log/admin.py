@@ -6,6 +6,8 @@
 `purge` deletes sessions (and their turns) that started more than N days ago. `erase` deletes
 everything about one person: their sender id is hashed with the same salt as when it was
 logged, so it is found without the log ever holding the id itself. Both print what they did.
+Where Rasa's conversation store shares the database (the production profile's
+spasm_aid.tracker_store, table `events`, keyed by the same hash), its rows go too.
 """
 from __future__ import annotations
 
@@ -14,7 +16,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from typing import Optional
 
-from sqlalchemy import delete, select
+from sqlalchemy import column, delete, inspect, select, table
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -23,15 +25,22 @@ from spasm_aid.session_log.models import SessionRecord, TurnRecord
 from spasm_aid.session_log.store import _redact, hash_sender, make_engine, migrate, sender_salt
 
 
-def _delete_sessions(url: str, condition) -> int:
+# Rasa's SQL tracker store table (rasa.core.tracker_store.SQLTrackerStore.SQLEvent)
+TRACKER_EVENTS = table("events", column("sender_id"), column("timestamp"))
+
+
+def _delete_sessions(url: str, condition, tracker_condition=None) -> int:
     engine = make_engine(url)
     try:
         migrate(engine)
+        has_trackers = tracker_condition is not None and inspect(engine).has_table("events")
         with Session(engine, future=True) as session, session.begin():
             ids = [row for row in session.execute(select(SessionRecord.id).where(condition)).scalars()]
             if ids:
                 session.execute(delete(TurnRecord).where(TurnRecord.session_id.in_(ids)))
                 session.execute(delete(SessionRecord).where(SessionRecord.id.in_(ids)))
+            if has_trackers:
+                session.execute(delete(TRACKER_EVENTS).where(tracker_condition))
         return len(ids)
     finally:
         engine.dispose()
@@ -42,7 +51,9 @@ def purge(older_than_days: int, url: Optional[str] = None, now: Optional[datetim
     if older_than_days < 0:
         raise ValueError("--older-than-days must be 0 or more")
     cutoff = (now or datetime.now(tz=timezone.utc)) - timedelta(days=older_than_days)
-    return _delete_sessions(url or settings.database_url(), SessionRecord.started_at < cutoff)
+    return _delete_sessions(
+        url or settings.database_url(), SessionRecord.started_at < cutoff, TRACKER_EVENTS.c.timestamp < cutoff.timestamp()
+    )
 
 
 def erase(sender_id: str, url: Optional[str] = None, salt: Optional[bytes] = None) -> int:
@@ -50,7 +61,7 @@ def erase(sender_id: str, url: Optional[str] = None, salt: Optional[bytes] = Non
     if not sender_id:
         raise ValueError("--sender must not be empty")
     hashed = hash_sender(sender_id, salt if salt is not None else sender_salt())
-    return _delete_sessions(url or settings.database_url(), SessionRecord.sender_hash == hashed)
+    return _delete_sessions(url or settings.database_url(), SessionRecord.sender_hash == hashed, TRACKER_EVENTS.c.sender_id == hashed)
 
 
 def main(argv=None) -> int:

@@ -51,6 +51,11 @@ ADVICE_TOPICS = {
     "utter_while_waiting": "while_waiting",
 }
 NOT_FIRST_ADVICE = {"while_waiting"}
+# Set on events by spasm_aid.tracker_store: when the tracker's conversation session started. With
+# several Rasa servers, each one sees part of a conversation; this key gives all of them the same
+# session row id.
+SESSION_KEY = "spasm_aid_session"
+SESSION_NAMESPACE = uuid.UUID("5f0c1d52-4a57-4d0e-9a51-3c7e1b8a2a11")
 IDLE_SECONDS = 2 * 3600  # sessions idle this long are forgotten in memory (already written)
 RESUME_WITHIN = timedelta(minutes=60)  # as domain.yml's session_expiration_time
 MAX_PENDING_TURNS = 200_000  # beyond this, during a long outage, the oldest turns are dropped
@@ -132,12 +137,17 @@ class SessionAggregator:
         self.locale = locale
         self.open: Dict[str, OpenSession] = {}
         self.dirty: Dict[str, Dict[str, Any]] = {}  # session id -> row values to upsert
+        # session id -> this process's turn count when the row was last written or read: what
+        # was counted since is added to the stored count (other servers may have added theirs)
+        self.base: Dict[str, int] = {}
         self.new_turns: List[Dict[str, Any]] = []
         self.dropped_turns = 0
 
-    def _start(self, sender_id: str, when: datetime, channel: Optional[str] = None) -> Dict[str, Any]:
+    def _start(
+        self, sender_id: str, when: datetime, channel: Optional[str] = None, session_id: Optional[str] = None
+    ) -> Dict[str, Any]:
         record = {
-            "id": str(uuid.uuid4()),
+            "id": session_id or str(uuid.uuid4()),
             "sender_hash": hash_sender(sender_id, self.salt),
             "channel": channel,
             "started_at": when,
@@ -159,12 +169,28 @@ class SessionAggregator:
             session.record["end_reason"] = reason
             self._touch(session.record)
 
-    def _current(self, sender_id: str, when: datetime, channel: Optional[str] = None) -> Dict[str, Any]:
+    def _keyed_id(self, sender_id: str, event: Dict[str, Any]) -> Optional[str]:
+        key = event.get(SESSION_KEY)
+        if key is None:
+            return None
+        return str(uuid.uuid5(SESSION_NAMESPACE, f"{hash_sender(sender_id, self.salt)}:{key}"))
+
+    def _current(
+        self, sender_id: str, when: datetime, channel: Optional[str] = None, session_id: Optional[str] = None
+    ) -> Dict[str, Any]:
         session = self.open.get(sender_id)
+        if session_id is not None:  # the tracker says which session: no guessing, no resuming
+            if session is not None and session.record["id"] == session_id:
+                session.last_seen = time.monotonic()
+                return session.record
+            if session is not None:
+                self._close(sender_id, "new_session")
+            return self._start(sender_id, when, channel, session_id)
         if session is None and self.resume is not None:
             row = self.resume(hash_sender(sender_id, self.salt), when)
             if row is not None:
                 self.open[sender_id] = session = OpenSession(row)
+                self.base[row["id"]] = row["turns"]
         if session is None:
             return self._start(sender_id, when, channel)
         session.last_seen = time.monotonic()
@@ -188,15 +214,16 @@ class SessionAggregator:
         if not isinstance(sender_id, str) or not sender_id:
             return
         when = _when(event)
+        session_id = self._keyed_id(sender_id, event)
         if kind == "session_started":
             self._close(sender_id, "new_session")
-            self._touch(self._start(sender_id, when))
+            self._touch(self._start(sender_id, when, session_id=session_id))
             return
         if kind == "restart":
             self._close(sender_id, "restart")
             return
         if kind == "user":
-            record = self._current(sender_id, when, event.get("input_channel"))
+            record = self._current(sender_id, when, event.get("input_channel"), session_id)
             intent = (event.get("parse_data") or {}).get("intent") or {}
             record["turns"] += 1
             record["channel"] = record["channel"] or event.get("input_channel")
@@ -214,7 +241,7 @@ class SessionAggregator:
             )
             self._touch(record)
         elif kind == "bot":
-            record = self._current(sender_id, when)
+            record = self._current(sender_id, when, session_id=session_id)
             action = (event.get("metadata") or {}).get("utter_action")
             custom = (event.get("data") or {}).get("custom")
             level = custom.get("triage") if isinstance(custom, dict) else None
@@ -250,7 +277,34 @@ class SessionAggregator:
     def forget_idle(self, now: Optional[float] = None) -> None:
         now = now or time.monotonic()
         for sender_id in [s for s, o in self.open.items() if now - o.last_seen > IDLE_SECONDS]:
-            self.open.pop(sender_id)
+            session = self.open.pop(sender_id)
+            if session.record["id"] not in self.dirty:
+                self.base.pop(session.record["id"], None)
+
+    def _merged(self, row: Dict[str, Any], stored: Optional[SessionRecord]) -> Dict[str, Any]:
+        """The row to write: this process's view combined with what is stored, which another
+        Rasa server may have advanced meanwhile (more turns, a more severe route, more topics)."""
+        if stored is None:
+            return dict(row)
+        db = {column.name: getattr(stored, column.name) for column in SessionRecord.__table__.columns}
+        base = self.base.get(row["id"], 0)
+        merged = dict(db)
+        merged["turns"] = (db["turns"] or 0) + row["turns"] - base
+        merged["started_at"] = min(_aware(db["started_at"]), _aware(row["started_at"]))
+        ours_is_later = _aware(row["ended_at"]) >= _aware(db["ended_at"] or row["ended_at"])
+        merged["ended_at"] = max(_aware(db["ended_at"] or row["ended_at"]), _aware(row["ended_at"]))
+        if ours_is_later:
+            merged["end_reason"] = row["end_reason"]
+        merged["channel"] = db["channel"] or row["channel"]
+        if _severity(row["final_triage"]) > _severity(db["final_triage"]):
+            merged["final_triage"], merged["red_flag"] = row["final_triage"], row["red_flag"]
+        elif _severity(row["final_triage"]) == _severity(db["final_triage"]) and not db["red_flag"]:
+            merged["red_flag"] = row["red_flag"]
+        topics = [t for t in (db["topics"] or "").split(",") if t]
+        merged["topics"] = ",".join(topics + [t for t in row["topics"].split(",") if t and t not in topics])
+        if db["first_advice_turn"] is None and row["first_advice_turn"] is not None:
+            merged["first_advice_turn"] = (db["turns"] or 0) + row["first_advice_turn"] - base
+        return merged
 
     def flush(self, engine: Engine) -> int:
         """Write what changed; on failure nothing is lost and the caller retries later."""
@@ -258,17 +312,30 @@ class SessionAggregator:
             return 0
         rows = list(self.dirty.values())
         turns = list(self.new_turns)
+        written = {}
         with Session(engine, future=True) as session, session.begin():
             for row in rows:
-                session.merge(SessionRecord(**row))
+                stored = session.get(SessionRecord, row["id"], with_for_update=True)  # a row lock
+                written[row["id"]] = values = self._merged(row, stored)
+                if stored is None:
+                    session.add(SessionRecord(**values))
+                else:
+                    for name, value in values.items():
+                        setattr(stored, name, value)
             session.flush()  # sessions before their turns (foreign key)
             session.add_all(TurnRecord(**turn) for turn in turns)
-        # Only what was written is cleared: events handled meanwhile stay pending.
-        for row in rows:
+        for row in rows:  # this process now knows what the others added
+            row.update(written[row["id"]])
+            self.base[row["id"]] = row["turns"]
             if self.dirty.get(row["id"]) is row:
                 self.dirty.pop(row["id"])
         del self.new_turns[: len(turns)]
         return len(turns)
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite gives back naive datetimes (stored as UTC)."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 class SessionLogWriter:

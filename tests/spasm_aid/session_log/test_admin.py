@@ -53,3 +53,24 @@ def test_the_command_line_reports_what_it_did(sqlite_url, capsys, monkeypatch):
     monkeypatch.setenv("SPASM_AID_SENDER_SALT", SALT.decode())
     assert admin.main(["--db", sqlite_url, "erase", "--sender", "carol"]) == 0
     assert "Deleted 1 session(s)" in capsys.readouterr().out
+
+
+def test_conversations_in_the_shared_tracker_store_are_erased_and_purged_too(sqlite_url, monkeypatch):
+    import asyncio
+
+    from spasm_aid.tracker_store import PrivateSQLTrackerStore
+    from tests.spasm_aid.test_tracker_store import DOMAIN, conversation
+
+    monkeypatch.setenv("SPASM_AID_SENDER_SALT", SALT.decode())
+    fill(sqlite_url)
+    store = PrivateSQLTrackerStore(domain=DOMAIN, dialect="sqlite", db=sqlite_url.split("///", 1)[1])
+    for sender in ("bob", "carol"):
+        tracker = conversation(sender)
+        for event in tracker.events:
+            event.timestamp = 100.0  # long ago
+        asyncio.run(store.save(tracker))
+    assert admin.erase("bob", sqlite_url, salt=SALT) == 1
+    assert asyncio.run(store.retrieve("bob")) is None
+    assert asyncio.run(store.retrieve("carol")) is not None
+    admin.purge(30, sqlite_url, now=NOW)
+    assert asyncio.run(store.retrieve("carol")) is None

@@ -174,3 +174,48 @@ def test_an_old_open_session_is_not_resumed(sqlite_url):
     write(sqlite_url, [user("erin", "greet", t=1000.0 + 2 * 3600)])  # two hours later
     sessions, _ = rows(sqlite_url)
     assert len(sessions) == 2
+
+
+def keyed(events, start=0.5):
+    return [dict(e, spasm_aid_session=start) for e in events]
+
+
+def test_two_servers_sharing_one_conversation_write_one_complete_row(db_url):
+    # Behind a load balancer each turn may land on another Rasa server, each with its own writer.
+    conversation = keyed(self_care_conversation("carol")[:-2])  # without the goodbye
+    conversation += keyed([user("carol", "red_flag", "I can't feel my legs", t=3.0),
+                           bot("carol", "utter_emergency", t=3.1, triage="emergency", reason="leg_weakness")])
+    servers = [SessionLogWriter(url=db_url, salt=SALT, log_text=False) for _ in range(2)]
+    # alternate whole turns (a user message and the replies to it) between the two servers
+    turn, turns = [], []
+    for event in conversation:
+        if event["event"] == "user" and turn:
+            turns.append(turn)
+            turn = []
+        turn.append(event)
+    turns.append(turn)
+    for number, events in enumerate(turns):
+        for event in events:
+            servers[number % 2].submit(event)
+        assert servers[number % 2].wait_idle(15), servers[number % 2].last_error
+    for server in servers:
+        server.close()
+    sessions, logged = rows(db_url)
+    assert len(sessions) == 1
+    row = sessions[0]
+    assert row.turns == 11  # every user message, whichever server took it
+    assert (row.final_triage, row.red_flag) == ("emergency", "leg_weakness")
+    assert row.topics.split(",") == ["self_care_plan", "ice_heat"]
+    assert row.first_advice_turn == 9
+    assert row.end_reason is None
+    assert sum(t.who == "user" for t in logged) == 11
+
+
+def test_a_new_tracker_session_seen_on_another_server_starts_a_new_row(sqlite_url):
+    writer = SessionLogWriter(url=sqlite_url, salt=SALT, log_text=False)
+    for event in keyed([user("dave", "greet", t=1.0)], start=0.5) + keyed([user("dave", "greet", t=9000.0)], start=8999.0):
+        writer.submit(event)
+    assert writer.wait_idle(15), writer.last_error
+    writer.close()
+    sessions, _ = rows(sqlite_url)
+    assert sorted(s.end_reason or "open" for s in sessions) == ["new_session", "open"]
