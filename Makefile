@@ -23,12 +23,13 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model run serve test validate conversation-test report bench eval voice voice-eval lock clean
+.PHONY: help setup model run serve production test validate conversation-test report bench eval voice voice-eval lock clean
 
 help:
 	@echo "make run     chat with the assistant in the terminal (sets everything up first)"
 	@echo "make test    run the whole test suite (sets everything up first)"
 	@echo "make serve   REST and socketio on :5005, action server on :5055"
+	@echo "make production  2 Rasa + 2 action servers behind nginx on :8080, PostgreSQL + Redis"
 	@echo "make report  summarise the session log"
 	@echo "make bench   measure training, start-up, turn latency and memory"
 	@echo "make eval    safety and language figures of the current model (reports/)"
@@ -79,6 +80,10 @@ run: $(MODEL) setup
 serve: $(MODEL) setup
 	@mkdir -p var
 	$(PY) scripts/with_action_server.py -- $(RASA) run -m $(MODEL) --port 5005
+
+# Several Rasa and action servers behind nginx, sharing PostgreSQL and Redis (spasm_aid/production.py).
+production: $(MODEL) setup
+	$(PY) -m spasm_aid.production $(PRODUCTION_ARGS)
 
 validate: $(STAMP)
 	$(RASA) data validate

@@ -2,9 +2,9 @@
 # Install the Debian packages the project needs, only those missing. Used by make.
 #   espeak-ng, libespeak-ng1: speech output (pyttsx3) and test speech
 #   sox: audio conversion and measurement;  alsa-utils: playback (aplay)
-#   libportaudio2: microphone input (sounddevice)
+#   libportaudio2: microphone input (sounddevice);  nginx: load balancer of the production profile
 set -euo pipefail
-packages=(espeak-ng libespeak-ng1 sox alsa-utils libportaudio2)
+packages=(espeak-ng libespeak-ng1 sox alsa-utils libportaudio2 nginx)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
