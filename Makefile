@@ -23,7 +23,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model run serve production test validate conversation-test report bench eval voice voice-eval lock clean
+.PHONY: help setup model run serve production fault-test test validate conversation-test report bench eval voice voice-eval lock clean
 
 help:
 	@echo "make run     chat with the assistant in the terminal (sets everything up first)"
@@ -84,6 +84,10 @@ serve: $(MODEL) setup
 # Several Rasa and action servers behind nginx, sharing PostgreSQL and Redis (spasm_aid/production.py).
 production: $(MODEL) setup
 	$(PY) -m spasm_aid.production $(PRODUCTION_ARGS)
+
+# Kill servers, stop Redis, restart PostgreSQL under the production profile (also part of make test).
+fault-test: $(MODEL) setup
+	$(PY) -m pytest tests/production -v
 
 validate: $(STAMP)
 	$(RASA) data validate

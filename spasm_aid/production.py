@@ -117,7 +117,6 @@ class Profile:
         self._prepare_database()
         c.var_dir.mkdir(parents=True, exist_ok=True)
         self.logs.mkdir(parents=True, exist_ok=True)
-        os.environ.setdefault("SPASM_AID_VAR_DIR", str(c.var_dir))
         self.api_token = os.environ.get("SPASM_AID_API_TOKEN", "").strip() or self._stored_token()
 
     def _check_redis(self) -> None:
@@ -257,7 +256,8 @@ class Profile:
         self.preflight()
         from spasm_aid.session_log.store import sender_salt
 
-        sender_salt()  # created once here, not raced by the servers
+        if not self.env().get("SPASM_AID_SENDER_SALT"):
+            sender_salt(self.config.var_dir)  # created once here, not raced by the servers
         try:
             for i in range(self.config.action_servers):
                 self.start_action_server(i)

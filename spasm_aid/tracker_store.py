@@ -17,7 +17,8 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, Text
 
-from rasa.core.tracker_store import SQLTrackerStore, TrackerEventDiffEngine
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, TrackerEventDiffEngine, create_engine_kwargs
 from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -38,6 +39,12 @@ def redact(data: Dict[str, Any]) -> Dict[str, Any]:
 class PrivateSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        # Check pooled connections before use: after a database restart, Rasa's engine would
+        # fail the next message on each server (and fall back to an empty in-memory tracker).
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self._salt = sender_salt()
         self._keep_text = settings.log_text()
 

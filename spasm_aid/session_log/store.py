@@ -62,12 +62,12 @@ MAX_PENDING_TURNS = 200_000  # beyond this, during a long outage, the oldest tur
 
 
 # --- privacy ---------------------------------------------------------------------------------
-def sender_salt() -> bytes:
+def sender_salt(var_dir: Optional[Path] = None) -> bytes:
     """SPASM_AID_SENDER_SALT, or a random salt kept in var/sender_salt (created once, mode 600)."""
     value = os.environ.get("SPASM_AID_SENDER_SALT", "").strip()
     if value:
         return value.encode()
-    path = settings.var_dir() / "sender_salt"
+    path = (var_dir or settings.var_dir()) / "sender_salt"
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
