@@ -223,7 +223,7 @@ def dialogue_paths(table) -> List[str]:
     )
     out += story(
         "start over",
-        opening(names[0]) + user("start over", "start_over") + act("utter_start_over", "action_restart"),
+        opening(names[0]) + user("start over", "start_over") + act("action_restart"),
     )
     out += story(
         "help after the advice gets the emergency message, then what to do while waiting",

@@ -117,7 +117,7 @@ class Profile:
         self._prepare_database()
         c.var_dir.mkdir(parents=True, exist_ok=True)
         self.logs.mkdir(parents=True, exist_ok=True)
-        self.api_token = os.environ.get("SPASM_AID_API_TOKEN", "").strip() or self._stored_token()
+        self.api_token = self.env().get("SPASM_AID_API_TOKEN", "").strip() or self._stored_token()
 
     def _check_redis(self) -> None:
         import redis

@@ -65,3 +65,32 @@ def pack_minutes() -> float:
 def walk_interval_minutes() -> float:
     """Gap between gentle-walk reminders (SPASM_AID_WALK_INTERVAL_MINUTES; 'every couple of hours')."""
     return _minutes("SPASM_AID_WALK_INTERVAL_MINUTES", 120.0)
+
+
+DEFAULT_ALLOWED_ORIGINS = (
+    "http://localhost:5005", "http://127.0.0.1:5005", "http://localhost:8080", "http://127.0.0.1:8080",
+)
+
+
+def allowed_origins():
+    """Web pages allowed to talk to the assistant (browsers send their Origin): the list in
+    SPASM_AID_ALLOWED_ORIGINS (spaces or commas between them), or "*" for any. Clients that are
+    not browsers (speakers, messaging webhooks) send no Origin and are not affected."""
+    value = os.environ.get("SPASM_AID_ALLOWED_ORIGINS", "").strip()
+    if value == "*":
+        return "*"
+    origins = [o.rstrip("/") for o in re.split(r"[\s,]+", value) if o] or list(DEFAULT_ALLOWED_ORIGINS)
+    bad = [o for o in origins if not re.match(r"^https?://[^/\s]+$", o)]
+    if bad:
+        raise SettingsError(
+            f"SPASM_AID_ALLOWED_ORIGINS: {bad} are not origins; expected scheme://host[:port], e.g. https://clinic.example"
+        )
+    return origins
+
+
+def origin_allowed(origin) -> bool:
+    """A request without an Origin header is not from a web page: allowed."""
+    if not origin:
+        return True
+    allowed = allowed_origins()
+    return allowed == "*" or origin.rstrip("/") in allowed

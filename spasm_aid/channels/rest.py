@@ -67,12 +67,25 @@ def failure_reply(sender: str) -> list:
     ]
 
 
+def origin_refusal(request: Request) -> Optional[HTTPResponse]:
+    """403 for a web page from an origin not in SPASM_AID_ALLOWED_ORIGINS; None to go on."""
+    origin = request.headers.get("origin")
+    if settings.origin_allowed(origin):
+        return None
+    logger.warning("Refused a request from origin %r (not in SPASM_AID_ALLOWED_ORIGINS).", origin)
+    return response.json(
+        {"error": f"Web pages from {origin} may not use this assistant. Its operator can allow them in SPASM_AID_ALLOWED_ORIGINS."},
+        status=403,
+    )
+
+
 class SpasmAidRestInput(RestInput):
     @classmethod
     def name(cls) -> Text:
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        settings.allowed_origins()  # a bad SPASM_AID_ALLOWED_ORIGINS stops the start, saying why
         webhook = Blueprint("spasm_aid_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -81,6 +94,9 @@ class SpasmAidRestInput(RestInput):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            refusal = origin_refusal(request)
+            if refusal is not None:
+                return refusal
             try:
                 sender, text, metadata = parse_payload(request.body or b"")
             except InputError as error:

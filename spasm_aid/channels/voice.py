@@ -26,7 +26,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from spasm_aid.channels.rest import InputError, failure_reply, parse_payload, MAX_SENDER_CHARS
+from spasm_aid.channels.rest import InputError, MAX_SENDER_CHARS, failure_reply, origin_refusal, parse_payload
 
 logger = logging.getLogger(__name__)
 
@@ -137,6 +137,9 @@ class VoiceInput(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            refusal = origin_refusal(request)
+            if refusal is not None:
+                return refusal
             with_audio = request.args.get("audio", "1") != "0"
             content_type = (request.headers.get("content-type") or "").split(";")[0].strip()
             heard: Optional[str] = None
