@@ -23,13 +23,15 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model run serve production fault-test test validate conversation-test report bench eval voice voice-eval lock clean
+.PHONY: help setup model run serve production fault-test load test validate conversation-test report bench eval voice voice-eval lock clean
 
 help:
 	@echo "make run     chat with the assistant in the terminal (sets everything up first)"
 	@echo "make test    run the whole test suite (sets everything up first)"
 	@echo "make serve   REST and socketio on :5005, action server on :5055"
 	@echo "make production  2 Rasa + 2 action servers behind nginx on :8080, PostgreSQL + Redis"
+	@echo "make load    Locust at 1, 50 and 200 users against the production profile"
+	@echo "make fault-test  kill servers, stop Redis, restart PostgreSQL under load balancing"
 	@echo "make report  summarise the session log"
 	@echo "make bench   measure training, start-up, turn latency and memory"
 	@echo "make eval    safety and language figures of the current model (reports/)"
@@ -88,6 +90,17 @@ production: $(MODEL) setup
 # Kill servers, stop Redis, restart PostgreSQL under the production profile (also part of make test).
 fault-test: $(MODEL) setup
 	$(PY) -m pytest tests/production -v
+
+# The load generator lives in its own environment: Locust's gevent must not patch Rasa's.
+LOADVENV := .venv-load
+$(LOADVENV)/.installed: loadtest/requirements.lock | $(PY)
+	$(PYTHON_3_10) -m venv $(LOADVENV)
+	$(LOADVENV)/bin/pip install --quiet --disable-pip-version-check -r loadtest/requirements.lock
+	@touch $@
+
+# Locust at 1, 50 and 200 users against the production profile; reports/load.json.
+load: $(MODEL) setup $(LOADVENV)/.installed
+	$(PY) -m loadtest.run $(LOAD_ARGS)
 
 validate: $(STAMP)
 	$(RASA) data validate
