@@ -1,7 +1,11 @@
 """Measure what a user and an operator feel: training time, time until the server is ready,
-REST turn latency and memory. Prints the numbers and writes reports/bench.json.
+REST turn latency for one user and for 50 at once, and memory. Prints the numbers against the
+targets and writes reports/bench.json.
 
-    python scripts/bench.py [--conversations 20] [--skip-training]
+    python scripts/bench.py [--conversations 20] [--users 50] [--seconds 60] [--skip-training]
+
+The 50 users each hold conversations and think 2 to 4 seconds between messages (someone
+answering a spoken question); one Rasa server, one Sanic worker, as `make serve` runs it.
 
 Everything runs on loopback ports 5205 (Rasa) and 5255 (actions), against a throw-away
 SQLite session log. Training is measured cold (empty Rasa cache) into a temporary folder.
@@ -12,6 +16,8 @@ import argparse
 import json
 import os
 import platform
+import random
+import threading
 import shutil
 import statistics
 import subprocess
@@ -61,6 +67,39 @@ def post(text: str, sender: str) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+def concurrent_users(users: int, seconds: float):
+    """(latencies in ms, errors, turns per second) of `users` simultaneous conversations."""
+    latencies, errors, lock = [], [0], threading.Lock()
+    deadline = time.perf_counter() + seconds
+
+    def user(number: int) -> None:
+        rng = random.Random(number)
+        time.sleep(rng.uniform(0, 4))  # users arrive over the first seconds, not all at once
+        conversation = 0
+        while time.perf_counter() < deadline:
+            sender = f"bench-many-{number}-{conversation}"
+            for text in ALL_CLEAR:
+                if time.perf_counter() >= deadline:
+                    return
+                try:
+                    ms = post(text, sender)
+                    with lock:
+                        latencies.append(ms)
+                except OSError:
+                    with lock:
+                        errors[0] += 1
+                time.sleep(rng.uniform(2, 4))
+            conversation += 1
+
+    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors[0], len(latencies) / (time.perf_counter() - started)
+
+
 def wait_http(url: str, process: subprocess.Popen, timeout: float) -> float:
     seconds = wait_until_answering(url, process, timeout)
     if seconds is None:
@@ -71,6 +110,8 @@ def wait_http(url: str, process: subprocess.Popen, timeout: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--conversations", type=int, default=20)
+    parser.add_argument("--users", type=int, default=50, help="simultaneous users in the second phase")
+    parser.add_argument("--seconds", type=float, default=60, help="length of the second phase")
     parser.add_argument("--skip-training", action="store_true")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="spasm-aid-bench-"))
@@ -121,6 +162,20 @@ def main() -> int:
             print(f"REST turn latency ({len(latencies)} turns, one user): p50 {results['turn_ms_p50']} ms, "
                   f"p95 {results['turn_ms_p95']} ms, max {results['turn_ms_max']} ms")
             print(f"emergency reply latency:     p50 {results['emergency_turn_ms_p50']} ms, p95 {results['emergency_turn_ms_p95']} ms")
+            many, errors, rate = concurrent_users(args.users, args.seconds)
+            results.update(
+                concurrent_users=args.users,
+                concurrent_turns=len(many),
+                concurrent_errors=errors,
+                concurrent_turns_per_second=round(rate, 1),
+                concurrent_turn_ms_p50=round(statistics.median(many), 1),
+                concurrent_turn_ms_p95=round(percentile(many, 95), 1),
+                concurrent_turn_ms_p99=round(percentile(many, 99), 1),
+                rss_mb_rasa=round(rss_mb(rasa.pid)),
+            )
+            print(f"REST turn latency ({len(many)} turns, {args.users} users at once, {rate:.1f} turns/s): "
+                  f"p50 {results['concurrent_turn_ms_p50']} ms, p95 {results['concurrent_turn_ms_p95']} ms, "
+                  f"p99 {results['concurrent_turn_ms_p99']} ms, errors {errors}")
             print(f"resident memory: Rasa server {results['rss_mb_rasa']} MB (idle {results['rss_mb_idle']} MB), "
                   f"action server {results['rss_mb_actions']} MB")
         finally:
@@ -129,6 +184,14 @@ def main() -> int:
             log.close()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    targets = [
+        ("ready within 15 s", results.get("ready_seconds"), 15),
+        ("p95 one user <= 100 ms", results.get("turn_ms_p95"), 100),
+        (f"p95 {args.users} users <= 300 ms", results.get("concurrent_turn_ms_p95"), 300),
+        ("Rasa server <= 800 MB", results.get("rss_mb_rasa"), 800),
+    ]
+    results["targets_met"] = {name: value is not None and value <= limit for name, value, limit in targets}
+    print("targets: " + ", ".join(f"{name}: {'ok' if ok else 'MISSED'}" for name, ok in results["targets_met"].items()))
     out = ROOT / "reports" / "bench.json"
     out.parent.mkdir(exist_ok=True)
     results["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())

@@ -1,0 +1,55 @@
+"""The deployment files are consistent with the code: every class they name exists, the nginx
+configuration is accepted by nginx, and the Kubernetes files are valid YAML."""
+from __future__ import annotations
+
+import importlib
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from spasm_aid.production import Profile, ProfileConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+DEPLOY = ROOT / "deploy"
+
+
+def class_paths(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "type" and isinstance(value, str) and value.startswith("spasm_aid."):
+                yield value
+            if isinstance(key, str) and key.startswith("spasm_aid."):
+                yield key
+            yield from class_paths(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from class_paths(item)
+
+
+@pytest.mark.parametrize("path", ["endpoints.production.yml", "kubernetes/rasa-values.yml"])
+def test_every_class_named_in_the_deployment_exists(path):
+    names = list(class_paths(yaml.safe_load((DEPLOY / path).read_text())))
+    assert names
+    for name in names:
+        module, _, attribute = name.rpartition(".")
+        assert hasattr(importlib.import_module(module), attribute), name
+
+
+def test_kubernetes_manifests_are_valid_yaml_with_kinds():
+    documents = list(yaml.safe_load_all((DEPLOY / "kubernetes" / "action-server.yml").read_text()))
+    assert [d["kind"] for d in documents] == ["Deployment", "Service"]
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(), reason="nginx not installed (make installs it)")
+def test_the_generated_nginx_configuration_is_accepted_by_nginx(tmp_path):
+    profile = Profile(ProfileConfig(var_dir=tmp_path, rasa_servers=3, action_servers=2))
+    conf = profile.write_nginx_conf()
+    text = conf.read_text()
+    assert "$" not in text.replace("$http_upgrade", "").replace("$connection_upgrade", "").replace("$proxy_add_x_forwarded_for", "").replace("$host", "")
+    assert text.count("server 127.0.0.1:501") == 6  # three Rasa servers, in both upstreams
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    check = subprocess.run([nginx, "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
