@@ -38,7 +38,8 @@ def main() -> int:
     rasa = str(Path(sys.executable).with_name("rasa"))
     with open(args.log, "ab") as log:
         server = subprocess.Popen(
-            [rasa, "run", "actions", "--port", str(args.port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+            [rasa, "run", "actions", "--port", str(args.port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            env={**os.environ, "SANIC_HOST": os.environ.get("SANIC_HOST", "127.0.0.1")},  # loopback unless told
         )
         try:
             if not wait_for(f"http://127.0.0.1:{args.port}/health", server, 60):

@@ -199,9 +199,10 @@ class Profile:
 
     def start_action_server(self, index: int) -> Server:
         port = self.config.action_base_port + index
+        env = dict(self.env(), SANIC_HOST="127.0.0.1")  # rasa-sdk listens on all interfaces otherwise
         server = Server(
             [str(BIN / "rasa"), "run", "actions", "--port", str(port)],
-            self.env(), self.logs / f"actions-{index}.log", f"http://127.0.0.1:{port}/health",
+            env, self.logs / f"actions-{index}.log", f"http://127.0.0.1:{port}/health",
         )
         self.actions[index] = server
         return server

@@ -36,3 +36,22 @@ def test_sql_injection_in_sender_and_message_leaves_the_stores_intact(profile):
     chat = Chat(profile.config.public_port, "x'); DROP TABLE events; --")
     assert chat.say("'; DELETE FROM sessions; --")
     assert chat.say("my back just spasmed")  # the tables are still there
+
+
+def test_every_server_of_the_profile_listens_on_loopback_only(profile):
+    # Every server of the profile, nginx included, listens on 127.0.0.1 only.
+    import shutil
+    import subprocess
+
+    import pytest
+
+    if shutil.which("ss") is None:
+        pytest.skip("ss (iproute2) is not installed")
+
+    ports = [profile.config.public_port, profile.config.action_port]
+    ports += [profile.config.rasa_base_port + i for i in range(profile.config.rasa_servers)]
+    ports += [profile.config.action_base_port + i for i in range(profile.config.action_servers)]
+    listening = subprocess.run(["ss", "-ltnH"], capture_output=True, text=True).stdout.split("\n")
+    for port in ports:
+        local = [line.split()[3] for line in listening if line.split() and line.split()[3].endswith(f":{port}")]
+        assert local and all(address.startswith("127.0.0.1:") for address in local), (port, local)
