@@ -3,8 +3,9 @@
 #   espeak-ng, libespeak-ng1: speech output (pyttsx3) and test speech
 #   sox: audio conversion and measurement;  alsa-utils: playback (aplay)
 #   libportaudio2: microphone input (sounddevice);  nginx: load balancer of the production profile
+#   chromium: headless browser for the web chat page test (driven by Playwright, no browser download)
 set -euo pipefail
-packages=(espeak-ng libespeak-ng1 sox alsa-utils libportaudio2 nginx)
+packages=(espeak-ng libespeak-ng1 sox alsa-utils libportaudio2 nginx chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,18 +1,41 @@
-"""Rasa's socket.io channel, accepting web pages from the configured origins only.
+"""Rasa's socket.io channel, made safe for the web chat page.
 
-Rasa's own channel creates its socket.io server with `cors_allowed_origins=[]`, which turns
-the origin check off: any web page could open a conversation. This one sets the list from
-SPASM_AID_ALLOWED_ORIGINS (settings.allowed_origins); a page from elsewhere is refused (400).
+Three things differ from Rasa 3.6's own channel:
+- web pages are accepted only from SPASM_AID_ALLOWED_ORIGINS (settings.allowed_origins); Rasa
+  creates its server with `cors_allowed_origins=[]`, which turns the origin check off;
+- joining the conversation's room is awaited: Rasa calls python-socketio 5's (now asynchronous)
+  `enter_room` without `await`, so with `session_persistence` no reply ever reached the page;
+- a custom payload (the triage signal) is sent as {"custom": {...}}: Rasa's channel passes it
+  to `emit` as keyword arguments, which fails for anything but its own format;
+- a malformed message (not an object, no text, a bad session id) gets a polite reply, and a
+  failure while handling a message still answers with the emergency number, as on REST.
 """
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, Text
+import logging
+import uuid
+from typing import Any, Awaitable, Callable, Dict, Optional, Text
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from spasm_aid import settings
+from spasm_aid.channels.rest import MAX_SENDER_CHARS, failure_reply
+
+logger = logging.getLogger(__name__)
+MAX_MESSAGE_CHARS = 10_000  # longer text is refused politely (the NLU keeps the first 1000 anyway)
+
+
+def valid_session_id(value: Any) -> Optional[str]:
+    if isinstance(value, str) and 0 < len(value) <= MAX_SENDER_CHARS and value.isprintable():
+        return value
+    return None
+
+
+class SpasmAidSocketIOOutput(SocketIOOutput):
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        await self._send_message(recipient_id, {"custom": json_message})
 
 
 class SpasmAidSocketIOInput(SocketIOInput):
@@ -22,5 +45,49 @@ class SpasmAidSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = super().blueprint(on_new_message)
-        self.sio.eio.cors_allowed_origins = settings.allowed_origins()
+        sio = self.sio
+        sio.eio.cors_allowed_origins = settings.allowed_origins()
+
+        async def say(room: str, text: str) -> None:
+            await sio.emit(self.bot_message_evt, {"text": text}, room=room, namespace=self.namespace)
+
+        @sio.on("session_request", namespace=self.namespace)
+        async def session_request(sid: Text, data: Any) -> None:
+            session_id = valid_session_id(data.get("session_id") if isinstance(data, dict) else None)
+            session_id = session_id or uuid.uuid4().hex
+            if self.session_persistence:
+                await sio.enter_room(sid, session_id, namespace=self.namespace)
+            await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
+
+        @sio.on(self.user_message_evt, namespace=self.namespace)
+        async def handle_message(sid: Text, data: Any) -> None:
+            if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
+                await say(sid, 'Sorry, I could not read that. Send {"message": "<text>", "session_id": "<id>"}.')
+                return
+            text = data.get("message", "")
+            if len(text) > MAX_MESSAGE_CHARS:
+                await say(sid, "That message is too long for me. Please say it in a few words.")
+                return
+            if self.session_persistence:
+                sender_id = valid_session_id(data.get("session_id"))
+                if sender_id is None:
+                    await say(sid, "Sorry, I lost track of our conversation. Please reload the page.")
+                    return
+                room = sender_id
+            else:
+                sender_id = room = sid
+            metadata = data.get(self.metadata_key)
+            metadata = metadata if isinstance(metadata, dict) else {}
+            output = SpasmAidSocketIOOutput(sio, self.bot_message_evt)
+            try:
+                await on_new_message(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata))
+            except Exception:
+                logger.exception("socket.io: handling a message failed.")
+                for reply in failure_reply(sender_id):
+                    await say(room, reply["text"])
+
         return webhook
+
+    def get_output_channel(self) -> Optional[SocketIOOutput]:
+        # for pushed messages (reminders): same format as replies
+        return SpasmAidSocketIOOutput(self.sio, self.bot_message_evt) if self.sio is not None else None

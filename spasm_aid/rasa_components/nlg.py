@@ -19,6 +19,22 @@ from spasm_aid import settings
 from spasm_aid.triage import EMERGENCY, URGENT
 
 REASON_SLOTS = {EMERGENCY: "red_flag", URGENT: "urgent_flag"}
+# The questions of the yes/no forms (screening, pain-relief cautions) get quick-reply buttons,
+# which channels show natively (web page buttons, Telegram keyboard, Slack buttons). Their
+# payloads are plain words, so a tap goes through the same understanding as typing.
+YES_NO_QUESTION_PREFIXES = ("utter_ask_screen_", "utter_ask_caution_")
+YES_NO_BUTTONS = [
+    {"title": "Yes", "payload": "yes"},
+    {"title": "No", "payload": "no"},
+    {"title": "Not sure", "payload": "not sure"},
+]
+
+
+def add_quick_replies(utter_action: Text, response: Optional[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]:
+    """Yes / No / Not sure buttons on a yes/no question without buttons of its own (pure)."""
+    if response and utter_action.startswith(YES_NO_QUESTION_PREFIXES) and not response.get("buttons"):
+        response["buttons"] = [dict(button) for button in YES_NO_BUTTONS]
+    return response
 
 
 def complete_triage_payload(
@@ -51,4 +67,5 @@ class SpasmAidNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
     ) -> Optional[Dict[Text, Any]]:
         kwargs.setdefault("emergency_number", self.emergency_number)
         response = await super().generate(utter_action, tracker, output_channel, **kwargs)
+        response = add_quick_replies(utter_action, response)
         return complete_triage_payload(response, tracker.current_slot_values(), self.emergency_number)

@@ -21,7 +21,9 @@ def servers(tmp_path_factory):
     served_env = server_env(
         base / "served",
         f"sqlite:///{base / 'served' / 'sessions.db'}",
-        {"SPASM_AID_PACK_MINUTES": "0.05", "SPASM_AID_WALK_INTERVAL_MINUTES": "0.05"},
+        {"SPASM_AID_PACK_MINUTES": "0.05", "SPASM_AID_WALK_INTERVAL_MINUTES": "0.05",
+         # the default origins, and this test server's own page (the web chat test)
+         "SPASM_AID_ALLOWED_ORIGINS": f"http://localhost:5005 http://127.0.0.1:5005 http://127.0.0.1:{RASA_PORT}"},
     )
     degraded_env = server_env(
         base / "degraded", "postgresql://nobody@127.0.0.1:1/unreachable", {"SPASM_AID_EMERGENCY_NUMBER": "999"}

@@ -99,3 +99,55 @@ def test_the_http_api_is_closed_by_default(servers):
 def test_unknown_sender_polling_gets_nothing_not_an_error(servers):
     status, payload = request_json(f"http://127.0.0.1:{servers['served']}/webhooks/voice/pending?sender=nobody&audio=0")
     assert status == 200 and payload["messages"] == [] and payload["speech"] == ""
+
+
+class SocketUser:
+    """A socket.io client as the web page is one (polling transport, allowed origin)."""
+
+    def __init__(self, port):
+        import queue
+
+        import socketio
+
+        self.replies = queue.Queue()
+        self.client = socketio.Client()
+        self.client.on("bot_uttered", self.replies.put)
+        self.client.on("session_confirm", lambda data: self.replies.put({"session": data}))
+        self.client.connect(f"http://127.0.0.1:{port}", transports=["polling"], headers={"Origin": "http://localhost:5005"})
+
+    def next(self, timeout=30):
+        return self.replies.get(timeout=timeout)
+
+    def close(self):
+        self.client.eio.disconnect(abort=True)  # no wait for the long-poll to end
+
+
+@pytest.mark.parametrize(
+    "data,expected",
+    [
+        ("just a string", "could not read that"),
+        ({"message": 42, "session_id": "s"}, "could not read that"),
+        ({"message": "hello", "session_id": None}, "lost track"),
+        ({"message": "x" * 20000, "session_id": "s"}, "too long"),
+    ],
+)
+def test_socketio_answers_malformed_messages_politely(servers, data, expected):
+    user = SocketUser(servers["served"])
+    try:
+        user.client.emit("user_uttered", data)
+        assert expected in user.next()["text"]
+    finally:
+        user.close()
+
+
+def test_socketio_carries_the_triage_signal(servers):
+    user = SocketUser(servers["served"])
+    try:
+        user.client.emit("session_request", {"session_id": f"sock-{uuid.uuid4().hex[:8]}"})
+        session = user.next()["session"]
+        user.client.emit("user_uttered", {"message": "I can't feel my legs", "session_id": session})
+        replies = [user.next() for _ in range(2)]
+        custom = next(r["custom"] for r in replies if "custom" in r)
+        assert (custom["triage"], custom["call"]) == ("emergency", "911")
+    finally:
+        user.close()

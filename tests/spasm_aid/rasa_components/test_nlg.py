@@ -79,3 +79,16 @@ def test_every_text_in_the_domain_fills_without_leftover_placeholders():
 
 def test_timer_responses_get_the_minutes_the_action_passes():
     assert "when 20 minutes are up" in generate("utter_timer_started_heat", minutes="20")["text"]
+
+
+def test_yes_no_questions_get_quick_replies_and_other_responses_do_not():
+    from spasm_aid.rasa_components.nlg import add_quick_replies
+
+    question = add_quick_replies("utter_ask_screen_chest", {"text": "Any chest pain?"})
+    assert [b["payload"] for b in question["buttons"]] == ["yes", "no", "not sure"]
+    caution = add_quick_replies("utter_ask_caution_alcohol", {"text": "3 or more drinks a day?"})
+    assert caution["buttons"]
+    assert "buttons" not in add_quick_replies("utter_emergency", {"text": "Call now"})
+    own = add_quick_replies("utter_ask_screen_chest", {"text": "?", "buttons": [{"title": "A", "payload": "a"}]})
+    assert own["buttons"] == [{"title": "A", "payload": "a"}]
+    assert add_quick_replies("utter_ask_screen_chest", None) is None

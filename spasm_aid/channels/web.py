@@ -1,0 +1,58 @@
+"""The web chat page, served by the Rasa server itself: GET /webhooks/chat/ (make serve:
+http://localhost:5005/webhooks/chat/). The page (web/) talks to the socket.io channel on the
+same server, so it needs no CORS; its one script dependency is vendored (web/vendor/).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Text
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from spasm_aid import settings
+
+WEB_DIR = Path(__file__).resolve().parent.parent.parent / "web"
+TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
+FILES = ("index.html", "chat.js", "chat.css", "vendor/socket.io.min.js")  # nothing else is served
+
+
+class WebChatInput(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "chat"
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        missing = [f for f in FILES if not (WEB_DIR / f).is_file()]
+        if missing:
+            raise FileNotFoundError(f"The web chat page is incomplete: {missing} missing in {WEB_DIR}")
+        page = Blueprint("spasm_aid_web_chat", __name__)
+        headers = {
+            # the page runs only its own scripts and talks only to this server
+            "Content-Security-Policy": "default-src 'self'; connect-src 'self' ws: wss:; img-src 'self' data:",
+            "X-Content-Type-Options": "nosniff",
+            "Cache-Control": "no-cache",
+        }
+
+        @page.route("/", methods=["GET"])
+        async def index(request: Request) -> HTTPResponse:
+            return await serve("index.html")
+
+        @page.route("/config.json", methods=["GET"])
+        async def config(request: Request) -> HTTPResponse:
+            return response.json({"emergency_number": settings.emergency_number()}, headers=headers)
+
+        @page.route("/<name:path>", methods=["GET"])
+        async def static(request: Request, name: str) -> HTTPResponse:
+            return await serve(name)
+
+        async def serve(name: str) -> HTTPResponse:
+            name = name or "index.html"
+            if name not in FILES:  # a fixed list: no path tricks reach other files
+                return response.json({"error": f"No such page: {name}"}, status=404)
+            path = WEB_DIR / name
+            return response.raw(path.read_bytes(), content_type=TYPES[path.suffix], headers=headers)
+
+        return page
