@@ -23,7 +23,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model run serve production fault-test load test validate conversation-test report bench eval voice voice-eval lock clean
+.PHONY: help setup model run serve production assist fault-test load test validate conversation-test report bench eval voice voice-eval lock clean
 
 help:
 	@echo "make run     chat with the assistant in the terminal (sets everything up first)"
@@ -31,6 +31,7 @@ help:
 	@echo "make serve   REST and socketio on :5005, action server on :5055"
 	@echo "make production  2 Rasa + 2 action servers behind nginx on :8080, PostgreSQL + Redis"
 	@echo "make load    Locust at 1, 50 and 200 users against the production profile"
+	@echo "make assist  Home Assistant Assist (Wyoming) on :10700, for the assistant of make serve"
 	@echo "make fault-test  kill servers, stop Redis, restart PostgreSQL under load balancing"
 	@echo "make report  summarise the session log"
 	@echo "make bench   measure training, start-up, turn latency and memory"
@@ -82,6 +83,10 @@ run: $(MODEL) setup
 serve: $(MODEL) setup
 	@mkdir -p var
 	$(PY) scripts/with_action_server.py -- $(RASA) run -m $(MODEL) --port 5005
+
+# Home Assistant Assist: a Wyoming conversation agent on :10700 for the assistant of make serve.
+assist: setup
+	$(PY) -m spasm_aid.home_assistant $(ASSIST_ARGS)
 
 # Several Rasa and action servers behind nginx, sharing PostgreSQL and Redis (spasm_aid/production.py).
 production: $(MODEL) setup

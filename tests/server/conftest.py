@@ -7,9 +7,17 @@ from __future__ import annotations
 import pytest
 
 from spasm_aid.servers import MODEL, endpoints_file, server_env, start_action_server, start_rasa
+from tests.server.fake_platforms import FakePlatforms
 
 RASA_PORT, ACTION_PORT = 5105, 5155
 DEGRADED_PORT, DEAD_ACTION_PORT = 5106, 5199
+FAKE_PLATFORMS_PORT = 5188
+MESSAGING = {  # Telegram and Slack, pointed at the local stand-in for their APIs
+    "TELEGRAM_BOT_TOKEN": "123456:TEST-TOKEN", "TELEGRAM_WEBHOOK_SECRET": "telegram-test-secret",
+    "TELEGRAM_API_URL": f"http://127.0.0.1:{FAKE_PLATFORMS_PORT}",
+    "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "slack-test-secret",
+    "SLACK_API_URL": f"http://127.0.0.1:{FAKE_PLATFORMS_PORT}/api/",
+}
 
 
 @pytest.fixture(scope="session")
@@ -23,11 +31,14 @@ def servers(tmp_path_factory):
         f"sqlite:///{base / 'served' / 'sessions.db'}",
         {"SPASM_AID_PACK_MINUTES": "0.05", "SPASM_AID_WALK_INTERVAL_MINUTES": "0.05",
          # the default origins, and this test server's own page (the web chat test)
-         "SPASM_AID_ALLOWED_ORIGINS": f"http://localhost:5005 http://127.0.0.1:5005 http://127.0.0.1:{RASA_PORT}"},
+         "SPASM_AID_ALLOWED_ORIGINS": f"http://localhost:5005 http://127.0.0.1:5005 http://127.0.0.1:{RASA_PORT}",
+         **MESSAGING},
     )
     degraded_env = server_env(
-        base / "degraded", "postgresql://nobody@127.0.0.1:1/unreachable", {"SPASM_AID_EMERGENCY_NUMBER": "999"}
+        base / "degraded", "postgresql://nobody@127.0.0.1:1/unreachable",
+        {"SPASM_AID_EMERGENCY_NUMBER": "999", **{name: "" for name in MESSAGING}},  # messaging not configured
     )
+    platforms = FakePlatforms(FAKE_PLATFORMS_PORT)
     started = [
         start_action_server(ACTION_PORT, served_env, base / "actions.log"),
         start_rasa(RASA_PORT, endpoints_file(base / "endpoints.yml", ACTION_PORT), served_env, base / "rasa.log"),
@@ -38,7 +49,9 @@ def servers(tmp_path_factory):
     try:
         for server in started:
             server.wait_ready()
-        yield {"served": RASA_PORT, "degraded": DEGRADED_PORT, "db": served_env["SPASM_AID_DB_URL"], "logs": base}
+        yield {"served": RASA_PORT, "degraded": DEGRADED_PORT, "db": served_env["SPASM_AID_DB_URL"], "logs": base,
+               "platforms": platforms, "messaging": MESSAGING}
     finally:
         for server in started:
             server.stop()
+        platforms.close()

@@ -1,0 +1,183 @@
+"""Slack: Events API at POST /webhooks/slack/events, button clicks at POST
+/webhooks/slack/interactive; set up as in the README ("Slack").
+
+Configured from the environment: SLACK_BOT_TOKEN (xoxb-...) and SLACK_SIGNING_SECRET; every
+request must carry a valid X-Slack-Signature over its timestamp and body, checked with slack_sdk's
+SignatureVerifier (5-minute window). SLACK_API_URL overrides https://slack.com/api/ (tests).
+
+The assistant answers direct messages and mentions. Slack wants an answer within 3 seconds, so
+a message is acknowledged at once and handled in the background; Slack's retries of an event
+already received are acknowledged and dropped. Yes/no questions become buttons; the emergency
+reply gets a header block "Call <number> now".
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import re
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
+from urllib.parse import parse_qs
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from spasm_aid.channels.rest import failure_reply
+
+logger = logging.getLogger(__name__)
+DEFAULT_API = "https://slack.com/api/"
+MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
+
+
+class SlackOutput(OutputChannel):
+    """Posts to one Slack channel (a direct message is a channel too)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "slack"
+
+    def __init__(self, token: str, api_url: str = DEFAULT_API) -> None:
+        from slack_sdk.web.async_client import AsyncWebClient
+
+        self.client = AsyncWebClient(token=token, base_url=api_url if api_url.endswith("/") else api_url + "/")
+
+    @staticmethod
+    def channel_of(recipient_id: Text) -> str:
+        return recipient_id.split(":", 1)[0]  # sender ids are "<channel>:<user>"
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self.client.chat_postMessage(channel=self.channel_of(recipient_id), text=text)
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        blocks = [
+            {"type": "section", "text": {"type": "mrkdwn", "text": text}},
+            {
+                "type": "actions",
+                "elements": [
+                    {"type": "button", "text": {"type": "plain_text", "text": b["title"]}, "value": str(b["payload"]),
+                     "action_id": f"answer_{i}"}
+                    for i, b in enumerate(buttons)
+                ],
+            },
+        ]
+        await self.client.chat_postMessage(channel=self.channel_of(recipient_id), text=text, blocks=blocks)
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        if json_message.get("triage") == "emergency" and json_message.get("call"):
+            number = json_message["call"]
+            await self.client.chat_postMessage(
+                channel=self.channel_of(recipient_id),
+                text=f"Call {number} now",
+                blocks=[{"type": "header", "text": {"type": "plain_text", "text": f"Call {number} now"}}],
+            )
+
+
+class SlackChannel(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "slack"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        return cls()
+
+    def __init__(self) -> None:
+        self.token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
+        self.signing_secret = os.environ.get("SLACK_SIGNING_SECRET", "").strip()
+        self.api_url = os.environ.get("SLACK_API_URL", "").strip() or DEFAULT_API
+        self.seen_events: Set[str] = set()
+        self.tasks: Set[asyncio.Task] = set()
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.token and self.signing_secret)
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return SlackOutput(self.token, self.api_url) if self.configured else None
+
+    def _refusal(self, request: Request) -> Optional[HTTPResponse]:
+        from slack_sdk.signature import SignatureVerifier
+
+        if not self.configured:
+            return response.json(
+                {"error": "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (README, Slack)."}, status=503
+            )
+        verifier = SignatureVerifier(self.signing_secret)
+        if not verifier.is_valid(request.body or b"", request.headers.get("x-slack-request-timestamp"),
+                                 request.headers.get("x-slack-signature")):
+            return response.json({"error": "Missing, wrong or stale X-Slack-Signature."}, status=401)
+        return None
+
+    def _handle_later(self, on_new_message, text: str, channel: str, user: str) -> None:
+        async def handle() -> None:
+            sender = f"{channel}:{user}"
+            output = SlackOutput(self.token, self.api_url)
+            try:
+                await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
+            except Exception:
+                logger.exception("Slack: handling a message failed.")
+                try:
+                    await output.send_text_message(sender, failure_reply(sender)[0]["text"])
+                except Exception:
+                    logger.exception("Slack: could not send the safety reply either.")
+
+        task = asyncio.get_running_loop().create_task(handle())
+        self.tasks.add(task)  # keep a reference until done
+        task.add_done_callback(self.tasks.discard)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("spasm_aid_slack_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.configured else "not configured"})
+
+        @webhook.route("/events", methods=["POST"])
+        async def events(request: Request) -> HTTPResponse:
+            refusal = self._refusal(request)
+            if refusal is not None:
+                return refusal
+            try:
+                body = json.loads(request.body)
+            except ValueError:
+                return response.json({"error": "The body is not JSON: expected a Slack event."}, status=400)
+            if not isinstance(body, dict):
+                return response.json({"error": "Expected a JSON object."}, status=400)
+            if body.get("type") == "url_verification":
+                return response.json({"challenge": str(body.get("challenge", ""))})
+            event = body.get("event") if body.get("type") == "event_callback" else None
+            event_id = str(body.get("event_id", ""))
+            if not isinstance(event, dict) or event_id in self.seen_events or request.headers.get("x-slack-retry-num"):
+                return response.json({"ok": True})  # not a message for us, or a retry of one in hand
+            wanted = (event.get("type") == "message" and event.get("channel_type") == "im") or event.get("type") == "app_mention"
+            if not wanted or event.get("bot_id") or event.get("subtype") or not isinstance(event.get("text"), str):
+                return response.json({"ok": True})
+            if not isinstance(event.get("channel"), str) or not isinstance(event.get("user"), str):
+                return response.json({"error": "The event lacks its channel or user."}, status=400)
+            self.seen_events.add(event_id)
+            if len(self.seen_events) > 10_000:
+                self.seen_events.clear()
+            self._handle_later(on_new_message, MENTION.sub("", event["text"]).strip(), event["channel"], event["user"])
+            return response.json({"ok": True})
+
+        @webhook.route("/interactive", methods=["POST"])
+        async def interactive(request: Request) -> HTTPResponse:
+            refusal = self._refusal(request)
+            if refusal is not None:
+                return refusal
+            try:
+                payload = json.loads(parse_qs((request.body or b"").decode())["payload"][0])
+                action = payload["actions"][0]
+                channel, user = payload["channel"]["id"], payload["user"]["id"]
+                text = str(action["value"])
+            except (KeyError, IndexError, TypeError, ValueError, UnicodeDecodeError):
+                return response.json({"error": "Expected a form field 'payload' with a block_actions JSON."}, status=400)
+            self._handle_later(on_new_message, text, channel, user)
+            return response.json({"ok": True})
+
+        return webhook

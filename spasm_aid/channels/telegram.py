@@ -1,0 +1,153 @@
+"""Telegram: POST /webhooks/telegram/webhook, set up as in the README ("Telegram").
+
+Configured from the environment: TELEGRAM_BOT_TOKEN (from @BotFather) and
+TELEGRAM_WEBHOOK_SECRET (any random string, given to Telegram with setWebhook; Telegram sends it
+back in X-Telegram-Bot-Api-Secret-Token, so only Telegram can post here). TELEGRAM_API_URL
+overrides https://api.telegram.org (tests point it at a local fake).
+
+Rasa's own Telegram channel asks Telegram for the bot's name on every message and sets the
+webhook at start-up (the server cannot start offline); this one calls the Bot API only to send
+replies. Yes/no questions become an inline keyboard; the emergency reply also sends the
+emergency number as a contact card, which Telegram's apps call with one tap.
+"""
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+
+import aiohttp
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from spasm_aid import settings
+from spasm_aid.channels.rest import failure_reply
+
+logger = logging.getLogger(__name__)
+DEFAULT_API = "https://api.telegram.org"
+NOT_TEXT = "I can only read text here. Tell me in words what's happening. If you need help now, call {number}."
+
+
+class TelegramError(RuntimeError):
+    pass
+
+
+class TelegramBotOutput(OutputChannel):
+    """Sends through the Bot API: replies, and pushed reminders (timers)."""
+
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    def __init__(self, token: str, api_url: str = DEFAULT_API) -> None:
+        self.token, self.api_url = token, api_url.rstrip("/")
+
+    async def call(self, method: str, payload: Dict[str, Any]) -> Any:
+        url = f"{self.api_url}/bot{self.token}/{method}"
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10)) as session:
+            async with session.post(url, json=payload) as reply:
+                try:
+                    body = await reply.json(content_type=None)
+                except ValueError:
+                    body = {}
+        if not isinstance(body, dict) or not body.get("ok"):
+            raise TelegramError(f"Telegram {method} failed: HTTP {reply.status} {str(body)[:200]}")
+        return body.get("result")
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self.call("sendMessage", {"chat_id": recipient_id, "text": text})
+
+    async def send_text_with_buttons(
+        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+    ) -> None:
+        keyboard = [[{"text": b["title"], "callback_data": str(b["payload"])[:64]} for b in buttons]]
+        await self.call("sendMessage", {"chat_id": recipient_id, "text": text, "reply_markup": {"inline_keyboard": keyboard}})
+
+    async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
+        if json_message.get("triage") == "emergency" and json_message.get("call"):
+            await self.call(
+                "sendContact",
+                {"chat_id": recipient_id, "phone_number": str(json_message["call"]), "first_name": "Emergency services"},
+            )
+
+
+def _update_text(update: Dict[str, Any]):
+    """(chat id, text or None, callback query id or None) of an update; None if it is not for us."""
+    query = update.get("callback_query")
+    if isinstance(query, dict):
+        chat = ((query.get("message") or {}).get("chat") or {}).get("id")
+        return (chat, str(query.get("data") or ""), query.get("id")) if chat is not None else None
+    message = update.get("message")
+    if isinstance(message, dict) and isinstance(message.get("chat"), dict) and "id" in message["chat"]:
+        text = message.get("text")
+        return message["chat"]["id"], text if isinstance(text, str) else None, None
+    return None  # edited messages, channel posts, member updates: nothing to answer
+
+
+class TelegramChannel(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "telegram"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        return cls()
+
+    def __init__(self) -> None:
+        self.token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+        self.secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
+        self.api_url = os.environ.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.token and self.secret)
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        return TelegramBotOutput(self.token, self.api_url) if self.configured else None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("spasm_aid_telegram_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok" if self.configured else "not configured"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.configured:
+                return response.json(
+                    {"error": "Telegram is not configured: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (README, Telegram)."},
+                    status=503,
+                )
+            given = request.headers.get("x-telegram-bot-api-secret-token", "")
+            if not hmac.compare_digest(given.encode(), self.secret.encode()):
+                return response.json({"error": "Wrong or missing X-Telegram-Bot-Api-Secret-Token."}, status=403)
+            try:
+                update = json.loads(request.body or b"")
+            except ValueError:
+                return response.json({"error": "The body is not JSON: expected a Telegram Update."}, status=400)
+            found = _update_text(update) if isinstance(update, dict) else None
+            if found is None:
+                return response.json({"ok": True})  # acknowledged: Telegram must not resend it
+            chat_id, text, query_id = found
+            output = TelegramBotOutput(self.token, self.api_url)
+            try:
+                if query_id:
+                    await output.call("answerCallbackQuery", {"callback_query_id": query_id})
+                if text is None:
+                    await output.send_text_message(chat_id, NOT_TEXT.format(number=settings.emergency_number()))
+                else:
+                    await on_new_message(UserMessage(text, output, str(chat_id), input_channel=self.name()))
+            except Exception:
+                logger.exception("Telegram: handling an update failed.")
+                try:
+                    await output.send_text_message(chat_id, failure_reply(str(chat_id))[0]["text"])
+                except Exception:
+                    logger.exception("Telegram: could not send the safety reply either.")
+            return response.json({"ok": True})
+
+        return webhook

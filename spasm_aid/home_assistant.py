@@ -1,0 +1,129 @@
+"""Home Assistant Assist: a Wyoming service that is a conversation agent for its speakers.
+
+    python -m spasm_aid.home_assistant [--uri tcp://0.0.0.0:10700] [--assistant http://127.0.0.1:5005]
+    (make assist)
+
+Home Assistant's Wyoming integration treats a service that advertises `handle` as a
+conversation agent: for each thing said it opens a connection, sends a `transcript` whose
+context carries the Assist `conversation_id`, and speaks the text of the `handled` answer. Each
+Assist conversation id is one conversation with the assistant (sender "assist-<id>"), through
+the voice connector, whose replies are already speakable (numbers, abbreviations). If the
+assistant cannot be reached, the answer is still the emergency number.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import re
+import sys
+import uuid
+from functools import partial
+from typing import Optional, Tuple
+
+import aiohttp
+from wyoming.asr import Transcript
+from wyoming.event import Event
+from wyoming.handle import Handled
+from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
+from wyoming.server import AsyncEventHandler, AsyncServer
+
+from spasm_aid import settings
+
+logger = logging.getLogger(__name__)
+ATTRIBUTION = Attribution(name="Spasm Aid", url="https://example.invalid/spasm-aid")
+MAX_ID_CHARS = 100
+
+
+def info() -> Info:
+    return Info(
+        handle=[
+            HandleProgram(
+                name="spasm-aid",
+                description="First aid for a back spasm: red-flag screening first, then ice or heat, rest, walking, pain relief.",
+                attribution=ATTRIBUTION,
+                installed=True,
+                version="1",
+                models=[HandleModel(name="spasm-aid", description="Spasm Aid (English)", attribution=ATTRIBUTION,
+                                    installed=True, version="1", languages=["en"])],
+            )
+        ]
+    )
+
+
+def conversation_id_of(transcript: Transcript) -> str:
+    """Assist's conversation id from the transcript's context, or a new one."""
+    value = (transcript.context or {}).get("conversation_id")
+    if isinstance(value, str) and value and len(value) <= MAX_ID_CHARS and re.fullmatch(r"[\w.:-]+", value):
+        return value
+    return uuid.uuid4().hex
+
+
+def safety_text() -> str:
+    return f"Sorry, something went wrong on my side. If you need help now, call {settings.emergency_number()}."
+
+
+async def ask_assistant(base_url: str, sender: str, text: str, timeout: float = 30) -> Tuple[str, Optional[dict]]:
+    """(speakable reply, triage payload or None) from the assistant's voice connector."""
+    url = f"{base_url.rstrip('/')}/webhooks/voice/webhook?audio=0"
+    try:
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=timeout)) as session:
+            async with session.post(url, json={"sender": sender, "message": text}) as reply:
+                payload = await reply.json(content_type=None)
+    except (aiohttp.ClientError, asyncio.TimeoutError, ValueError) as error:
+        logger.error("Assist: the assistant at %s did not answer: %s", base_url, error)
+        return safety_text(), None
+    if not isinstance(payload, dict) or not payload.get("speech"):
+        return safety_text(), None
+    triage = next((m["custom"] for m in payload.get("messages") or []
+                   if isinstance(m.get("custom"), dict) and "triage" in m["custom"]), None)
+    return payload["speech"], triage
+
+
+class AssistHandler(AsyncEventHandler):
+    def __init__(self, base_url: str, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.base_url = base_url
+
+    async def handle_event(self, event: Event) -> bool:
+        if Describe.is_type(event.type):
+            await self.write_event(info().event())
+            return True
+        if Transcript.is_type(event.type):
+            transcript = Transcript.from_event(event)
+            conversation_id = conversation_id_of(transcript)
+            text = (transcript.text or "").strip()
+            speech, triage = await ask_assistant(self.base_url, f"assist-{conversation_id}", text)
+            context = {"conversation_id": conversation_id}
+            if triage:
+                context["triage"] = triage
+            await self.write_event(Handled(text=speech, context=context).event())
+            return False  # Home Assistant opens a new connection for the next turn
+        return True  # other events (ping, audio) are not ours
+
+
+async def serve(uri: str, base_url: str) -> None:
+    server = AsyncServer.from_uri(uri)
+    logger.info("Assist: Wyoming service on %s, assistant at %s", uri, base_url)
+    await server.run(partial(AssistHandler, base_url))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--uri", default="tcp://0.0.0.0:10700", help="where Home Assistant connects (Wyoming URI)")
+    parser.add_argument("--assistant", default="http://127.0.0.1:5005", help="the Rasa server (make serve)")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    try:
+        settings.emergency_number()
+        asyncio.run(serve(args.uri, args.assistant))
+    except settings.SettingsError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

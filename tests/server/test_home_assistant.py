@@ -1,0 +1,108 @@
+"""Home Assistant Assist over the Wyoming protocol, as Home Assistant's own integration talks to
+it: `describe` for the service info, then one connection per turn with a `transcript` whose
+context carries the Assist conversation id, answered by `handled`."""
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+
+import pytest
+from wyoming.asr import Transcript
+from wyoming.client import AsyncTcpClient
+from wyoming.handle import Handled
+from wyoming.info import Describe, Info
+
+from spasm_aid.home_assistant import serve
+
+pytestmark = pytest.mark.server
+PORT = 10799
+
+
+@pytest.fixture(scope="module")
+def assist(servers):
+    loop = asyncio.new_event_loop()
+    task = loop.create_task(serve(f"tcp://127.0.0.1:{PORT}", f"http://127.0.0.1:{servers['served']}"))
+
+    def run():
+        try:
+            loop.run_until_complete(task)
+        except asyncio.CancelledError:
+            pass  # stopped at the end of the module
+
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    time.sleep(0.5)
+    yield PORT
+    loop.call_soon_threadsafe(task.cancel)
+    thread.join(5)
+
+
+async def _turn(port, text, conversation_id):
+    async with AsyncTcpClient("127.0.0.1", port) as client:
+        context = {"conversation_id": conversation_id} if conversation_id else None
+        await client.write_event(Transcript(text, context=context, language="en").event())
+        while True:
+            event = await asyncio.wait_for(client.read_event(), 60)
+            assert event is not None, "connection closed without an answer"
+            if Handled.is_type(event.type):
+                return Handled.from_event(event)
+
+
+def say(port, text, conversation_id=None) -> Handled:
+    return asyncio.run(_turn(port, text, conversation_id))
+
+
+def test_the_service_advertises_handle_for_english(assist):
+    async def describe():
+        async with AsyncTcpClient("127.0.0.1", assist) as client:
+            await client.write_event(Describe().event())
+            return Info.from_event(await asyncio.wait_for(client.read_event(), 10))
+
+    handle = asyncio.run(describe()).handle
+    assert handle and handle[0].installed and handle[0].models[0].languages == ["en"]
+
+
+def test_an_assist_conversation_to_self_care_keeps_its_conversation_id(assist):
+    conversation = f"01HS{uuid.uuid4().hex[:20].upper()}"
+    first = say(assist, "my back just spasmed", conversation)
+    assert "trouble peeing" in first.text and first.context["conversation_id"] == conversation
+    for _ in range(7):
+        answer = say(assist, "no", conversation)
+    assert "Nothing you told me needs a doctor right now" in answer.text
+    assert answer.context["triage"]["triage"] == "self_care"
+
+
+def test_an_assist_emergency_is_spoken_with_the_number(assist):
+    conversation = f"01HS{uuid.uuid4().hex[:20].upper()}"
+    say(assist, "my back just spasmed", conversation)
+    answer = say(assist, "I can't feel my legs", conversation)
+    assert answer.context["triage"]["triage"] == "emergency"
+    assert "Call 9 1 1 now" in answer.text  # speakable: the number digit by digit
+
+
+def test_two_assist_conversations_do_not_mix(assist):
+    one, two = (f"01HS{uuid.uuid4().hex[:20].upper()}" for _ in range(2))
+    say(assist, "my back just spasmed", one)
+    say(assist, "no", one)
+    fresh = say(assist, "no", two)  # "no" out of the blue in another conversation
+    assert "trouble peeing" not in fresh.text and "bottom" not in fresh.text
+
+
+def test_no_conversation_id_still_gets_an_answer_and_an_id(assist):
+    answer = say(assist, "hello", None)
+    assert answer.text and answer.context["conversation_id"]
+
+
+def test_an_unreachable_assistant_still_gives_the_emergency_number():
+    async def run():
+        server = asyncio.ensure_future(serve("tcp://127.0.0.1:10798", "http://127.0.0.1:1"))
+        await asyncio.sleep(0.3)
+        try:
+            return await _turn(10798, "I can't feel my legs", "x")
+        finally:
+            server.cancel()
+
+    answer = asyncio.run(run())
+    assert "call 911" in answer.text.lower()

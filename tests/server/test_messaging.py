@@ -1,0 +1,174 @@
+"""Telegram and Slack end to end: real-format webhook payloads in, and the calls the assistant
+makes to the platforms' APIs out (to a local stand-in, tests/server/fake_platforms.py)."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+import uuid
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.server.test_hostile_input import raw
+
+pytestmark = pytest.mark.server
+update_ids = itertools.count(1)
+SELF_CARE = "Nothing you told me needs a doctor right now"
+ANSWERS = 7  # screening questions
+
+
+# --- Telegram -------------------------------------------------------------------------------
+def telegram(servers, update, secret=None, port=None):
+    secret = servers["messaging"]["TELEGRAM_WEBHOOK_SECRET"] if secret is None else secret
+    headers = {"Content-Type": "application/json"}
+    if secret:
+        headers["X-Telegram-Bot-Api-Secret-Token"] = secret
+    body = update if isinstance(update, bytes) else json.dumps(update).encode()
+    return raw(port or servers["served"], "/webhooks/telegram/webhook", body, headers)
+
+
+def text_update(chat, text):
+    return {"update_id": next(update_ids), "message": {
+        "message_id": next(update_ids), "date": int(time.time()), "text": text,
+        "chat": {"id": chat, "type": "private"}, "from": {"id": chat, "is_bot": False, "first_name": "Ann"}}}
+
+
+def button_update(chat, data):
+    return {"update_id": next(update_ids), "callback_query": {
+        "id": f"cb{next(update_ids)}", "chat_instance": "ci", "data": data,
+        "from": {"id": chat, "is_bot": False, "first_name": "Ann"},
+        "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": chat, "type": "private"}, "text": "?"}}}
+
+
+def telegram_texts(servers, chat):
+    return [c["body"].get("text", "") for c in servers["platforms"].sent("telegram", chat) if c["method"] == "sendMessage"]
+
+
+def new_chat():
+    return int(uuid.uuid4().int % 10**9)
+
+
+def test_telegram_conversation_to_self_care_with_the_inline_keyboard(servers):
+    chat = new_chat()
+    assert telegram(servers, text_update(chat, "my back just spasmed"))[0] == 200
+    question = servers["platforms"].sent("telegram", chat)[-1]["body"]
+    assert "trouble peeing" in question["text"]
+    assert [b["text"] for b in question["reply_markup"]["inline_keyboard"][0]] == ["Yes", "No", "Not sure"]
+    for _ in range(ANSWERS):
+        assert telegram(servers, button_update(chat, "no"))[0] == 200
+    assert any(SELF_CARE in t for t in telegram_texts(servers, chat))
+    answered = [c for c in servers["platforms"].calls if c["method"] == "answerCallbackQuery"]
+    assert len(answered) >= ANSWERS  # every tap is acknowledged (the spinner stops)
+
+
+def test_telegram_emergency_sends_the_number_as_a_contact_to_tap(servers):
+    chat = new_chat()
+    telegram(servers, text_update(chat, "I can't feel my legs"))
+    calls = servers["platforms"].sent("telegram", chat)
+    assert any("Weak or numb legs need help now" in c["body"].get("text", "") for c in calls)
+    contact = [c["body"] for c in calls if c["method"] == "sendContact"]
+    assert contact and contact[0]["phone_number"] == "911"
+
+
+@pytest.mark.parametrize("secret,status", [("", 403), ("wrong", 403)])
+def test_telegram_refuses_posts_without_the_webhook_secret(servers, secret, status):
+    chat = new_chat()
+    assert telegram(servers, text_update(chat, "I can't feel my legs"), secret=secret)[0] == status
+    assert servers["platforms"].sent("telegram", chat) == []
+
+
+def test_telegram_bad_and_odd_updates(servers):
+    assert telegram(servers, b"{not json")[0] == 400
+    assert telegram(servers, {"update_id": 1, "edited_message": {"text": "x"}})[0] == 200  # acknowledged, ignored
+    chat = new_chat()
+    sticker = text_update(chat, "x")
+    del sticker["message"]["text"]
+    sticker["message"]["sticker"] = {"file_id": "abc"}
+    assert telegram(servers, sticker)[0] == 200
+    assert "I can only read text" in telegram_texts(servers, chat)[-1]
+
+
+def test_telegram_unconfigured_says_what_to_set(servers):
+    status, payload = telegram(servers, text_update(1, "hi"), port=servers["degraded"])
+    assert status == 503 and b"TELEGRAM_BOT_TOKEN" in payload
+
+
+# --- Slack ----------------------------------------------------------------------------------
+def slack_post(servers, path, body: bytes, content_type="application/json", timestamp=None, secret=None, retry=None):
+    timestamp = str(int(time.time())) if timestamp is None else str(timestamp)
+    secret = servers["messaging"]["SLACK_SIGNING_SECRET"] if secret is None else secret
+    signature = "v0=" + hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+    headers = {"Content-Type": content_type, "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": signature}
+    if retry:
+        headers["X-Slack-Retry-Num"] = retry
+    return raw(servers["served"], f"/webhooks/slack/{path}", body, headers)
+
+
+def dm(servers, channel, text, event_id=None, **options):
+    body = {"type": "event_callback", "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}", "team_id": "T1",
+            "event": {"type": "message", "channel_type": "im", "channel": channel, "user": "U123", "text": text,
+                      "ts": f"{time.time():.6f}"}}
+    return slack_post(servers, "events", json.dumps(body).encode(), **options)
+
+
+def click(servers, channel, value):
+    payload = {"type": "block_actions", "user": {"id": "U123"}, "channel": {"id": channel},
+               "actions": [{"type": "button", "action_id": "answer_1", "value": value}]}
+    return slack_post(servers, "interactive", urlencode({"payload": json.dumps(payload)}).encode(),
+                      content_type="application/x-www-form-urlencoded")
+
+
+def slack_texts(calls):
+    return [c["body"].get("text", "") for c in calls]
+
+
+def test_slack_url_verification(servers):
+    status, payload = slack_post(servers, "events", json.dumps({"type": "url_verification", "challenge": "c-123"}).encode())
+    assert status == 200 and json.loads(payload)["challenge"] == "c-123"
+
+
+def test_slack_conversation_to_self_care_with_buttons(servers):
+    channel, platforms = f"D{uuid.uuid4().hex[:8].upper()}", servers["platforms"]
+    assert dm(servers, channel, "my back just spasmed")[0] == 200
+    calls = platforms.wait_for("slack", channel, lambda calls: any("trouble peeing" in t for t in slack_texts(calls)))
+    question = next(c["body"] for c in calls if "trouble peeing" in c["body"].get("text", ""))
+    assert [e["value"] for e in question["blocks"][1]["elements"]] == ["yes", "no", "not sure"]
+    for answered in range(1, ANSWERS + 1):
+        assert click(servers, channel, "no")[0] == 200
+        platforms.wait_for("slack", channel, lambda calls, n=answered: len(calls) >= 4 + n)
+    platforms.wait_for("slack", channel, lambda calls: any(SELF_CARE in t for t in slack_texts(calls)))
+
+
+def test_slack_emergency_gets_a_call_header(servers):
+    channel = f"D{uuid.uuid4().hex[:8].upper()}"
+    dm(servers, channel, "I can't feel my legs")
+    calls = servers["platforms"].wait_for("slack", channel, lambda calls: any(
+        b.get("type") == "header" for c in calls for b in (c["body"].get("blocks") or [])))
+    assert any("Weak or numb legs need help now" in t for t in slack_texts(calls))
+    assert "Call 911 now" in slack_texts(calls)
+
+
+@pytest.mark.parametrize("options", [{"secret": "wrong"}, {"timestamp": int(time.time()) - 3600}])
+def test_slack_refuses_unsigned_or_stale_requests(servers, options):
+    channel = f"D{uuid.uuid4().hex[:8].upper()}"
+    assert dm(servers, channel, "I can't feel my legs", **options)[0] == 401
+    time.sleep(1)
+    assert servers["platforms"].sent("slack", channel) == []
+
+
+def test_slack_retries_and_bot_messages_are_not_answered_twice(servers):
+    channel = f"D{uuid.uuid4().hex[:8].upper()}"
+    event_id = f"Ev{uuid.uuid4().hex[:10]}"
+    dm(servers, channel, "hello", event_id=event_id)
+    first = servers["platforms"].wait_for("slack", channel, lambda calls: len(calls) >= 1)
+    assert dm(servers, channel, "hello", event_id=event_id)[0] == 200  # the same event again
+    assert dm(servers, channel, "hello", retry="1")[0] == 200
+    time.sleep(2)
+    assert len(servers["platforms"].sent("slack", channel)) == len(first)
+
+
+def test_slack_malformed_interactive_payload(servers):
+    assert slack_post(servers, "interactive", b"payload=%7Bnot-json", content_type="application/x-www-form-urlencoded")[0] == 400
