@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from spasm_aid.servers import MODEL, endpoints_file, server_env, start_action_server, start_rasa
+from tests.alexa_ca import CERT_URL, SKILL_ID, FakeAmazonCA
 from tests.server.fake_platforms import FakePlatforms
 
 RASA_PORT, ACTION_PORT = 5105, 5155
@@ -25,6 +26,10 @@ def servers(tmp_path_factory):
     if not MODEL.exists():
         pytest.skip(f"no trained model at {MODEL}: run 'make test' (it trains first)")
     base = tmp_path_factory.mktemp("servers")
+    alexa_ca = FakeAmazonCA()  # Amazon's signing certificate, as far as the served assistant knows
+    (base / "alexa-roots.pem").write_bytes(alexa_ca.root_pem)
+    alexa = {"ALEXA_TRUST_ROOTS": str(base / "alexa-roots.pem"), "ALEXA_SKILL_ID": SKILL_ID,
+             "ALEXA_CERT_MIRROR": f"http://127.0.0.1:{FAKE_PLATFORMS_PORT}"}
     # timers of 3 seconds instead of 20 minutes and 2 hours, so pushed reminders can be tested
     served_env = server_env(
         base / "served",
@@ -32,13 +37,14 @@ def servers(tmp_path_factory):
         {"SPASM_AID_PACK_MINUTES": "0.05", "SPASM_AID_WALK_INTERVAL_MINUTES": "0.05",
          # the default origins, and this test server's own page (the web chat test)
          "SPASM_AID_ALLOWED_ORIGINS": f"http://localhost:5005 http://127.0.0.1:5005 http://127.0.0.1:{RASA_PORT}",
-         **MESSAGING},
+         **MESSAGING, **alexa},
     )
     degraded_env = server_env(
         base / "degraded", "postgresql://nobody@127.0.0.1:1/unreachable",
         {"SPASM_AID_EMERGENCY_NUMBER": "999", **{name: "" for name in MESSAGING}},  # messaging not configured
     )
     platforms = FakePlatforms(FAKE_PLATFORMS_PORT)
+    platforms.files[CERT_URL.split("amazonaws.com", 1)[1]] = alexa_ca.chain_pem
     started = [
         start_action_server(ACTION_PORT, served_env, base / "actions.log"),
         start_rasa(RASA_PORT, endpoints_file(base / "endpoints.yml", ACTION_PORT), served_env, base / "rasa.log"),
@@ -50,7 +56,7 @@ def servers(tmp_path_factory):
         for server in started:
             server.wait_ready()
         yield {"served": RASA_PORT, "degraded": DEGRADED_PORT, "db": served_env["SPASM_AID_DB_URL"], "logs": base,
-               "platforms": platforms, "messaging": MESSAGING}
+               "platforms": platforms, "messaging": MESSAGING, "alexa_ca": alexa_ca}
     finally:
         for server in started:
             server.stop()

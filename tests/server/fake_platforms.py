@@ -1,5 +1,6 @@
 """A stand-in for the Telegram Bot API and the Slack Web API on loopback: it records every call
-the assistant makes (what would have been sent to the user) and answers as the real APIs do."""
+the assistant makes (what would have been sent to the user) and answers as the real APIs do.
+It also serves files by path (GET), standing in for Amazon's certificate chain URL."""
 from __future__ import annotations
 
 import json
@@ -13,12 +14,20 @@ from urllib.parse import parse_qs
 class FakePlatforms:
     def __init__(self, port: int) -> None:
         self.calls: List[Dict] = []
+        self.files: Dict[str, bytes] = {}
         self.lock = threading.Lock()
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args):  # quiet
                 pass
+
+            def do_GET(self):
+                data = fake.files.get(self.path)
+                self.send_response(200 if data is not None else 404)
+                self.send_header("Content-Length", str(len(data or b"")))
+                self.end_headers()
+                self.wfile.write(data or b"")
 
             def do_POST(self):
                 raw = self.rfile.read(int(self.headers.get("content-length") or 0))

@@ -1,0 +1,151 @@
+"""Alexa custom skill (web service): POST /webhooks/alexa/webhook; set up as in the README
+("Alexa"), with the interaction model in deploy/alexa/interaction-model.json.
+
+Every request is verified as Amazon requires (spasm_aid/channels/alexa_verify.py); any failure
+is answered 400. Settings: ALEXA_SKILL_ID (the skill's id: requests for other skills are
+refused), ALEXA_TRUST_ROOTS (a PEM file of trusted roots; default: certifi's bundle, which holds
+the roots Amazon's signing certificate chains to), ALEXA_CERT_MIRROR (tests only: fetch the
+certificate chain from this base URL instead of s3.amazonaws.com, after the URL checks).
+
+Replies are SSML: breath-sized parts with short pauses, the emergency message slower, a
+reprompt whenever the session stays open, and the session closed only after stop or cancel.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from urllib.parse import urlsplit
+from xml.sax.saxutils import escape
+
+import aiohttp
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from spasm_aid.channels.alexa_verify import RequestVerifier, VerificationError, load_roots
+from spasm_aid.channels.rest import failure_reply
+
+logger = logging.getLogger(__name__)
+
+# What each built-in intent means to the assistant. Help is an emergency request here, as
+# "help" is everywhere in this assistant: when in doubt, route up.
+BUILT_IN = {
+    "AMAZON.HelpIntent": "help",
+    "AMAZON.StopIntent": "stop",
+    "AMAZON.CancelIntent": "stop",
+    "AMAZON.RepeatIntent": "repeat",
+    "AMAZON.YesIntent": "yes",
+    "AMAZON.NoIntent": "no",
+    "AMAZON.FallbackIntent": "",
+    "AMAZON.NavigateHomeIntent": "start over",
+}
+ENDS_SESSION = {"AMAZON.StopIntent", "AMAZON.CancelIntent"}
+CATCH_ALL = "CatchAllIntent"
+REPROMPT_YES_NO = "Please answer yes or no, or say not sure."
+REPROMPT_OPEN = "What would you like to know? You can ask about ice or heat, rest, walking or pain relief."
+REPROMPT_EMERGENCY = "Say repeat to hear the emergency advice again."
+
+
+def ssml(texts: List[str], slow: bool = False) -> str:
+    from spasm_aid.voice.speakable import breath_parts
+
+    parts = [escape(p) for t in texts for p in breath_parts(t)]
+    body = '<break time="300ms"/>'.join(parts)
+    if slow:
+        body = f'<prosody rate="slow">{body}</prosody>'
+    return f"<speak>{body}</speak>"
+
+
+def alexa_response(messages: List[Dict[str, Any]], end_session: bool) -> Dict[str, Any]:
+    texts = [m["text"] for m in messages if m.get("text")]
+    emergency = any((m.get("custom") or {}).get("triage") == "emergency" for m in messages)
+    result: Dict[str, Any] = {"outputSpeech": {"type": "SSML", "ssml": ssml(texts, slow=emergency)},
+                              "shouldEndSession": end_session}
+    if not end_session:
+        asks_yes_no = bool(messages and messages[-1].get("buttons"))
+        again = REPROMPT_EMERGENCY if emergency else REPROMPT_YES_NO if asks_yes_no else REPROMPT_OPEN
+        result["reprompt"] = {"outputSpeech": {"type": "SSML", "ssml": ssml([again])}}
+    return {"version": "1.0", "response": result}
+
+
+def what_was_said(request: Dict[str, Any]) -> Optional[str]:
+    """The text for the assistant, or None for a request with nothing to say."""
+    kind = request.get("type")
+    if kind == "LaunchRequest":
+        return "hello"
+    if kind != "IntentRequest":
+        return None
+    intent = request.get("intent") or {}
+    name = intent.get("name")
+    if name == CATCH_ALL:
+        slot = ((intent.get("slots") or {}).get("utterance") or {}).get("value")
+        return slot if isinstance(slot, str) else ""
+    return BUILT_IN.get(name, "")
+
+
+class AlexaChannel(InputChannel):
+    @classmethod
+    def name(cls) -> Text:
+        return "alexa"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
+        return cls()
+
+    def __init__(self) -> None:
+        import certifi
+
+        self.skill_id = os.environ.get("ALEXA_SKILL_ID", "").strip() or None
+        roots_path = os.environ.get("ALEXA_TRUST_ROOTS", "").strip() or certifi.where()
+        self.mirror = os.environ.get("ALEXA_CERT_MIRROR", "").strip().rstrip("/")
+        with open(roots_path, "rb") as handle:
+            roots = load_roots(handle.read())
+        if self.skill_id is None:
+            logger.warning("Alexa: ALEXA_SKILL_ID is not set; requests for any skill id are accepted.")
+        self.verifier = RequestVerifier(roots, self._fetch, self.skill_id)
+
+    async def _fetch(self, url: str) -> bytes:
+        if self.mirror:
+            url = self.mirror + urlsplit(url).path
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as session:
+            async with session.get(url) as reply:
+                if reply.status != 200:
+                    raise VerificationError(f"HTTP {reply.status} fetching the certificate chain")
+                return await reply.read()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        webhook = Blueprint("spasm_aid_alexa_webhook", __name__)
+
+        @webhook.route("/", methods=["GET"])
+        async def health(request: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @webhook.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            try:
+                envelope = await self.verifier.verify({k.lower(): v for k, v in request.headers.items()}, request.body or b"")
+            except VerificationError as error:
+                logger.warning("Alexa: refused a request: %s", error)
+                return response.json({"error": f"Request verification failed: {error}"}, status=400)
+            alexa_request = envelope.get("request") or {}
+            session_id = str((envelope.get("session") or {}).get("sessionId") or "")[:100]
+            if alexa_request.get("type") == "SessionEndedRequest":
+                logger.info("Alexa: session ended (%s).", alexa_request.get("reason"))
+                return response.json({"version": "1.0", "response": {}})
+            text = what_was_said(alexa_request)
+            if text is None or not session_id:
+                return response.json({"version": "1.0", "response": {"shouldEndSession": True}})
+            intent_name = (alexa_request.get("intent") or {}).get("name")
+            sender = f"alexa-{session_id}"
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
+                messages = collector.messages or failure_reply(sender)
+            except Exception:
+                logger.exception("Alexa: handling a request failed.")
+                messages = collector.messages + failure_reply(sender)
+            return response.json(alexa_response(messages, end_session=intent_name in ENDS_SESSION))
+
+        return webhook
