@@ -4,9 +4,13 @@ context carries the Assist conversation id, answered by `handled`."""
 from __future__ import annotations
 
 import asyncio
-import threading
+import os
+import socket
+import subprocess
+import sys
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 from wyoming.asr import Transcript
@@ -15,28 +19,33 @@ from wyoming.handle import Handled
 from wyoming.info import Describe, Info
 
 from spasm_aid.home_assistant import serve
+from spasm_aid.servers import stop_process
 
 pytestmark = pytest.mark.server
 PORT = 10799
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 
 @pytest.fixture(scope="module")
-def assist(servers):
-    loop = asyncio.new_event_loop()
-    task = loop.create_task(serve(f"tcp://127.0.0.1:{PORT}", f"http://127.0.0.1:{servers['served']}"))
-
-    def run():
+def assist(servers, tmp_path_factory):
+    # As it is run for Home Assistant: its own process (make assist).
+    log = open(tmp_path_factory.mktemp("assist") / "assist.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "spasm_aid.home_assistant", "--uri", f"tcp://127.0.0.1:{PORT}",
+         "--assistant", f"http://127.0.0.1:{servers['served']}"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
         try:
-            loop.run_until_complete(task)
-        except asyncio.CancelledError:
-            pass  # stopped at the end of the module
-
-    thread = threading.Thread(target=run, daemon=True)
-    thread.start()
-    time.sleep(0.5)
+            socket.create_connection(("127.0.0.1", PORT), timeout=1).close()
+            break
+        except OSError:
+            assert process.poll() is None, f"the Wyoming service exited; see {log.name}"
+            time.sleep(0.1)
     yield PORT
-    loop.call_soon_threadsafe(task.cancel)
-    thread.join(5)
+    stop_process(process, grace=5)
+    log.close()
 
 
 async def _turn(port, text, conversation_id):
