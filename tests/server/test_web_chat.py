@@ -57,6 +57,17 @@ def test_the_quick_replies_answer_the_screening_questions(page):
     assert page.is_hidden("#call")
 
 
+def test_tapping_no_to_every_question_reaches_self_care_without_a_call_button(page):
+    type_message(page, "my back just spasmed")
+    for answered in range(7):
+        button = page.get_by_role("button", name="No", exact=True)
+        button.wait_for()
+        button.click()
+        page.locator("#log li.user").nth(answered + 1).wait_for()
+    page.get_by_text("Nothing you told me needs a doctor right now").wait_for()
+    assert page.is_hidden("#call")
+
+
 def test_a_red_flag_shows_the_call_button_with_the_number(page):
     type_message(page, "my back just spasmed")
     page.get_by_role("button", name="No", exact=True).wait_for()
