@@ -1,7 +1,6 @@
 """Alexa request verification with a test CA as the trust root: genuine requests pass; tampered,
 stale, unsigned, wrongly named or wrongly hosted ones are refused."""
 import asyncio
-import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
