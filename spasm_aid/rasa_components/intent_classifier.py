@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Text
 
-from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
@@ -37,16 +36,6 @@ class IntentClassifier(LogisticRegressionClassifier):
         if not float(self.config["C"]) > 0:
             raise ValueError(f"config.yml: IntentClassifier 'C' must be a positive number, got {self.config['C']!r}")
         self.clf.set_params(C=float(self.config["C"]))
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[Text, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> "IntentClassifier":
-        return cls(config, execution_context.node_name, model_storage, resource)
 
     def process(self, messages: List[Message]) -> List[Message]:
         featured = [m for m in messages if m.get_sparse_features(attribute=TEXT)[1] is not None]
