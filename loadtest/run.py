@@ -26,20 +26,13 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from spasm_aid.production import Profile, ProfileConfig, ProfileError
-from spasm_aid.servers import ROOT
+from spasm_aid.servers import ROOT, rss_mb
 from spasm_aid.session_log.models import SessionRecord
 from spasm_aid.session_log.store import hash_sender
 
 LOCUST = ROOT / ".venv-load" / "bin" / "locust"
 DATABASE = "spasm_aid_load"
 SALT = "load-test-salt"
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return round(int(line.split()[1]) / 1024, 1)
-    return float("nan")
 
 
 def run_stage(profile: Profile, users: int, duration: int, workdir: Path) -> Dict:
@@ -71,7 +64,7 @@ def run_stage(profile: Profile, users: int, duration: int, workdir: Path) -> Dic
         "latency_ms": {"p50": ms(total, "50%"), "p95": ms(total, "95%"), "p99": ms(total, "99%"), "max": ms(total, "100%")},
         "by_kind_p95_ms": {name: ms(row, "95%") for name, row in stats.items() if name != "Aggregated"},
         "conversations_finished": len(conversations),
-        "rasa_rss_mb": [rss_mb(s.process.pid) for s in profile.rasa],
+        "rasa_rss_mb": [round(rss_mb(s.process.pid), 1) for s in profile.rasa],
         "_conversations": conversations,
     }
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from spasm_aid.servers import endpoints_file, server_env, stop_process as stop, wait_until_answering  # noqa: E402
+from spasm_aid.servers import endpoints_file, rss_mb, server_env, stop_process as stop, wait_until_answering  # noqa: E402
 
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
@@ -41,13 +41,6 @@ ALL_CLEAR = ["my back just spasmed"] + ["no"] * 8 + ["should I use ice or heat",
 
 def env_for(tmp: Path) -> dict:
     return server_env(tmp, f"sqlite:///{tmp / 'sessions.db'}", {"RASA_CACHE_DIRECTORY": str(tmp / "rasa-cache")})
-
-
-def rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def percentile(values, q):

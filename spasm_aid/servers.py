@@ -63,6 +63,14 @@ def stop_process(process: subprocess.Popen, grace: float = 20) -> None:
             process.kill()
 
 
+def rss_mb(pid: int) -> float:
+    """Resident memory of a running process in MB (from /proc)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
 def server_env(var_dir: Path, db_url: str, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     env = dict(os.environ)
     env.update(
