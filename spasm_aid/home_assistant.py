@@ -29,6 +29,7 @@ from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
 from wyoming.server import AsyncEventHandler, AsyncServer
 
 from spasm_aid import settings
+from spasm_aid.servers import triage_of
 
 logger = logging.getLogger(__name__)
 ATTRIBUTION = Attribution(name="Spasm Aid", url="https://example.invalid/spasm-aid")
@@ -75,9 +76,7 @@ async def ask_assistant(base_url: str, sender: str, text: str, timeout: float = 
         return safety_text(), None
     if not isinstance(payload, dict) or not payload.get("speech"):
         return safety_text(), None
-    triage = next((m["custom"] for m in payload.get("messages") or []
-                   if isinstance(m.get("custom"), dict) and "triage" in m["custom"]), None)
-    return payload["speech"], triage
+    return payload["speech"], triage_of(payload.get("messages") or [])
 
 
 class AssistHandler(AsyncEventHandler):

@@ -12,7 +12,7 @@ import logging
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
-from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -65,6 +65,19 @@ def failure_reply(sender: str) -> list:
             "text": f"Sorry, something went wrong on my side. If you need help now, call {number}.",
         }
     ]
+
+
+async def with_safety_reply(work: Awaitable[Any], output: OutputChannel, recipient: str, channel: str) -> None:
+    """Run the handling of a message; if it fails, send the safety reply (with the emergency
+    number) through the channel's own output, for channels that push their replies."""
+    try:
+        await work
+    except Exception:
+        logger.exception("%s: handling a message failed.", channel)
+        try:
+            await output.send_text_message(recipient, failure_reply(recipient)[0]["text"])
+        except Exception:
+            logger.exception("%s: could not send the safety reply either.", channel)
 
 
 def origin_refusal(request: Request) -> Optional[HTTPResponse]:

@@ -22,10 +22,11 @@ from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
+from slack_sdk.signature import SignatureVerifier
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from spasm_aid.channels.rest import failure_reply
+from spasm_aid.channels.rest import with_safety_reply
 
 logger = logging.getLogger(__name__)
 DEFAULT_API = "https://slack.com/api/"
@@ -90,6 +91,7 @@ class SlackChannel(InputChannel):
         self.token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
         self.signing_secret = os.environ.get("SLACK_SIGNING_SECRET", "").strip()
         self.api_url = os.environ.get("SLACK_API_URL", "").strip() or DEFAULT_API
+        self.verifier = SignatureVerifier(self.signing_secret) if self.signing_secret else None
         self.seen_events: Set[str] = set()
         self.tasks: Set[asyncio.Task] = set()
 
@@ -101,14 +103,11 @@ class SlackChannel(InputChannel):
         return SlackOutput(self.token, self.api_url) if self.configured else None
 
     def _refusal(self, request: Request) -> Optional[HTTPResponse]:
-        from slack_sdk.signature import SignatureVerifier
-
         if not self.configured:
             return response.json(
                 {"error": "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (README, Slack)."}, status=503
             )
-        verifier = SignatureVerifier(self.signing_secret)
-        if not verifier.is_valid(request.body or b"", request.headers.get("x-slack-request-timestamp"),
+        if not self.verifier.is_valid(request.body or b"", request.headers.get("x-slack-request-timestamp"),
                                  request.headers.get("x-slack-signature")):
             return response.json({"error": "Missing, wrong or stale X-Slack-Signature."}, status=401)
         return None
@@ -117,14 +116,8 @@ class SlackChannel(InputChannel):
         async def handle() -> None:
             sender = f"{channel}:{user}"
             output = SlackOutput(self.token, self.api_url)
-            try:
-                await on_new_message(UserMessage(text, output, sender, input_channel=self.name()))
-            except Exception:
-                logger.exception("Slack: handling a message failed.")
-                try:
-                    await output.send_text_message(sender, failure_reply(sender)[0]["text"])
-                except Exception:
-                    logger.exception("Slack: could not send the safety reply either.")
+            message = UserMessage(text, output, sender, input_channel=self.name())
+            await with_safety_reply(on_new_message(message), output, sender, "Slack")
 
         task = asyncio.get_running_loop().create_task(handle())
         self.tasks.add(task)  # keep a reference until done

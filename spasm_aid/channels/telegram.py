@@ -25,7 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid import settings
-from spasm_aid.channels.rest import failure_reply
+from spasm_aid.channels.rest import with_safety_reply
 
 logger = logging.getLogger(__name__)
 DEFAULT_API = "https://api.telegram.org"
@@ -135,19 +135,16 @@ class TelegramChannel(InputChannel):
                 return response.json({"ok": True})  # acknowledged: Telegram must not resend it
             chat_id, text, query_id = found
             output = TelegramBotOutput(self.token, self.api_url)
-            try:
+
+            async def respond() -> None:
                 if query_id:
                     await output.call("answerCallbackQuery", {"callback_query_id": query_id})
                 if text is None:
                     await output.send_text_message(chat_id, NOT_TEXT.format(number=settings.emergency_number()))
                 else:
                     await on_new_message(UserMessage(text, output, str(chat_id), input_channel=self.name()))
-            except Exception:
-                logger.exception("Telegram: handling an update failed.")
-                try:
-                    await output.send_text_message(chat_id, failure_reply(str(chat_id))[0]["text"])
-                except Exception:
-                    logger.exception("Telegram: could not send the safety reply either.")
+
+            await with_safety_reply(respond(), output, str(chat_id), "Telegram")
             return response.json({"ok": True})
 
         return webhook
