@@ -27,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid.channels.rest import InputError, MAX_SENDER_CHARS, failure_reply, origin_refusal, parse_payload
+from spasm_aid.settings import emergency_number
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,7 @@ class VoiceInput(InputChannel):
         self._recognizer = None
         self._speaker = None
         self._questions = None
+        self._names_emergency = None
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VoiceInput":
@@ -107,6 +109,13 @@ class VoiceInput(InputChannel):
             self._recognizer = Recognizer()
         return self._recognizer
 
+    def names_emergency(self, text: str) -> bool:
+        if self._names_emergency is None:
+            from spasm_aid.voice.dialogue import emergency_detector
+
+            self._names_emergency = emergency_detector()
+        return self._names_emergency(text)
+
     def speaker(self):
         if self._speaker is None:
             from spasm_aid.voice.tts import Speaker
@@ -119,8 +128,9 @@ class VoiceInput(InputChannel):
         from spasm_aid.voice.speakable import breath_parts
 
         speech = " ".join(p for m in messages if m.get("text") for p in breath_parts(m["text"]))
-        emergency = any((m.get("custom") or {}).get("triage") == "emergency" for m in messages)
-        rate = tts.SLOW_RATE if emergency else tts.NORMAL_RATE
+        from spasm_aid.voice.dialogue import calls_for_help
+
+        rate = tts.SLOW_RATE if calls_for_help(messages) else tts.NORMAL_RATE
         body: Dict[str, Any] = {"heard": heard, "messages": messages, "speech": speech, "rate": rate}
         if with_audio and speech:
             with tempfile.TemporaryDirectory(prefix="spasm-aid-voice-") as tmp:
@@ -161,6 +171,13 @@ class VoiceInput(InputChannel):
 
                         again = [{"recipient_id": sender, "text": NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD}]
                         return response.json(self.render(again, with_audio, heard))
+                    if recognition.unclear:  # act on no guess, unless it names an emergency
+                        from spasm_aid.voice.dialogue import unclear_speech, unclear_speech_reply
+
+                        text = unclear_speech(text, self.names_emergency)
+                        if text is None:
+                            unclear = dict(unclear_speech_reply(emergency_number()), recipient_id=sender)
+                            return response.json(self.render([unclear], with_audio, heard))
                 else:
                     sender, text, metadata = parse_payload(request.body or b"")
                     heard = text

@@ -21,7 +21,16 @@ from typing import List, Optional
 from spasm_aid.servers import request_json
 from spasm_aid.voice import tts
 from spasm_aid.voice.asr import Recognition, RecognitionError, Recognizer, read_wav
-from spasm_aid.voice.dialogue import NOT_HEARD, NOT_HEARD_YES_NO, VoiceState, yes_no_questions
+from spasm_aid import settings
+from spasm_aid.voice.dialogue import (
+    NOT_HEARD,
+    NOT_HEARD_YES_NO,
+    VoiceState,
+    emergency_detector,
+    unclear_speech,
+    unclear_speech_reply,
+    yes_no_questions,
+)
 from spasm_aid.voice.speakable import breath_parts
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -58,19 +67,26 @@ class VoiceClient:
 class VoiceSession:
     """One hands-free conversation: recognise, ask the assistant, speak the reply."""
 
-    def __init__(self, chat, recognizer: Recognizer, speaker: tts.Speaker) -> None:
+    def __init__(self, chat, recognizer: Recognizer, speaker: tts.Speaker, names_emergency=None) -> None:
         self.chat = chat
         self.recognizer = recognizer
         self.speaker = speaker
         self.state = VoiceState(yes_no_questions())
+        # Loaded now, not at the first unclear utterance: that reply must not wait for it.
+        self.names_emergency = names_emergency or emergency_detector()
 
     def turn(self, pcm: bytes) -> dict:
         started = time.perf_counter()
         expect_yes_no = self.state.expects_yes_no
         heard: Recognition = self.recognizer.recognise(pcm, expect_yes_no)
         recognised = time.perf_counter()
+        send = heard.text
+        if heard.unclear:
+            send = unclear_speech(heard.text, self.names_emergency)
         if heard.rejected:
             replies = [{"text": NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD}]
+        elif send is None:  # unclear, and not an emergency: route up, and act on no guess
+            replies = [unclear_speech_reply(settings.emergency_number())]
         elif self.state.local_command(heard.text) == "faster":
             replies = self.state.last_replies or [{"text": "Okay, faster."}]
         else:
@@ -82,8 +98,9 @@ class VoiceSession:
         answered = time.perf_counter()
         return {
             "heard": heard.heard,
-            "sent": heard.text if not heard.rejected else None,
+            "sent": send if not heard.rejected else None,
             "source": heard.source,
+            "second_opinion": heard.second_opinion,
             "expect_yes_no": expect_yes_no,
             "replies": replies,
             "triage": next((r["custom"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]), None),

@@ -6,7 +6,11 @@ Three passes over each utterance (each about 0.05-0.2 s on these machines):
   slower, faster, stop), used when a yes/no question is pending and for short utterances;
 - agreement between the two decides: a sentence goes to the assistant as heard (its red-flag
   guard reads it), a short answer is taken from the grammar, and a short answer the two passes
-  disagree on is rejected ("Sorry, was that a yes or a no?") instead of guessed.
+  disagree on is rejected ("Sorry, was that a yes or a no?") instead of guessed;
+- a second opinion on anything not corroborated by the grammar: the same language model through
+  a slightly different front end (frequency warping, SECOND_OPINION_WARP). Where the two
+  hypotheses mostly disagree the words are unreliable, and the recognition is marked unclear:
+  the voice layer then never acts on a guess (see spasm_aid.voice.dialogue.unclear_speech).
 Audio is given a faint noise floor first: digital silence (as in synthetic test speech)
 derails pocketsphinx's noise estimation; a real microphone has such a floor anyway.
 """
@@ -25,6 +29,10 @@ SAMPLE_RATE = 16000
 NOISE_FLOOR = 0.003  # of full scale
 SHORT_UTTERANCE_WORDS = 3
 SHORT_UTTERANCE_SECONDS = 1.5  # four "words" heard in less than this is a misheard short answer
+# Frequency warp of the second-opinion front end (pocketsphinx inverse_linear: f / 1.1). Small
+# enough to hear clear speech the same way, large enough to move a guess made on unclear speech.
+SECOND_OPINION_WARP = 1.1
+UNCLEAR_DISAGREEMENT = 0.5  # more than half the words differ between the two hypotheses
 
 YES = ("yes", "yeah", "yep", "yup", "sure", "correct", "i do", "i have", "yes please")
 NO = ("no", "nope", "nah", "not really", "no thanks", "i don't think so", "none", "nothing", "no i don't")
@@ -43,11 +51,31 @@ class RecognitionError(RuntimeError):
 class Recognition:
     text: str  # what to send to the assistant ("" when rejected)
     heard: str  # the open-model hypothesis, for the record
-    source: str  # "open", "grammar" or "rejected"
+    source: str  # "open", "grammar", "rejected" or "unclear"
+    second_opinion: str = ""  # what the warped front end heard, when it was asked
 
     @property
     def rejected(self) -> bool:
         return self.source == "rejected"
+
+    @property
+    def unclear(self) -> bool:
+        """Words were heard, but the two front ends disagree on most of them: not to be acted on
+        as heard (unless they name an emergency)."""
+        return self.source == "unclear"
+
+
+def disagreement(first: str, second: str) -> float:
+    """Share of words that differ (word edit distance over the longer hypothesis)."""
+    a, b = first.split(), second.split()
+    if not a and not b:
+        return 0.0
+    row = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        previous, row[0] = row[0], i
+        for j, y in enumerate(b, 1):
+            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
+    return row[-1] / max(len(a), len(b))
 
 
 def polarity(text: str) -> Optional[str]:
@@ -102,22 +130,32 @@ class Recognizer:
                 f"No speech model in {model_dir}: build it with 'python -m spasm_aid.voice.lm {model_dir}' "
                 f"(make does this)."
             )
-        self.decoder = Decoder(
+        settings = dict(
             samprate=SAMPLE_RATE,
             hmm=os.path.join(get_model_path(), "en-us", "en-us"),
             lm=str(lm),
             dict=str(dictionary),
             loglevel="FATAL",
         )
+        self.decoder = Decoder(**settings)
         self.decoder.add_jsgf_string("answers", ANSWER_GRAMMAR)
+        self.second = Decoder(warp_type="inverse_linear", warp_params=str(SECOND_OPINION_WARP), **settings)
 
-    def _decode(self, search: str, pcm: bytes) -> Tuple[str, float]:
-        self.decoder.activate_search(search)
-        self.decoder.start_utt()
-        self.decoder.process_raw(pcm, full_utt=True)
-        self.decoder.end_utt()
-        hyp = self.decoder.hyp()
+    def _decode(self, search: str, pcm: bytes, decoder=None) -> Tuple[str, float]:
+        decoder = decoder or self.decoder
+        decoder.activate_search(search)
+        decoder.start_utt()
+        decoder.process_raw(pcm, full_utt=True)
+        decoder.end_utt()
+        hyp = decoder.hyp()
         return (hyp.hypstr.strip(), hyp.prob) if hyp else ("", 0.0)
+
+    def _checked(self, heard: str, pcm: bytes) -> Recognition:
+        """The open hypothesis, or unclear when the second opinion mostly disagrees."""
+        second, _ = self._decode("_default", pcm, self.second)
+        if disagreement(heard, second) > UNCLEAR_DISAGREEMENT:
+            return Recognition(heard, heard, "unclear", second)
+        return Recognition(heard, heard, "open", second)
 
     def recognise(self, pcm: bytes, expect_yes_no: bool = False) -> Recognition:
         if len(pcm) < SAMPLE_RATE // 10:  # under 50 ms: nothing was said
@@ -127,7 +165,7 @@ class Recognizer:
         words = heard.split()
         seconds = len(pcm) / 2 / SAMPLE_RATE
         if len(words) > SHORT_UTTERANCE_WORDS and seconds > SHORT_UTTERANCE_SECONDS:
-            return Recognition(heard, heard, "open")  # a sentence: the assistant reads it all
+            return self._checked(heard, pcm)  # a sentence: the assistant reads it all, if it is clear
         answer, _ = self._decode("answers", pcm)
         if not heard and not answer:
             return Recognition("", "", "rejected")
@@ -135,7 +173,11 @@ class Recognizer:
         if answer_kind == "command" and answer.split()[0] in ("help", "emergency"):
             return Recognition(answer, heard, "grammar")  # always listened for
         if not expect_yes_no:
-            return Recognition(heard or answer, heard, "open" if heard else "grammar")
+            if not heard:
+                return Recognition(answer, heard, "grammar")
+            if heard_kind is not None and heard_kind == answer_kind:
+                return Recognition(heard, heard, "open")  # the grammar heard the same kind of answer
+            return self._checked(heard, pcm)
         if answer and heard and heard_kind == answer_kind:
             return Recognition(answer, heard, "grammar")
         return Recognition("", heard, "rejected")  # the two passes disagree: ask again, never guess

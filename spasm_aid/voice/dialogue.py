@@ -1,11 +1,12 @@
 """What the voice layer decides by itself, as plain logic: whether a yes/no question is
-pending, which commands it handles without the assistant, and how fast to speak."""
+pending, which commands it handles without the assistant, what to do with speech it could not
+make out, and how fast to speak."""
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, List, Optional, Set
+from typing import Callable, Dict, Iterable, List, Optional, Set
 
 import yaml
 
@@ -16,6 +17,9 @@ FASTER = {"faster", "speed up", "go faster"}
 SLOWER = {"slower", "slow down", "speak slower", "slower please"}
 NOT_HEARD_YES_NO = "Sorry, was that a yes or a no?"
 NOT_HEARD = "Sorry, I didn't catch that. Please say it again, or say help if you need help now."
+
+
+UNCLEAR_RESPONSE = "utter_voice_unclear"
 
 
 def _key(text: str) -> str:
@@ -33,6 +37,39 @@ def yes_no_questions(domain_path: Path = ROOT / "domain.yml") -> Set[str]:
         for variation in variations
         if "text" in variation
     }
+
+
+def unclear_speech_reply(number: str, domain_path: Path = ROOT / "domain.yml") -> Dict:
+    """The reply to speech that could not be made out: call now if it is serious, else say it
+    again. Its words live in domain.yml with the other clinical wording."""
+    with open(domain_path, encoding="utf-8") as handle:
+        variation = yaml.safe_load(handle)["responses"][UNCLEAR_RESPONSE][0]
+    return {"text": variation["text"].format(emergency_number=number), "custom": dict(variation["custom"], call=number)}
+
+
+def unclear_speech(heard: str, names_emergency: Callable[[str], bool]) -> Optional[str]:
+    """What to send on when the recogniser marked speech unclear: the words as heard if they
+    name an emergency (an emergency is never held back for a doubt), otherwise nothing: the
+    voice layer answers with unclear_speech_reply and does not act on a guess (a misheard
+    "no" must not answer a screening question)."""
+    return heard if heard and names_emergency(heard) else None
+
+
+def emergency_detector(spacy_model: str = "models/spacy_en") -> Callable[[str], bool]:
+    """The assistant's own rule-based red-flag guard, as a yes/no on a text (the path as in
+    config.yml, so a Rasa server shares the guard it already has)."""
+    from spasm_aid.red_flags.guard import guard_for
+
+    guard = guard_for(spacy_model)
+    return lambda text: guard.detect(text).is_emergency
+
+
+def calls_for_help(replies: Iterable[dict]) -> bool:
+    """The emergency message, or the unclear-speech reply (which gives the number too)."""
+    return any(
+        (r.get("custom") or {}).get("triage") == "emergency" or (r.get("custom") or {}).get("safety") == "unclear_speech"
+        for r in replies
+    )
 
 
 @dataclass
@@ -63,7 +100,8 @@ class VoiceState:
         return None
 
     def speaking_rate(self, replies: Iterable[dict]) -> int:
-        """The emergency message is always spoken slowly."""
-        if any((r.get("custom") or {}).get("triage") == "emergency" for r in replies):
+        """The emergency message (and the unclear-speech reply, which gives the number) is
+        always spoken slowly."""
+        if calls_for_help(replies):
             return min(self.rate, tts.SLOW_RATE)
         return self.rate

@@ -7,6 +7,14 @@ is the same as for the typed phrase. Then a served assistant answers each recogn
 the reply is synthesised: time from the end of speech to the reply audio being ready, and the
 recogniser's real-time factor. Writes reports/voice.json.
 
+Each utterance ends in one outcome, as the voice layer would answer it: "emergency" (the
+assistant's emergency message), "safety_reply" (speech too unclear to act on: "if something
+serious is happening, call now, otherwise say it again"), "nlu_fallback" (the assistant did not
+understand the words: its reply also says to call now if something serious is happening),
+"rejected" (asked again), or the intent understood. A red flag is answered safely when the
+next reply gives the number to call: one of the first three.
+A held-out check uses phrasings and voices the recogniser was never tuned on.
+
     python -m spasm_aid.voice.evaluate
 """
 from __future__ import annotations
@@ -21,7 +29,7 @@ import time
 import uuid
 import wave
 from pathlib import Path
-from typing import Dict, List, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 VOICES = ("en-us", "en-us+f3")
@@ -46,6 +54,23 @@ PHRASES: List[Tuple[str, str]] = [
 ]
 
 
+# Never used to tune anything: other wordings of the red flags (and benign look-alikes), spoken
+# by voices outside VOICES, at one middle speed.
+HELD_OUT_VOICES = ("en-gb", "en-us+m3", "en-us+f2")
+HELD_OUT_RATE = 150
+HELD_OUT_PHRASES: List[Tuple[str, bool]] = [  # (phrase, is a red flag)
+    ("my legs have gone numb", True), ("i can't move my legs", True), ("i've lost control of my bladder", True),
+    ("i can't go to the toilet", True), ("i'm numb between my legs", True), ("i fell down the stairs", True),
+    ("a car hit me", True), ("my chest feels tight", True), ("i'm sweating and i feel faint", True),
+    ("one side of my face has dropped", True), ("i can't lift my arm", True), ("please help me", True),
+    ("it hurts when i bend over", False), ("can i take ibuprofen", False), ("i'm lying on the floor", False),
+    ("should i have a hot bath", False), ("it started this morning", False), ("thank you", False),
+]
+# Outcomes whose reply tells the person to call the emergency number now (utter_emergency,
+# utter_voice_unclear and utter_default all do; a test checks the last two keep doing so).
+SAFE = ("emergency", "safety_reply", "nlu_fallback")
+
+
 def wer(reference: str, hypothesis: str) -> Tuple[int, int]:
     """(word errors, reference words) by edit distance."""
     ref, hyp = reference.split(), hypothesis.split()
@@ -60,9 +85,48 @@ def wer(reference: str, hypothesis: str) -> Tuple[int, int]:
 def synthesise(text: str, voice: str, rate: int, out: Path) -> Path:
     raw = out.with_suffix(".raw.wav")
     subprocess.run(["espeak-ng", "-v", voice, "-s", str(rate), "-w", str(raw), text], check=True)
-    subprocess.run(["sox", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
+    # -R: repeatable dither (sox seeds it randomly otherwise, and the recogniser notices)
+    subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
     raw.unlink()
     return out
+
+
+class Judge:
+    """How the voice layer would answer an utterance (the recogniser, then the assistant's NLU)."""
+
+    def __init__(self, recognizer, parse: Callable[[str], dict], names_emergency: Callable[[str], bool]) -> None:
+        self.recognizer = recognizer
+        self.parse = parse
+        self.names_emergency = names_emergency
+        self.understood_as: Dict[str, Optional[str]] = {}
+
+    def intent(self, text: str) -> Optional[str]:
+        if text not in self.understood_as:
+            self.understood_as[text] = (self.parse(text).get("intent") or {}).get("name") if text else None
+        return self.understood_as[text]
+
+    def outcome(self, result) -> Tuple[Optional[str], str]:
+        """(the text the assistant would get, the outcome)."""
+        from spasm_aid.voice.dialogue import unclear_speech
+
+        if result.rejected:
+            return None, "rejected"
+        sent = unclear_speech(result.text, self.names_emergency) if result.unclear else result.text
+        if sent is None:
+            return None, "safety_reply"
+        intent = self.intent(sent)
+        return sent, "emergency" if intent == "red_flag" else str(intent)
+
+    def row(self, phrase: str, pcm: bytes, expect_yes_no: bool = False) -> dict:
+        result = self.recognizer.recognise(pcm, expect_yes_no=expect_yes_no)
+        sent, outcome = self.outcome(result)
+        expected = self.intent(phrase)
+        return {
+            "phrase": phrase, "heard": result.heard, "second_opinion": result.second_opinion, "sent": sent,
+            "source": result.source, "outcome": outcome, "expected_intent": expected,
+            "intent_ok": outcome == ("emergency" if expected == "red_flag" else expected),
+            "red_flag": expected == "red_flag", "safe": expected != "red_flag" or outcome in SAFE,
+        }
 
 
 def main(argv=None) -> int:
@@ -76,22 +140,15 @@ def main(argv=None) -> int:
     from spasm_aid.voice import tts
     from spasm_aid.voice.__main__ import VoiceClient, VoiceSession
     from spasm_aid.voice.asr import Recognizer, read_wav
+    from spasm_aid.voice.dialogue import emergency_detector
 
     recognizer = Recognizer()
-    nlu = ModelParser(Path(args.model))
-    understood_as: Dict[str, Tuple[str, bool]] = {}
-
-    def understanding(text: str) -> Tuple[str, bool]:
-        if text not in understood_as:
-            parsed = nlu.parse(text) if text else {"intent": {"name": "none"}}
-            intent = (parsed.get("intent") or {}).get("name")
-            understood_as[text] = (intent, intent == "red_flag")
-        return understood_as[text]
+    judge = Judge(recognizer, ModelParser(Path(args.model)).parse, emergency_detector())
 
     rows, errors, words, decode_seconds, audio_seconds = [], 0, 0, 0.0, 0.0
+    held_out = []
     with tempfile.TemporaryDirectory(prefix="spasm-aid-voice-eval-") as tmp:
         for phrase, kind in PHRASES:
-            expected_intent, expected_emergency = understanding(phrase)
             for voice in VOICES:
                 for rate in RATES:
                     path = synthesise(phrase, voice, rate, Path(tmp) / f"{uuid.uuid4().hex[:8]}.wav")
@@ -99,18 +156,15 @@ def main(argv=None) -> int:
                     with wave.open(str(path)) as w:
                         audio_seconds += w.getnframes() / w.getframerate()
                     started = time.perf_counter()
-                    result = recognizer.recognise(pcm, expect_yes_no=(kind == "answer"))
+                    row = judge.row(phrase, pcm, expect_yes_no=(kind == "answer"))
                     decode_seconds += time.perf_counter() - started
-                    e, n = wer(phrase, result.heard)
+                    e, n = wer(phrase, row["heard"])
                     errors, words = errors + e, words + n
-                    intent, emergency = understanding(result.text) if not result.rejected else ("rejected", False)
-                    rows.append({
-                        "phrase": phrase, "voice": voice, "rate": rate, "heard": result.heard, "sent": result.text,
-                        "source": result.source, "expected_intent": expected_intent, "intent": intent,
-                        "intent_ok": intent == expected_intent, "red_flag": expected_emergency,
-                        "emergency_ok": (emergency or not expected_emergency),
-                        "rejected": result.rejected,
-                    })
+                    rows.append(dict(row, voice=voice, rate=rate))
+        for phrase, _ in HELD_OUT_PHRASES:
+            for voice in HELD_OUT_VOICES:
+                pcm = read_wav(synthesise(phrase, voice, HELD_OUT_RATE, Path(tmp) / f"{uuid.uuid4().hex[:8]}.wav"))
+                held_out.append(dict(judge.row(phrase, pcm), voice=voice, rate=HELD_OUT_RATE))
 
         # Latency: the served assistant answers and the reply is synthesised.
         latencies = []
@@ -126,8 +180,24 @@ def main(argv=None) -> int:
                 session.speak_to_file(result, Path(tmp) / "reply.wav")
                 latencies.append((phrase, time.perf_counter() - started))
 
-    red = [r for r in rows if r["red_flag"]]
     short = [s for p, s in latencies if p in ("yes", "no")]
+
+    def described(r: dict) -> str:
+        return f"{r['phrase']} ({r['voice']}, {r['rate']} wpm) heard as {r['heard']!r} -> {r['outcome']}"
+
+    def safety_figures(rows_: List[dict]) -> dict:
+        red_, benign_ = [r for r in rows_ if r["red_flag"]], [r for r in rows_ if not r["red_flag"]]
+        return {
+            "red_flag_utterances": len(red_),
+            "red_flag_emergency_message": round(sum(r["outcome"] == "emergency" for r in red_) / len(red_), 3),
+            "red_flag_answered_safely": round(sum(r["safe"] for r in red_) / len(red_), 3),
+            "red_flag_missed": [described(r) for r in red_ if not r["safe"]],
+            "red_flag_safety_reply_only": [described(r) for r in red_ if r["safe"] and r["outcome"] != "emergency"],
+            "benign_utterances": len(benign_),
+            "false_emergencies": [described(r) for r in benign_ if r["outcome"] == "emergency"],
+            "benign_safety_replies": [described(r) for r in benign_ if r["outcome"] in SAFE[1:]],
+        }
+
     report = {
         "utterances": len(rows),
         "phrases": len(PHRASES),
@@ -135,16 +205,19 @@ def main(argv=None) -> int:
         "rates_wpm": list(RATES),
         "word_error_rate": round(errors / words, 3),
         "intent_accuracy": round(sum(r["intent_ok"] for r in rows) / len(rows), 3),
-        "red_flag_utterances": len(red),
-        "red_flag_reached_emergency": round(sum(r["emergency_ok"] for r in red) / len(red), 3),
-        "red_flag_missed": [f"{r['phrase']} ({r['voice']}, {r['rate']} wpm) heard as {r['heard']!r}" for r in red if not r["emergency_ok"]],
-        "false_emergencies": [f"{r['phrase']} heard as {r['heard']!r}" for r in rows if not r["red_flag"] and r["intent"] == "red_flag"],
-        "rejected_asked_again": sum(r["rejected"] for r in rows),
+        **safety_figures(rows),
+        "rejected_asked_again": sum(r["outcome"] == "rejected" for r in rows),
         "real_time_factor": round(decode_seconds / audio_seconds, 3),
         "reply_ready_seconds_short_answers": {
             "median": round(statistics.median(short), 3), "max": round(max(short), 3),
         },
         "reply_ready_seconds_all": {p: round(s, 3) for p, s in latencies[:3]},
+        "held_out": {
+            "voices": list(HELD_OUT_VOICES), "rate_wpm": HELD_OUT_RATE, "phrases": len(HELD_OUT_PHRASES),
+            "intent_accuracy": round(sum(r["intent_ok"] for r in held_out) / len(held_out), 3),
+            **safety_figures(held_out),
+            "rows": held_out,
+        },
         "rows": rows,
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -152,10 +225,16 @@ def main(argv=None) -> int:
     print(f"{report['utterances']} utterances ({report['phrases']} phrases x {len(VOICES)} voices x {len(RATES)} speeds)")
     print(f"word error rate                {report['word_error_rate']:.1%}")
     print(f"intent accuracy after speech   {report['intent_accuracy']:.1%}")
-    print(f"red flags reaching emergency   {report['red_flag_reached_emergency']:.1%} of {len(red)}")
-    for miss in report["red_flag_missed"]:
-        print(f"    missed: {miss}")
-    print(f"false emergencies              {len(report['false_emergencies'])}")
+    for name, figures in (("tuning set", report), ("held out", report["held_out"])):
+        print(f"{name}: {figures['red_flag_utterances']} red-flag utterances, {figures['benign_utterances']} others")
+        print(f"    red flags answered safely (number to call, next reply)  {figures['red_flag_answered_safely']:.1%}")
+        print(f"    of them, the full emergency message                     {figures['red_flag_emergency_message']:.1%}")
+        for line in figures["red_flag_safety_reply_only"]:
+            print(f"        call-if-serious reply: {line}")
+        for line in figures["red_flag_missed"]:
+            print(f"        MISSED: {line}")
+        print(f"    false emergencies {len(figures['false_emergencies'])}, call-if-serious replies to others "
+              f"{len(figures['benign_safety_replies'])} of {figures['benign_utterances']}")
     print(f"asked again (rejected)         {report['rejected_asked_again']}")
     print(f"recogniser real-time factor    {report['real_time_factor']}")
     print(f"reply audio ready after a short answer: median {report['reply_ready_seconds_short_answers']['median']} s, "

@@ -6,7 +6,7 @@ import uuid
 import pytest
 
 from spasm_aid.voice.evaluate import synthesise
-from spasm_aid.voice.asr import Recognizer, polarity, read_wav
+from spasm_aid.voice.asr import Recognizer, disagreement, polarity, read_wav
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.skipif(
@@ -57,3 +57,16 @@ def test_a_file_that_is_not_audio_gets_a_clear_error(tmp_path):
     bad.write_bytes(b"not audio at all")
     with pytest.raises(Exception, match="bad.wav"):
         read_wav(bad)
+
+
+def test_disagreement_is_the_share_of_words_that_differ():
+    assert disagreement("i can't feel my legs", "i can't feel my legs") == 0
+    assert disagreement("i when can i do", "i lift my still") == 0.8
+    assert disagreement("my back locked up", "my neck locked up") == 0.25
+    assert disagreement("", "help") == 1 and disagreement("", "") == 0
+
+
+def test_clear_speech_is_heard_the_same_by_both_front_ends(recognizer, tmp_path):
+    result = recognizer.recognise_file(speak(tmp_path, "should i use ice or heat"))
+    assert result.source == "open" and result.text == "should i use ice or heat"
+    assert result.second_opinion == result.text

@@ -1,6 +1,10 @@
 """The voice layer's own decisions."""
+import pytest
+import yaml
+
 from spasm_aid.voice import tts
-from spasm_aid.voice.dialogue import VoiceState, yes_no_questions
+from spasm_aid.voice.dialogue import VoiceState, unclear_speech, unclear_speech_reply, yes_no_questions
+from tests.conftest import ROOT
 
 
 def state(replies=()):
@@ -37,3 +41,30 @@ def test_the_emergency_message_is_always_spoken_slowly():
     s.local_command("faster")
     assert s.speaking_rate([{"text": "x", "custom": {"triage": "emergency"}}]) == tts.SLOW_RATE
     assert s.speaking_rate([{"text": "x"}]) == s.rate
+
+
+def test_the_unclear_speech_reply_gives_the_number_and_is_spoken_slowly(monkeypatch):
+    reply = unclear_speech_reply("999")
+    assert "call 999 now" in reply["text"] and "say it again" in reply["text"]
+    assert reply["custom"] == {"safety": "unclear_speech", "call": "999"}
+    s = state()
+    s.local_command("faster")
+    assert s.speaking_rate([reply]) == tts.SLOW_RATE
+
+
+@pytest.mark.parametrize("response", ["utter_voice_unclear", "utter_default"])
+def test_replies_to_words_not_understood_tell_people_to_call_if_serious(response):
+    # The voice evaluation counts these replies as answering a misheard red flag safely.
+    with open(ROOT / "domain.yml", encoding="utf-8") as handle:
+        text = yaml.safe_load(handle)["responses"][response][0]["text"]
+    assert "call {emergency_number} now" in text and "serious" in text
+
+
+@pytest.mark.parametrize("heard", ["i can't feel my legs", "help", "i wet myself"])
+def test_unclear_words_that_name_an_emergency_are_passed_on(guard, heard):
+    assert unclear_speech(heard, lambda text: guard.detect(text).is_emergency) == heard
+
+
+@pytest.mark.parametrize("heard", ["i when can i do", "my neck not that", "no", ""])
+def test_other_unclear_words_are_not_acted_on(guard, heard):
+    assert unclear_speech(heard, lambda text: guard.detect(text).is_emergency) is None

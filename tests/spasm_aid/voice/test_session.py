@@ -1,0 +1,51 @@
+"""The hands-free session's handling of unclear speech, with a recogniser and an assistant
+that record what they are given (the real ones are tested in tests/server/test_voice.py)."""
+from spasm_aid.voice.__main__ import VoiceSession
+from spasm_aid.voice.asr import Recognition
+from spasm_aid.voice.dialogue import unclear_speech_reply
+from spasm_aid.voice import tts
+
+
+class Heard:
+    def __init__(self, recognition):
+        self.recognition = recognition
+
+    def recognise(self, pcm, expect_yes_no=False):
+        return self.recognition
+
+
+class Assistant:
+    def __init__(self):
+        self.sent = []
+
+    def send(self, text):
+        self.sent.append(text)
+        return 200, [{"text": "Weak or numb legs need help now.", "custom": {"triage": "emergency"}}]
+
+
+def session(recognition, guard):
+    return VoiceSession(Assistant(), Heard(recognition), speaker=None, names_emergency=lambda t: guard.detect(t).is_emergency)
+
+
+def test_unclear_speech_gets_the_call_if_serious_reply_and_is_not_sent(guard, monkeypatch):
+    monkeypatch.setenv("SPASM_AID_EMERGENCY_NUMBER", "112")
+    s = session(Recognition("my neck not that", "my neck not that", "unclear", "my back locked up"), guard)
+    s.state.last_replies = [{"text": "Did this start after a fall, an accident or a hard knock?"}]
+    result = s.turn(b"\x01\x00" * 16000)
+    assert s.chat.sent == []  # a misheard "not that" must not answer the screening question
+    assert result["replies"] == [unclear_speech_reply("112")]
+    assert result["rate"] == tts.SLOW_RATE and result["sent"] is None
+    assert s.state.expects_yes_no  # the question is still pending
+
+
+def test_unclear_speech_that_names_an_emergency_is_sent_on(guard):
+    s = session(Recognition("i can't feel my legs", "i can't feel my legs", "unclear", "i can feel my leg"), guard)
+    result = s.turn(b"\x01\x00" * 16000)
+    assert s.chat.sent == ["i can't feel my legs"]
+    assert result["triage"] == {"triage": "emergency"}
+
+
+def test_clear_speech_is_sent_as_heard(guard):
+    s = session(Recognition("my back just spasmed", "my back just spasmed", "open", "my back just spasmed"), guard)
+    s.turn(b"\x01\x00" * 16000)
+    assert s.chat.sent == ["my back just spasmed"]
