@@ -208,10 +208,6 @@ def test_an_empty_message_gets_a_polite_reply(servers):
     assert "didn't catch that" in reply and "call 911 now" in reply  # it may have been a red flag
 
 
-def test_words_the_assistant_does_not_understand_get_the_number_to_call_if_serious(servers):
-    assert "If something serious is happening" in texts(chat(servers).say("flurble grommet wibble"))
-
-
 # --- with the action server and the database down -------------------------------------------
 
 
