@@ -171,13 +171,12 @@ class VoiceInput(InputChannel):
 
                         again = [{"recipient_id": sender, "text": NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD}]
                         return response.json(self.render(again, with_audio, heard))
-                    if recognition.unclear:  # act on no guess, unless it names an emergency
-                        from spasm_aid.voice.dialogue import unclear_speech, unclear_speech_reply
+                    from spasm_aid.voice.dialogue import text_to_send, unclear_speech_reply
 
-                        text = unclear_speech(text, self.names_emergency)
-                        if text is None:
-                            unclear = dict(unclear_speech_reply(emergency_number()), recipient_id=sender)
-                            return response.json(self.render([unclear], with_audio, heard))
+                    text = text_to_send(recognition, self.names_emergency)
+                    if text is None:  # unclear, and not an emergency: act on no guess
+                        unclear = dict(unclear_speech_reply(emergency_number()), recipient_id=sender)
+                        return response.json(self.render([unclear], with_audio, heard))
                 else:
                     sender, text, metadata = parse_payload(request.body or b"")
                     heard = text

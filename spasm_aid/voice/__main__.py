@@ -27,7 +27,7 @@ from spasm_aid.voice.dialogue import (
     NOT_HEARD_YES_NO,
     VoiceState,
     emergency_detector,
-    unclear_speech,
+    text_to_send,
     unclear_speech_reply,
     yes_no_questions,
 )
@@ -80,9 +80,7 @@ class VoiceSession:
         expect_yes_no = self.state.expects_yes_no
         heard: Recognition = self.recognizer.recognise(pcm, expect_yes_no)
         recognised = time.perf_counter()
-        send = heard.text
-        if heard.unclear:
-            send = unclear_speech(heard.text, self.names_emergency)
+        send = None if heard.rejected else text_to_send(heard, self.names_emergency)
         if heard.rejected:
             replies = [{"text": NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD}]
         elif send is None:  # unclear, and not an emergency: route up, and act on no guess
@@ -98,7 +96,7 @@ class VoiceSession:
         answered = time.perf_counter()
         return {
             "heard": heard.heard,
-            "sent": send if not heard.rejected else None,
+            "sent": send,
             "source": heard.source,
             "second_opinion": heard.second_opinion,
             "expect_yes_no": expect_yes_no,

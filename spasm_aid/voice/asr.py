@@ -10,7 +10,7 @@ Three passes over each utterance (each about 0.05-0.2 s on these machines):
 - a second opinion on anything not corroborated by the grammar: the same language model through
   a slightly different front end (frequency warping, SECOND_OPINION_WARP). Where the two
   hypotheses mostly disagree the words are unreliable, and the recognition is marked unclear:
-  the voice layer then never acts on a guess (see spasm_aid.voice.dialogue.unclear_speech).
+  the voice layer then never acts on a guess (see spasm_aid.voice.dialogue.text_to_send).
 Audio is given a faint noise floor first: digital silence (as in synthetic test speech)
 derails pocketsphinx's noise estimation; a real microphone has such a floor anyway.
 """
@@ -65,17 +65,21 @@ class Recognition:
         return self.source == "unclear"
 
 
-def disagreement(first: str, second: str) -> float:
-    """Share of words that differ (word edit distance over the longer hypothesis)."""
+def word_edits(first: str, second: str) -> int:
+    """Words inserted, deleted or replaced to turn one text into the other (edit distance)."""
     a, b = first.split(), second.split()
-    if not a and not b:
-        return 0.0
     row = list(range(len(b) + 1))
     for i, x in enumerate(a, 1):
         previous, row[0] = row[0], i
         for j, y in enumerate(b, 1):
             previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (x != y))
-    return row[-1] / max(len(a), len(b))
+    return row[-1]
+
+
+def disagreement(first: str, second: str) -> float:
+    """Share of words that differ (word edits over the longer hypothesis)."""
+    longer = max(len(first.split()), len(second.split()))
+    return word_edits(first, second) / longer if longer else 0.0
 
 
 def polarity(text: str) -> Optional[str]:

@@ -4,6 +4,7 @@ make out, and how fast to speak."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Dict, Iterable, List, Optional, Set
@@ -17,8 +18,6 @@ FASTER = {"faster", "speed up", "go faster"}
 SLOWER = {"slower", "slow down", "speak slower", "slower please"}
 NOT_HEARD_YES_NO = "Sorry, was that a yes or a no?"
 NOT_HEARD = "Sorry, I didn't catch that. Please say it again, or say help if you need help now."
-
-
 UNCLEAR_RESPONSE = "utter_voice_unclear"
 
 
@@ -26,10 +25,16 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 
 
+@lru_cache(maxsize=4)
+def _responses(domain_path: Path) -> Dict:
+    """The domain's responses, read once per process (not on every turn)."""
+    with open(domain_path, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["responses"]
+
+
 def yes_no_questions(domain_path: Path = ROOT / "domain.yml") -> Set[str]:
     """Every wording of every question the forms ask (responses named utter_ask_*)."""
-    with open(domain_path, encoding="utf-8") as handle:
-        responses = yaml.safe_load(handle)["responses"]
+    responses = _responses(domain_path)
     return {
         _key(variation["text"])
         for name, variations in responses.items()
@@ -42,17 +47,19 @@ def yes_no_questions(domain_path: Path = ROOT / "domain.yml") -> Set[str]:
 def unclear_speech_reply(number: str, domain_path: Path = ROOT / "domain.yml") -> Dict:
     """The reply to speech that could not be made out: call now if it is serious, else say it
     again. Its words live in domain.yml with the other clinical wording."""
-    with open(domain_path, encoding="utf-8") as handle:
-        variation = yaml.safe_load(handle)["responses"][UNCLEAR_RESPONSE][0]
+    variation = _responses(domain_path)[UNCLEAR_RESPONSE][0]
     return {"text": variation["text"].format(emergency_number=number), "custom": dict(variation["custom"], call=number)}
 
 
-def unclear_speech(heard: str, names_emergency: Callable[[str], bool]) -> Optional[str]:
-    """What to send on when the recogniser marked speech unclear: the words as heard if they
-    name an emergency (an emergency is never held back for a doubt), otherwise nothing: the
-    voice layer answers with unclear_speech_reply and does not act on a guess (a misheard
-    "no" must not answer a screening question)."""
-    return heard if heard and names_emergency(heard) else None
+def text_to_send(recognition, names_emergency: Callable[[str], bool]) -> Optional[str]:
+    """What the assistant gets for a recognition that was not rejected: the words, but for
+    speech marked unclear only if they name an emergency (an emergency is never held back for
+    a doubt). None: the voice layer answers with unclear_speech_reply and does not act on a
+    guess (a misheard "no" must not answer a screening question)."""
+    text = recognition.text
+    if not recognition.unclear:
+        return text
+    return text if text and names_emergency(text) else None
 
 
 def emergency_detector(spacy_model: str = "models/spacy_en") -> Callable[[str], bool]:

@@ -73,13 +73,9 @@ SAFE = ("emergency", "safety_reply", "nlu_fallback")
 
 def wer(reference: str, hypothesis: str) -> Tuple[int, int]:
     """(word errors, reference words) by edit distance."""
-    ref, hyp = reference.split(), hypothesis.split()
-    row = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        previous, row[0] = row[0], i
-        for j, h in enumerate(hyp, 1):
-            previous, row[j] = row[j], min(row[j] + 1, row[j - 1] + 1, previous + (r != h))
-    return row[-1], len(ref)
+    from spasm_aid.voice.asr import word_edits
+
+    return word_edits(reference, hypothesis), len(reference.split())
 
 
 def synthesise(text: str, voice: str, rate: int, out: Path) -> Path:
@@ -107,11 +103,11 @@ class Judge:
 
     def outcome(self, result) -> Tuple[Optional[str], str]:
         """(the text the assistant would get, the outcome)."""
-        from spasm_aid.voice.dialogue import unclear_speech
+        from spasm_aid.voice.dialogue import text_to_send
 
         if result.rejected:
             return None, "rejected"
-        sent = unclear_speech(result.text, self.names_emergency) if result.unclear else result.text
+        sent = text_to_send(result, self.names_emergency)
         if sent is None:
             return None, "safety_reply"
         intent = self.intent(sent)

@@ -3,7 +3,8 @@ import pytest
 import yaml
 
 from spasm_aid.voice import tts
-from spasm_aid.voice.dialogue import VoiceState, unclear_speech, unclear_speech_reply, yes_no_questions
+from spasm_aid.voice.asr import Recognition
+from spasm_aid.voice.dialogue import VoiceState, text_to_send, unclear_speech_reply, yes_no_questions
 from tests.conftest import ROOT
 
 
@@ -43,7 +44,7 @@ def test_the_emergency_message_is_always_spoken_slowly():
     assert s.speaking_rate([{"text": "x"}]) == s.rate
 
 
-def test_the_unclear_speech_reply_gives_the_number_and_is_spoken_slowly(monkeypatch):
+def test_the_unclear_speech_reply_gives_the_number_and_is_spoken_slowly():
     reply = unclear_speech_reply("999")
     assert "call 999 now" in reply["text"] and "say it again" in reply["text"]
     assert reply["custom"] == {"safety": "unclear_speech", "call": "999"}
@@ -62,9 +63,16 @@ def test_replies_to_words_not_understood_tell_people_to_call_if_serious(response
 
 @pytest.mark.parametrize("heard", ["i can't feel my legs", "help", "i wet myself"])
 def test_unclear_words_that_name_an_emergency_are_passed_on(guard, heard):
-    assert unclear_speech(heard, lambda text: guard.detect(text).is_emergency) == heard
+    unclear = Recognition(heard, heard, "unclear", "something else")
+    assert text_to_send(unclear, lambda text: guard.detect(text).is_emergency) == heard
 
 
 @pytest.mark.parametrize("heard", ["i when can i do", "my neck not that", "no", ""])
 def test_other_unclear_words_are_not_acted_on(guard, heard):
-    assert unclear_speech(heard, lambda text: guard.detect(text).is_emergency) is None
+    unclear = Recognition(heard, heard, "unclear", "something else")
+    assert text_to_send(unclear, lambda text: guard.detect(text).is_emergency) is None
+
+
+def test_clear_words_are_sent_as_heard_whatever_they_are(guard):
+    clear = Recognition("i when can i do", "i when can i do", "open", "i when can i do")
+    assert text_to_send(clear, lambda text: guard.detect(text).is_emergency) == "i when can i do"
