@@ -66,6 +66,22 @@ HELD_OUT_PHRASES: List[Tuple[str, bool]] = [  # (phrase, is a red flag)
     ("it hurts when i bend over", False), ("can i take ibuprofen", False), ("i'm lying on the floor", False),
     ("should i have a hot bath", False), ("it started this morning", False), ("thank you", False),
 ]
+# A second held-out check, written before the red-flag spotter (spasm_aid.voice.spotter) was
+# tuned and never used to tune it: new wordings of every red-flag group, benign look-alikes,
+# and three more voices.
+HELD_OUT_2_VOICES = ("en-us+m1", "en-us-nyc+f4", "en-gb-x-rp")
+HELD_OUT_2_RATE = 140
+HELD_OUT_2_PHRASES: List[Tuple[str, bool]] = [  # (phrase, is a red flag)
+    ("i can't control my bladder", True), ("i've peed myself", True), ("i'm leaking urine", True),
+    ("i haven't been able to pee since this morning", True), ("i have pins and needles between my legs", True),
+    ("my inner thighs are numb", True), ("both my legs feel weak", True), ("my leg keeps giving way", True),
+    ("i slipped and fell on the ice", True), ("i was hit by a car", True), ("i've got a crushing pain in my chest", True),
+    ("i'm short of breath", True), ("i feel like i'm going to pass out", True), ("my arm has gone weak on one side", True),
+    ("i can't speak properly", True), ("get me an ambulance", True),
+    ("my lower back aches when i sit", False), ("is it okay to use a heat pad", False),
+    ("how long should i keep the ice on", False), ("i need to go to the bathroom", False), ("my legs are fine", False),
+    ("i walked to the kitchen", False), ("it's a little easier today", False), ("can i take paracetamol", False),
+]
 # Outcomes whose reply tells the person to call the emergency number now (utter_emergency,
 # utter_voice_unclear and utter_default all do; a test checks the last two keep doing so).
 SAFE = ("emergency", "safety_reply", "nlu_fallback")
