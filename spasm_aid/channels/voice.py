@@ -165,18 +165,17 @@ class VoiceInput(InputChannel):
                     recognition = await asyncio.get_running_loop().run_in_executor(
                         None, self._recognise, body, expect_yes_no
                     )
-                    heard, text, metadata = recognition.heard, recognition.text, None
-                    if recognition.rejected:  # never guess an answer: ask again
-                        from spasm_aid.voice.dialogue import NOT_HEARD, NOT_HEARD_YES_NO
+                    from spasm_aid.voice.dialogue import NOT_HEARD, NOT_HEARD_YES_NO, decide, unclear_speech_reply
 
+                    heard = recognition.heard
+                    decision = decide(recognition, self.names_emergency)
+                    if decision.kind == "ask_again":  # never guess an answer: ask again
                         again = [{"recipient_id": sender, "text": NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD}]
                         return response.json(self.render(again, with_audio, heard))
-                    from spasm_aid.voice.dialogue import text_to_send, unclear_speech_reply
-
-                    text = text_to_send(recognition, self.names_emergency)
-                    if text is None:  # unclear, and not an emergency: act on no guess
+                    if decision.kind == "unclear":  # not an emergency: act on no guess
                         unclear = dict(unclear_speech_reply(emergency_number()), recipient_id=sender)
                         return response.json(self.render([unclear], with_audio, heard))
+                    text, metadata = decision.text, None
                 else:
                     sender, text, metadata = parse_payload(request.body or b"")
                     heard = text

@@ -27,7 +27,7 @@ from spasm_aid.voice.dialogue import (
     NOT_HEARD_YES_NO,
     VoiceState,
     emergency_detector,
-    text_to_send,
+    decide,
     unclear_speech_reply,
     yes_no_questions,
 )
@@ -80,15 +80,16 @@ class VoiceSession:
         expect_yes_no = self.state.expects_yes_no
         heard: Recognition = self.recognizer.recognise(pcm, expect_yes_no)
         recognised = time.perf_counter()
-        send = None if heard.rejected else text_to_send(heard, self.names_emergency)
-        if heard.rejected:
+        decision = decide(heard, self.names_emergency)
+        send = decision.text if decision.kind == "send" else None
+        if decision.kind == "ask_again":
             replies = [{"text": NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD}]
-        elif send is None:  # unclear, and not an emergency: route up, and act on no guess
+        elif decision.kind == "unclear":  # not an emergency: route up, and act on no guess
             replies = [unclear_speech_reply(settings.emergency_number())]
-        elif self.state.local_command(heard.text) == "faster":
+        elif self.state.local_command(decision.text) == "faster":
             replies = self.state.last_replies or [{"text": "Okay, faster."}]
         else:
-            status, replies = self.chat.send(heard.text)
+            status, replies = self.chat.send(decision.text)
             if not isinstance(replies, list) or not replies:
                 # The assistant cannot be reached: never leave the person with silence.
                 replies = [{"text": UNREACHABLE}]
@@ -99,6 +100,7 @@ class VoiceSession:
             "sent": send,
             "source": heard.source,
             "second_opinion": heard.second_opinion,
+            "alternative": heard.alternative,
             "expect_yes_no": expect_yes_no,
             "replies": replies,
             "triage": next((r["custom"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]), None),

@@ -10,7 +10,10 @@ Three passes over each utterance (each about 0.05-0.2 s on these machines):
 - a second opinion on anything not corroborated by the grammar: the same language model through
   a slightly different front end (frequency warping, SECOND_OPINION_WARP). Where the two
   hypotheses mostly disagree the words are unreliable, and the recognition is marked unclear:
-  the voice layer then never acts on a guess (see spasm_aid.voice.dialogue.text_to_send).
+  the voice layer then never acts on a guess (see spasm_aid.voice.dialogue.decide);
+- a second, independent recogniser (Whisper tiny.en, spasm_aid.voice.second_recogniser) on every
+  utterance the answer grammar did not settle: if its words name an emergency, the assistant
+  gets them (spasm_aid.voice.dialogue.decide). Two different models rarely lose the same red flag.
 Audio is given a faint noise floor first: digital silence (as in synthetic test speech)
 derails pocketsphinx's noise estimation; a real microphone has such a floor anyway.
 """
@@ -19,7 +22,7 @@ from __future__ import annotations
 import os
 import subprocess
 import wave
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Tuple
 
@@ -53,6 +56,7 @@ class Recognition:
     heard: str  # the open-model hypothesis, for the record
     source: str  # "open", "grammar", "rejected" or "unclear"
     second_opinion: str = ""  # what the warped front end heard, when it was asked
+    alternative: str = ""  # what the second recogniser (Whisper) heard, when it was asked
 
     @property
     def rejected(self) -> bool:
@@ -125,7 +129,7 @@ def add_noise_floor(pcm: bytes, level: float = NOISE_FLOOR, seed: int = 7) -> by
 
 
 class Recognizer:
-    def __init__(self, model_dir: Path = DEFAULT_MODEL_DIR) -> None:
+    def __init__(self, model_dir: Path = DEFAULT_MODEL_DIR, second=None) -> None:
         from pocketsphinx import Decoder, get_model_path
 
         lm, dictionary = Path(model_dir) / "spasm_aid.lm", Path(model_dir) / "spasm_aid.dict"
@@ -144,6 +148,11 @@ class Recognizer:
         self.decoder = Decoder(**settings)
         self.decoder.add_jsgf_string("answers", ANSWER_GRAMMAR)
         self.second = Decoder(warp_type="inverse_linear", warp_params=str(SECOND_OPINION_WARP), **settings)
+        if second is None:
+            from spasm_aid.voice.second_recogniser import SecondRecogniser
+
+            second = SecondRecogniser()
+        self.second_recogniser = second
 
     def _decode(self, search: str, pcm: bytes, decoder=None) -> Tuple[str, float]:
         decoder = decoder or self.decoder
@@ -164,7 +173,12 @@ class Recognizer:
     def recognise(self, pcm: bytes, expect_yes_no: bool = False) -> Recognition:
         if len(pcm) < SAMPLE_RATE // 10:  # under 50 ms: nothing was said
             return Recognition("", "", "rejected")
-        pcm = add_noise_floor(pcm)
+        result = self._recognise(add_noise_floor(pcm), expect_yes_no)
+        if result.source == "grammar":  # both passes agreed on a short answer, or help/emergency
+            return result
+        return replace(result, alternative=self.second_recogniser.transcribe(pcm))
+
+    def _recognise(self, pcm: bytes, expect_yes_no: bool) -> Recognition:
         heard, _ = self._decode("_default", pcm)
         words = heard.split()
         seconds = len(pcm) / 2 / SAMPLE_RATE

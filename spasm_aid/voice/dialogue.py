@@ -51,15 +51,36 @@ def unclear_speech_reply(number: str, domain_path: Path = ROOT / "domain.yml") -
     return {"text": variation["text"].format(emergency_number=number), "custom": dict(variation["custom"], call=number)}
 
 
-def text_to_send(recognition, names_emergency: Callable[[str], bool]) -> Optional[str]:
-    """What the assistant gets for a recognition that was not rejected: the words, but for
-    speech marked unclear only if they name an emergency (an emergency is never held back for
-    a doubt). None: the voice layer answers with unclear_speech_reply and does not act on a
-    guess (a misheard "no" must not answer a screening question)."""
-    text = recognition.text
-    if not recognition.unclear:
-        return text
-    return text if text and names_emergency(text) else None
+@dataclass(frozen=True)
+class Decision:
+    """What the voice layer does with a recognition: "send" text to the assistant,
+    "ask_again" (nothing usable was heard), or "unclear" (answer with unclear_speech_reply and
+    act on no guess)."""
+
+    kind: str
+    text: str = ""
+
+
+def decide(recognition, names_emergency: Callable[[str], bool]) -> Decision:
+    """One rule for the hands-free loop, the voice connector and the evaluation:
+    - words that name an emergency are sent, even from speech marked unclear (an emergency is
+      never held back for a doubt);
+    - else, if the second recogniser's words name an emergency, those are sent: whatever else
+      was heard or rejected, the assistant routes up on them;
+    - a rejected short answer is asked again;
+    - other speech marked unclear is not acted on: a misheard "no" must not answer a screening
+      question;
+    - anything else is sent as heard.
+    """
+    if recognition.text and names_emergency(recognition.text):
+        return Decision("send", recognition.text)
+    if recognition.alternative and names_emergency(recognition.alternative):
+        return Decision("send", recognition.alternative)
+    if recognition.rejected:
+        return Decision("ask_again")
+    if recognition.unclear:
+        return Decision("unclear")
+    return Decision("send", recognition.text)
 
 
 def emergency_detector(spacy_model: str = "models/spacy_en") -> Callable[[str], bool]:

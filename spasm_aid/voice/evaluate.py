@@ -1,8 +1,8 @@
 """make voice-eval: how well spoken input is understood, and how fast a reply is ready.
 
 Test phrases are spoken with espeak-ng in two voices and two speeds (made here, nothing is
-downloaded), recognised offline, and compared with what was said: word error rate, and, more
-important, whether the assistant's understanding (intent, and emergency routing for red flags)
+downloaded), recognised offline (pocketsphinx, and the second recogniser that listens for
+emergencies), and compared with what was said: word error rate, and, more important, whether the assistant's understanding (intent, and emergency routing for red flags)
 is the same as for the typed phrase. Then a served assistant answers each recognised phrase and
 the reply is synthesised: time from the end of speech to the reply audio being ready, and the
 recogniser's real-time factor. Writes reports/voice.json.
@@ -28,6 +28,7 @@ import tempfile
 import time
 import uuid
 import wave
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
@@ -82,6 +83,10 @@ HELD_OUT_2_PHRASES: List[Tuple[str, bool]] = [  # (phrase, is a red flag)
     ("how long should i keep the ice on", False), ("i need to go to the bathroom", False), ("my legs are fine", False),
     ("i walked to the kitchen", False), ("it's a little easier today", False), ("can i take paracetamol", False),
 ]
+HELD_OUT_SETS = (
+    ("held_out", HELD_OUT_PHRASES, HELD_OUT_VOICES, HELD_OUT_RATE),
+    ("held_out_2", HELD_OUT_2_PHRASES, HELD_OUT_2_VOICES, HELD_OUT_2_RATE),
+)
 # Outcomes whose reply tells the person to call the emergency number now (utter_emergency,
 # utter_voice_unclear and utter_default all do; a test checks the last two keep doing so).
 SAFE = ("emergency", "safety_reply", "nlu_fallback")
@@ -119,22 +124,25 @@ class Judge:
 
     def outcome(self, result) -> Tuple[Optional[str], str]:
         """(the text the assistant would get, the outcome)."""
-        from spasm_aid.voice.dialogue import text_to_send
+        from spasm_aid.voice.dialogue import decide
 
-        if result.rejected:
+        decision = decide(result, self.names_emergency)
+        if decision.kind == "ask_again":
             return None, "rejected"
-        sent = text_to_send(result, self.names_emergency)
-        if sent is None:
+        if decision.kind == "unclear":
             return None, "safety_reply"
-        intent = self.intent(sent)
-        return sent, "emergency" if intent == "red_flag" else str(intent)
+        intent = self.intent(decision.text)
+        return decision.text, "emergency" if intent == "red_flag" else str(intent)
 
     def row(self, phrase: str, pcm: bytes, expect_yes_no: bool = False) -> dict:
         result = self.recognizer.recognise(pcm, expect_yes_no=expect_yes_no)
         sent, outcome = self.outcome(result)
+        # what pocketsphinx alone would have led to: the second recogniser's share of the figures
+        _, alone = self.outcome(replace(result, alternative="")) if result.alternative else (sent, outcome)
         expected = self.intent(phrase)
         return {
             "phrase": phrase, "heard": result.heard, "second_opinion": result.second_opinion, "sent": sent,
+            "alternative": result.alternative, "outcome_pocketsphinx_alone": alone,
             "source": result.source, "outcome": outcome, "expected_intent": expected,
             "intent_ok": outcome == ("emergency" if expected == "red_flag" else expected),
             "red_flag": expected == "red_flag", "safe": expected != "red_flag" or outcome in SAFE,
@@ -158,7 +166,7 @@ def main(argv=None) -> int:
     judge = Judge(recognizer, ModelParser(Path(args.model)).parse, emergency_detector())
 
     rows, errors, words, decode_seconds, audio_seconds = [], 0, 0, 0.0, 0.0
-    held_out = []
+    held_out: Dict[str, List[dict]] = {}
     with tempfile.TemporaryDirectory(prefix="spasm-aid-voice-eval-") as tmp:
         for phrase, kind in PHRASES:
             for voice in VOICES:
@@ -173,10 +181,12 @@ def main(argv=None) -> int:
                     e, n = wer(phrase, row["heard"])
                     errors, words = errors + e, words + n
                     rows.append(dict(row, voice=voice, rate=rate))
-        for phrase, _ in HELD_OUT_PHRASES:
-            for voice in HELD_OUT_VOICES:
-                pcm = read_wav(synthesise(phrase, voice, HELD_OUT_RATE, Path(tmp) / f"{uuid.uuid4().hex[:8]}.wav"))
-                held_out.append(dict(judge.row(phrase, pcm), voice=voice, rate=HELD_OUT_RATE))
+        for name, phrases, voices, rate in HELD_OUT_SETS:
+            held_out[name] = []
+            for phrase, _ in phrases:
+                for voice in voices:
+                    pcm = read_wav(synthesise(phrase, voice, rate, Path(tmp) / f"{uuid.uuid4().hex[:8]}.wav"))
+                    held_out[name].append(dict(judge.row(phrase, pcm), voice=voice, rate=rate))
 
         # Latency: the served assistant answers and the reply is synthesised.
         latencies = []
@@ -193,6 +203,7 @@ def main(argv=None) -> int:
                 latencies.append((phrase, time.perf_counter() - started))
 
     short = [s for p, s in latencies if p in ("yes", "no")]
+    sentences = [s for p, s in latencies if p not in ("yes", "no")]
 
     def described(r: dict) -> str:
         return f"{r['phrase']} ({r['voice']}, {r['rate']} wpm) heard as {r['heard']!r} -> {r['outcome']}"
@@ -203,6 +214,11 @@ def main(argv=None) -> int:
             "red_flag_utterances": len(red_),
             "red_flag_emergency_message": round(sum(r["outcome"] == "emergency" for r in red_) / len(red_), 3),
             "red_flag_answered_safely": round(sum(r["safe"] for r in red_) / len(red_), 3),
+            "pocketsphinx_alone": {
+                "red_flag_emergency_message": round(sum(r["outcome_pocketsphinx_alone"] == "emergency" for r in red_) / len(red_), 3),
+                "red_flag_answered_safely": round(sum(r["outcome_pocketsphinx_alone"] in SAFE for r in red_) / len(red_), 3),
+                "false_emergencies": sum(r["outcome_pocketsphinx_alone"] == "emergency" for r in benign_),
+            },
             "red_flag_missed": [described(r) for r in red_ if not r["safe"]],
             "red_flag_safety_reply_only": [described(r) for r in red_ if r["safe"] and r["outcome"] != "emergency"],
             "benign_utterances": len(benign_),
@@ -223,12 +239,18 @@ def main(argv=None) -> int:
         "reply_ready_seconds_short_answers": {
             "median": round(statistics.median(short), 3), "max": round(max(short), 3),
         },
+        "reply_ready_seconds_sentences": {  # both recognisers run on a sentence
+            "median": round(statistics.median(sentences), 3), "max": round(max(sentences), 3),
+        },
         "reply_ready_seconds_all": {p: round(s, 3) for p, s in latencies[:3]},
-        "held_out": {
-            "voices": list(HELD_OUT_VOICES), "rate_wpm": HELD_OUT_RATE, "phrases": len(HELD_OUT_PHRASES),
-            "intent_accuracy": round(sum(r["intent_ok"] for r in held_out) / len(held_out), 3),
-            **safety_figures(held_out),
-            "rows": held_out,
+        **{
+            name: {
+                "voices": list(voices), "rate_wpm": rate, "phrases": len(phrases),
+                "intent_accuracy": round(sum(r["intent_ok"] for r in held_out[name]) / len(held_out[name]), 3),
+                **safety_figures(held_out[name]),
+                "rows": held_out[name],
+            }
+            for name, phrases, voices, rate in HELD_OUT_SETS
         },
         "rows": rows,
     }
@@ -237,7 +259,7 @@ def main(argv=None) -> int:
     print(f"{report['utterances']} utterances ({report['phrases']} phrases x {len(VOICES)} voices x {len(RATES)} speeds)")
     print(f"word error rate                {report['word_error_rate']:.1%}")
     print(f"intent accuracy after speech   {report['intent_accuracy']:.1%}")
-    for name, figures in (("tuning set", report), ("held out", report["held_out"])):
+    for name, figures in [("tuning set", report)] + [(name, report[name]) for name, *_ in HELD_OUT_SETS]:
         print(f"{name}: {figures['red_flag_utterances']} red-flag utterances, {figures['benign_utterances']} others")
         print(f"    red flags answered safely (number to call, next reply)  {figures['red_flag_answered_safely']:.1%}")
         print(f"    of them, the full emergency message                     {figures['red_flag_emergency_message']:.1%}")
@@ -247,10 +269,15 @@ def main(argv=None) -> int:
             print(f"        MISSED: {line}")
         print(f"    false emergencies {len(figures['false_emergencies'])}, call-if-serious replies to others "
               f"{len(figures['benign_safety_replies'])} of {figures['benign_utterances']}")
+        alone = figures["pocketsphinx_alone"]
+        print(f"    pocketsphinx alone (no second recogniser): answered safely {alone['red_flag_answered_safely']:.1%}, "
+              f"full emergency message {alone['red_flag_emergency_message']:.1%}, false emergencies {alone['false_emergencies']}")
     print(f"asked again (rejected)         {report['rejected_asked_again']}")
     print(f"recogniser real-time factor    {report['real_time_factor']}")
     print(f"reply audio ready after a short answer: median {report['reply_ready_seconds_short_answers']['median']} s, "
           f"max {report['reply_ready_seconds_short_answers']['max']} s (target 1.0 s)")
+    print(f"reply audio ready after a sentence: median {report['reply_ready_seconds_sentences']['median']} s, "
+          f"max {report['reply_ready_seconds_sentences']['max']} s")
     print(f"written to {args.out}")
     return 0
 

@@ -175,3 +175,26 @@ def test_contractions_are_expanded_with_or_without_apostrophes():
 
 def test_help_key_is_not_a_flag_id():
     assert HELP_KEY not in load_table().flag_levels
+
+
+def red_flag_training_examples():
+    import re
+
+    import yaml
+
+    from tests.conftest import ROOT
+
+    with open(ROOT / "data" / "nlu" / "red_flags.yml", encoding="utf-8") as handle:
+        items = yaml.safe_load(handle)["nlu"]
+    return [
+        re.sub(r"\[([^\]]*)\][({][^)}]*[)}]", r"\1", line.strip()[2:])
+        for item in items if item.get("intent") == "red_flag"
+        for line in item["examples"].splitlines() if line.strip().startswith("- ")
+    ]
+
+
+@pytest.mark.parametrize("text", red_flag_training_examples())
+def test_every_red_flag_training_example_is_an_emergency_by_rule_alone(guard, text):
+    # The emergency path must not rest on the classifier's guess alone; the voice layer also
+    # asks only the guard whether a second recogniser's words name an emergency.
+    assert guard.detect(text).is_emergency, f"{text!r} -> {guard.detect(text).detections}"

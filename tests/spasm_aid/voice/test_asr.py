@@ -70,3 +70,10 @@ def test_clear_speech_is_heard_the_same_by_both_front_ends(recognizer, tmp_path)
     result = recognizer.recognise_file(speak(tmp_path, "should i use ice or heat"))
     assert result.source == "open" and result.text == "should i use ice or heat"
     assert result.second_opinion == result.text
+
+
+def test_sentences_get_the_second_recognisers_words_and_settled_answers_do_not(recognizer, tmp_path):
+    yes = recognizer.recognise_file(speak(tmp_path, "yes"), expect_yes_no=True)
+    assert yes.source == "grammar" and yes.alternative == ""  # no time spent on a settled answer
+    sentence = recognizer.recognise_file(speak(tmp_path, "what can i take for the pain"))
+    assert sentence.alternative == "what can i take for the pain"

@@ -4,7 +4,7 @@ import yaml
 
 from spasm_aid.voice import tts
 from spasm_aid.voice.asr import Recognition
-from spasm_aid.voice.dialogue import VoiceState, text_to_send, unclear_speech_reply, yes_no_questions
+from spasm_aid.voice.dialogue import Decision, VoiceState, decide, unclear_speech_reply, yes_no_questions
 from tests.conftest import ROOT
 
 
@@ -64,15 +64,39 @@ def test_replies_to_words_not_understood_tell_people_to_call_if_serious(response
 @pytest.mark.parametrize("heard", ["i can't feel my legs", "help", "i wet myself"])
 def test_unclear_words_that_name_an_emergency_are_passed_on(guard, heard):
     unclear = Recognition(heard, heard, "unclear", "something else")
-    assert text_to_send(unclear, lambda text: guard.detect(text).is_emergency) == heard
+    assert decide(unclear, lambda text: guard.detect(text).is_emergency) == Decision("send", heard)
 
 
 @pytest.mark.parametrize("heard", ["i when can i do", "my neck not that", "no", ""])
 def test_other_unclear_words_are_not_acted_on(guard, heard):
     unclear = Recognition(heard, heard, "unclear", "something else")
-    assert text_to_send(unclear, lambda text: guard.detect(text).is_emergency) is None
+    assert decide(unclear, lambda text: guard.detect(text).is_emergency) == Decision("unclear")
 
 
 def test_clear_words_are_sent_as_heard_whatever_they_are(guard):
     clear = Recognition("i when can i do", "i when can i do", "open", "i when can i do")
-    assert text_to_send(clear, lambda text: guard.detect(text).is_emergency) == "i when can i do"
+    assert decide(clear, lambda text: guard.detect(text).is_emergency) == Decision("send", "i when can i do")
+
+
+def test_a_rejected_short_answer_is_asked_again():
+    assert decide(Recognition("", "yes no", "rejected"), lambda text: False) == Decision("ask_again")
+
+
+@pytest.mark.parametrize("source", ["open", "unclear", "rejected"])
+def test_an_emergency_the_second_recogniser_heard_is_sent_in_its_words(guard, source):
+    # pocketsphinx heard "i can't go to the toilet" as "on it go to a little really it"
+    heard = Recognition("" if source == "rejected" else "on it go to a little really it",
+                        "on it go to a little really it", source, alternative="i can't go to the toilet")
+    assert decide(heard, lambda text: guard.detect(text).is_emergency) == Decision("send", "i can't go to the toilet")
+
+
+def test_the_second_recogniser_is_used_only_for_emergencies(guard):
+    heard = Recognition("should i walk", "should i walk", "open", alternative="should i work")
+    assert decide(heard, lambda text: guard.detect(text).is_emergency) == Decision("send", "should i walk")
+    unclear = Recognition("i when can i do", "i when can i do", "unclear", alternative="i wear myself")
+    assert decide(unclear, lambda text: guard.detect(text).is_emergency) == Decision("unclear")
+
+
+def test_an_emergency_in_the_first_recognisers_words_is_sent_as_heard(guard):
+    heard = Recognition("i can't feel my legs", "i can't feel my legs", "open", alternative="i have chest pain")
+    assert decide(heard, lambda text: guard.detect(text).is_emergency) == Decision("send", "i can't feel my legs")

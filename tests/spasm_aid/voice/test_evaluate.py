@@ -14,3 +14,31 @@ def test_the_phrase_set_is_big_enough_and_covers_every_emergency_flag():
     said = " ".join(p for p, _ in PHRASES)
     for words in ("feel my legs", "wet myself", "groin", "fell", "chest pain", "drooping", "help"):
         assert words in said
+
+
+def test_held_out_sets_share_no_phrase_with_the_tuning_set():
+    from spasm_aid.voice.evaluate import HELD_OUT_SETS, VOICES
+
+    tuning = {p for p, _ in PHRASES}
+    for name, phrases, voices, _ in HELD_OUT_SETS:
+        assert not tuning & {p for p, _ in phrases}, name
+        assert not set(VOICES) & set(voices), name
+        assert sum(red for _, red in phrases) >= 12, name
+
+
+def test_the_judge_counts_what_the_second_recogniser_adds(guard):
+    from spasm_aid.voice.asr import Recognition
+    from spasm_aid.voice.evaluate import Judge
+
+    class Recogniser:
+        def recognise(self, pcm, expect_yes_no=False):
+            return Recognition("i go to throat you pain in my cat", "i go to throat you pain in my cat", "open",
+                               alternative="i've got a crushing pain in my chest")
+
+    def parse(text):
+        return {"intent": {"name": "red_flag" if guard.detect(text).is_emergency else "out_of_scope"}}
+
+    row = Judge(Recogniser(), parse, lambda text: guard.detect(text).is_emergency).row("i've got a crushing pain in my chest", b"")
+    assert row["outcome"] == "emergency" and row["safe"]
+    assert row["outcome_pocketsphinx_alone"] == "out_of_scope"
+    assert row["sent"] == "i've got a crushing pain in my chest"

@@ -49,3 +49,20 @@ def test_clear_speech_is_sent_as_heard(guard):
     s = session(Recognition("my back just spasmed", "my back just spasmed", "open", "my back just spasmed"), guard)
     s.turn(b"\x01\x00" * 16000)
     assert s.chat.sent == ["my back just spasmed"]
+
+
+def test_an_emergency_only_the_second_recogniser_heard_is_sent_in_its_words(guard):
+    # pocketsphinx: "i go to throat you pain in my cat"; Whisper: the words that were said
+    heard = Recognition("i go to throat you pain in my cat", "i go to throat you pain in my cat", "open",
+                        alternative="i've got a crushing pain in my chest")
+    s = session(heard, guard)
+    result = s.turn(b"\x01\x00" * 16000)
+    assert s.chat.sent == ["i've got a crushing pain in my chest"]
+    assert result["alternative"] == "i've got a crushing pain in my chest" and result["triage"] == {"triage": "emergency"}
+
+
+def test_a_rejected_answer_is_still_routed_up_when_the_second_recogniser_heard_an_emergency(guard):
+    s = session(Recognition("", "yes no", "rejected", alternative="i can't pee"), guard)
+    s.state.last_replies = [{"text": "Did this start after a fall, an accident or a hard knock?"}]
+    s.turn(b"\x01\x00" * 16000)
+    assert s.chat.sent == ["i can't pee"]
