@@ -162,13 +162,14 @@ class VoiceInput(InputChannel):
                     if not body or len(body) > MAX_AUDIO_BYTES:
                         raise InputError(f"The audio must be a WAV file of at most {MAX_AUDIO_BYTES // 1024} KiB.")
                     expect_yes_no = self._expects_yes_no(sender)
-                    recognition = await asyncio.get_running_loop().run_in_executor(
+                    # recognition and the guard's reading of the words off the event loop: both
+                    # take a while, the first time (models load) and every time (decoding)
+                    recognition, decision = await asyncio.get_running_loop().run_in_executor(
                         None, self._recognise, body, expect_yes_no
                     )
-                    from spasm_aid.voice.dialogue import NOT_HEARD, NOT_HEARD_YES_NO, decide, unclear_speech_reply
+                    from spasm_aid.voice.dialogue import NOT_HEARD, NOT_HEARD_YES_NO, unclear_speech_reply
 
                     heard = recognition.heard
-                    decision = decide(recognition, self.names_emergency)
                     if decision.kind == "ask_again":  # never guess an answer: ask again
                         again = [{"recipient_id": sender, "text": NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD}]
                         return response.json(self.render(again, with_audio, heard))
@@ -213,7 +214,9 @@ class VoiceInput(InputChannel):
         return VoiceState(self._questions, last_replies=self.last_messages.get(sender, [])).expects_yes_no
 
     def _recognise(self, wav: bytes, expect_yes_no: bool = False):
+        """(recognition, what to do with it), for a WAV body."""
         from spasm_aid.voice.asr import RecognitionError, read_wav
+        from spasm_aid.voice.dialogue import decide
 
         with tempfile.NamedTemporaryFile(suffix=".wav") as handle:
             handle.write(wav)
@@ -222,4 +225,4 @@ class VoiceInput(InputChannel):
                 result = self.recognizer().recognise(read_wav(Path(handle.name)), expect_yes_no)
             except RecognitionError as error:
                 raise InputError(str(error)) from error
-        return result
+        return result, decide(result, self.names_emergency)

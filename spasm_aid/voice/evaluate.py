@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -162,7 +163,14 @@ def main(argv=None) -> int:
     from spasm_aid.voice.asr import Recognizer, read_wav
     from spasm_aid.voice.dialogue import emergency_detector
 
-    recognizer = Recognizer()
+    from spasm_aid.servers import rss_mb
+    from spasm_aid.voice.second_recogniser import SecondRecogniser
+
+    before = rss_mb(os.getpid())
+    second = SecondRecogniser()
+    with_whisper = rss_mb(os.getpid())
+    recognizer = Recognizer(second=second)
+    memory = {"whisper_mb": round(with_whisper - before), "pocketsphinx_mb": round(rss_mb(os.getpid()) - with_whisper)}
     judge = Judge(recognizer, ModelParser(Path(args.model)).parse, emergency_detector())
 
     rows, errors, words, decode_seconds, audio_seconds = [], 0, 0, 0.0, 0.0
@@ -236,6 +244,7 @@ def main(argv=None) -> int:
         **safety_figures(rows),
         "rejected_asked_again": sum(r["outcome"] == "rejected" for r in rows),
         "real_time_factor": round(decode_seconds / audio_seconds, 3),
+        "recognisers_memory": memory,  # resident memory each adds to the process, MB
         "reply_ready_seconds_short_answers": {
             "median": round(statistics.median(short), 3), "max": round(max(short), 3),
         },
@@ -274,6 +283,7 @@ def main(argv=None) -> int:
               f"full emergency message {alone['red_flag_emergency_message']:.1%}, false emergencies {alone['false_emergencies']}")
     print(f"asked again (rejected)         {report['rejected_asked_again']}")
     print(f"recogniser real-time factor    {report['real_time_factor']}")
+    print(f"recognisers' memory            pocketsphinx {memory['pocketsphinx_mb']} MB, Whisper {memory['whisper_mb']} MB")
     print(f"reply audio ready after a short answer: median {report['reply_ready_seconds_short_answers']['median']} s, "
           f"max {report['reply_ready_seconds_short_answers']['max']} s (target 1.0 s)")
     print(f"reply audio ready after a sentence: median {report['reply_ready_seconds_sentences']['median']} s, "

@@ -50,6 +50,16 @@ def test_wav_in_through_a_question_to_the_emergency(servers, tmp_path):
     assert triage and triage[0]["triage"] == "emergency" and body["rate"] < 150
 
 
+def test_a_red_flag_only_the_second_recogniser_heard_reaches_the_emergency(servers, tmp_path):
+    # pocketsphinx hears this voice's "i can't go to the toilet" as "on it go to a little really it"
+    sender = f"v-{uuid.uuid4().hex[:8]}"
+    wav = synthesise("i can't go to the toilet", "en-gb", 150, tmp_path / "toilet.wav").read_bytes()
+    status, body = call(servers, f"webhook?sender={sender}&audio=0", wav, "audio/wav")
+    assert status == 200 and "toilet" not in body["heard"]
+    triage = [m["custom"] for m in body["messages"] if "custom" in m]
+    assert triage and triage[0]["triage"] == "emergency" and triage[0]["reason"] == "bladder_bowel"
+
+
 def test_an_ice_timer_is_pushed_when_it_is_up(servers):
     sender = f"v-{uuid.uuid4().hex[:8]}"
     status, body = say(servers, sender, "set an ice timer", audio=False)
