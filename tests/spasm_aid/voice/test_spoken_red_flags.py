@@ -8,7 +8,7 @@ with the trained model.
 Not yet every one, every time: "i wet myself" in the f3 voice at 170 wpm is heard by
 pocketsphinx as "i when can i do" (marked unclear: answered safely) or "i lift my feel" (not: a
 miss), depending on what it heard before in the same process (pocketsphinx keeps state between
-utterances), and by Whisper as "i wear myself". Issue 4 stays open for it; this test fails on
+utterances), and by Whisper as "i will tell you". Issue 4 stays open for it; this test fails on
 any other miss."""
 import shutil
 import uuid
