@@ -235,6 +235,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (RecognitionError, tts.SpeechError) as error:
         print(error, file=sys.stderr)
         return 1
+    if session.recognizer.degraded:
+        print(f"WARNING: {session.recognizer.degraded}", file=sys.stderr)
     if args.input:
         results = run_files(session, args.input, args.out, args.wait_for_pushes)
         if args.json:

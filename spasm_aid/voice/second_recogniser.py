@@ -26,7 +26,7 @@ SAMPLE_RATE = 16000
 
 
 class SecondRecogniserError(RuntimeError):
-    pass
+    """The second recogniser cannot run here (its package or model files are missing)."""
 
 
 def model_dir() -> Path:
@@ -46,7 +46,10 @@ def model_dir() -> Path:
 class SecondRecogniser:
     def __init__(self, path: Optional[Path] = None, threads: int = 0) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local directory: nothing to fetch, ever
-        from faster_whisper import WhisperModel
+        try:
+            from faster_whisper import WhisperModel
+        except ImportError as error:
+            raise SecondRecogniserError(f"faster-whisper is not installed ({error}): run 'make setup'.") from error
 
         self.model = WhisperModel(
             str(path or model_dir()), device="cpu", compute_type="int8", cpu_threads=threads or min(2, os.cpu_count() or 1)

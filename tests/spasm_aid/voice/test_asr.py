@@ -77,3 +77,14 @@ def test_sentences_get_the_second_recognisers_words_and_settled_answers_do_not(r
     assert yes.source == "grammar" and yes.alternative == ""  # no time spent on a settled answer
     sentence = recognizer.recognise_file(speak(tmp_path, "what can i take for the pain"))
     assert sentence.alternative == "what can i take for the pain"
+
+
+def test_without_the_second_recogniser_it_still_listens_and_says_so(tmp_path, monkeypatch, caplog):
+    from spasm_aid.voice import second_recogniser
+
+    monkeypatch.setattr(second_recogniser, "MODEL_PACKAGE", "no_such_model_package")
+    degraded = Recognizer(ROOT / "models" / "asr")
+    assert "second recogniser" in degraded.degraded and "make setup" in degraded.degraded
+    assert "make setup" in caplog.text
+    result = degraded.recognise_file(speak(tmp_path, "i can't feel my legs"))
+    assert result.heard == "i can't feel my legs" and result.alternative == ""

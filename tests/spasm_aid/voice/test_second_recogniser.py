@@ -24,7 +24,7 @@ def test_the_model_files_are_the_pinned_ones():
 
 
 def test_a_missing_model_package_gives_a_clear_error(monkeypatch):
-    monkeypatch.setattr(second_recogniser.importlib.util, "find_spec", lambda name: None)
+    monkeypatch.setattr(second_recogniser, "MODEL_PACKAGE", "no_such_model_package")
     with pytest.raises(SecondRecogniserError, match="make setup"):
         model_dir()
 
