@@ -101,6 +101,7 @@ class VoiceSession:
             "source": heard.source,
             "second_opinion": heard.second_opinion,
             "alternative": heard.alternative,
+            "spotted": heard.spotted,
             "expect_yes_no": expect_yes_no,
             "replies": replies,
             "triage": next((r["custom"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]), None),

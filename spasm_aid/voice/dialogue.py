@@ -67,6 +67,8 @@ def decide(recognition, names_emergency: Callable[[str], bool]) -> Decision:
       never held back for a doubt);
     - else, if the second recogniser's words name an emergency, those are sent: whatever else
       was heard or rejected, the assistant routes up on them;
+    - else, if the second recogniser spotted a red-flag phrase in the audio, that phrase is sent
+      (the guard still judges it);
     - a rejected short answer is asked again;
     - other speech marked unclear is not acted on: a misheard "no" must not answer a screening
       question;
@@ -76,6 +78,8 @@ def decide(recognition, names_emergency: Callable[[str], bool]) -> Decision:
         return Decision("send", recognition.text)
     if recognition.alternative and names_emergency(recognition.alternative):
         return Decision("send", recognition.alternative)
+    if recognition.spotted and names_emergency(recognition.spotted):
+        return Decision("send", recognition.spotted)
     if recognition.rejected:
         return Decision("ask_again")
     if recognition.unclear:

@@ -84,6 +84,24 @@ HELD_OUT_2_PHRASES: List[Tuple[str, bool]] = [  # (phrase, is a red flag)
     ("how long should i keep the ice on", False), ("i need to go to the bathroom", False), ("my legs are fine", False),
     ("i walked to the kitchen", False), ("it's a little easier today", False), ("can i take paracetamol", False),
 ]
+# Benign speech in quantity, for false emergencies: every training example of every intent but
+# red_flag (the urgent flags included: they must not become emergencies either), in the two
+# tuning voices in turn, at one speed.
+TRAINING_RATE = 150
+
+
+def benign_training_phrases(nlu_dir: Path = ROOT / "data" / "nlu") -> List[Tuple[str, str]]:
+    """(intent, example) for every NLU example whose intent is not red_flag."""
+    import yaml
+
+    phrases = []
+    for path in sorted(nlu_dir.glob("*.yml")):
+        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
+            if "intent" in item and item["intent"] != "red_flag":
+                phrases += [(item["intent"], line.strip()[2:].strip()) for line in item["examples"].splitlines() if line.strip().startswith("- ")]
+    return phrases
+
+
 HELD_OUT_SETS = (
     ("held_out", HELD_OUT_PHRASES, HELD_OUT_VOICES, HELD_OUT_RATE),
     ("held_out_2", HELD_OUT_2_PHRASES, HELD_OUT_2_VOICES, HELD_OUT_2_RATE),
@@ -138,12 +156,15 @@ class Judge:
     def row(self, phrase: str, pcm: bytes, expect_yes_no: bool = False) -> dict:
         result = self.recognizer.recognise(pcm, expect_yes_no=expect_yes_no)
         sent, outcome = self.outcome(result)
-        # what pocketsphinx alone would have led to: the second recogniser's share of the figures
-        _, alone = self.outcome(replace(result, alternative="")) if result.alternative else (sent, outcome)
+        # what pocketsphinx alone, and both recognisers without spotting, would have led to:
+        # the second recogniser's share of the figures, and the spotter's
+        _, alone = self.outcome(replace(result, alternative="", spotted="")) if result.alternative or result.spotted else (sent, outcome)
+        _, unspotted = self.outcome(replace(result, spotted="")) if result.spotted else (sent, outcome)
         expected = self.intent(phrase)
         return {
             "phrase": phrase, "heard": result.heard, "second_opinion": result.second_opinion, "sent": sent,
-            "alternative": result.alternative, "outcome_pocketsphinx_alone": alone,
+            "alternative": result.alternative, "spotted": result.spotted,
+            "outcome_pocketsphinx_alone": alone, "outcome_without_spotting": unspotted,
             "source": result.source, "outcome": outcome, "expected_intent": expected,
             "intent_ok": outcome == ("emergency" if expected == "red_flag" else expected),
             "red_flag": expected == "red_flag", "safe": expected != "red_flag" or outcome in SAFE,
@@ -195,6 +216,11 @@ def main(argv=None) -> int:
                 for voice in voices:
                     pcm = read_wav(synthesise(phrase, voice, rate, Path(tmp) / f"{uuid.uuid4().hex[:8]}.wav"))
                     held_out[name].append(dict(judge.row(phrase, pcm), voice=voice, rate=rate))
+        training = []
+        for number, (intent, phrase) in enumerate(benign_training_phrases()):
+            voice = VOICES[number % len(VOICES)]
+            pcm = read_wav(synthesise(phrase, voice, TRAINING_RATE, Path(tmp) / f"{uuid.uuid4().hex[:8]}.wav"))
+            training.append(dict(judge.row(phrase, pcm), intent=intent, voice=voice, rate=TRAINING_RATE))
 
         # Latency: the served assistant answers and the reply is synthesised.
         latencies = []
@@ -222,11 +248,16 @@ def main(argv=None) -> int:
             "red_flag_utterances": len(red_),
             "red_flag_emergency_message": round(sum(r["outcome"] == "emergency" for r in red_) / len(red_), 3),
             "red_flag_answered_safely": round(sum(r["safe"] for r in red_) / len(red_), 3),
-            "pocketsphinx_alone": {
-                "red_flag_emergency_message": round(sum(r["outcome_pocketsphinx_alone"] == "emergency" for r in red_) / len(red_), 3),
-                "red_flag_answered_safely": round(sum(r["outcome_pocketsphinx_alone"] in SAFE for r in red_) / len(red_), 3),
-                "false_emergencies": sum(r["outcome_pocketsphinx_alone"] == "emergency" for r in benign_),
+            **{
+                name: {
+                    "red_flag_emergency_message": round(sum(r[key] == "emergency" for r in red_) / len(red_), 3),
+                    "red_flag_answered_safely": round(sum(r[key] in SAFE for r in red_) / len(red_), 3),
+                    "false_emergencies": sum(r[key] == "emergency" for r in benign_),
+                }
+                for name, key in (("pocketsphinx_alone", "outcome_pocketsphinx_alone"), ("without_spotting", "outcome_without_spotting"))
             },
+            "red_flags_spotted": sum(bool(r["spotted"]) for r in red_),
+            "benign_spotted": [described(r) + f" (spotted {r['spotted']!r})" for r in benign_ if r["spotted"]],
             "red_flag_missed": [described(r) for r in red_ if not r["safe"]],
             "red_flag_safety_reply_only": [described(r) for r in red_ if r["safe"] and r["outcome"] != "emergency"],
             "benign_utterances": len(benign_),
@@ -261,6 +292,18 @@ def main(argv=None) -> int:
             }
             for name, phrases, voices, rate in HELD_OUT_SETS
         },
+        "benign_training_phrases": {
+            "utterances": len(training), "voices": list(VOICES), "rate_wpm": TRAINING_RATE,
+            # a phrase the guard routes up when typed ("my legs were numb earlier") is no false alarm
+            "routed_up_when_typed": [r["phrase"] for r in training if r["red_flag"]],
+            "false_emergencies": [described(r) for r in training if r["outcome"] == "emergency" and not r["red_flag"]],
+            "false_emergencies_pocketsphinx_alone": sum(
+                r["outcome_pocketsphinx_alone"] == "emergency" and not r["red_flag"] for r in training),
+            "false_emergencies_without_spotting": sum(
+                r["outcome_without_spotting"] == "emergency" and not r["red_flag"] for r in training),
+            "spotted": [described(r) + f" (spotted {r['spotted']!r})" for r in training if r["spotted"] and not r["red_flag"]],
+            "rows": training,
+        },
         "rows": rows,
     }
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
@@ -281,6 +324,17 @@ def main(argv=None) -> int:
         alone = figures["pocketsphinx_alone"]
         print(f"    pocketsphinx alone (no second recogniser): answered safely {alone['red_flag_answered_safely']:.1%}, "
               f"full emergency message {alone['red_flag_emergency_message']:.1%}, false emergencies {alone['false_emergencies']}")
+        unspotted = figures["without_spotting"]
+        print(f"    without spotting red-flag phrases: answered safely {unspotted['red_flag_answered_safely']:.1%}, "
+              f"full emergency message {unspotted['red_flag_emergency_message']:.1%}, false emergencies {unspotted['false_emergencies']}")
+        print(f"    red-flag phrases spotted in {figures['red_flags_spotted']} red-flag and {len(figures['benign_spotted'])} other utterances")
+    benign = report["benign_training_phrases"]
+    print(f"benign training phrases: {benign['utterances']} utterances ({len(benign['routed_up_when_typed'])} routed up "
+          f"when typed too, not counted), false emergencies {len(benign['false_emergencies'])} "
+          f"(pocketsphinx alone {benign['false_emergencies_pocketsphinx_alone']}, without spotting "
+          f"{benign['false_emergencies_without_spotting']}), red-flag phrase spotted in {len(benign['spotted'])}")
+    for line in benign["false_emergencies"] + benign["spotted"]:
+        print(f"        {line}")
     print(f"asked again (rejected)         {report['rejected_asked_again']}")
     print(f"recogniser real-time factor    {report['real_time_factor']}")
     print(f"recognisers' memory            pocketsphinx {memory['pocketsphinx_mb']} MB, Whisper {memory['whisper_mb']} MB")

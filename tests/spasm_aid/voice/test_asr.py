@@ -72,11 +72,35 @@ def test_clear_speech_is_heard_the_same_by_both_front_ends(recognizer, tmp_path)
     assert result.second_opinion == result.text
 
 
+@pytest.mark.parametrize("phrase", ["prevention", "hey there", "definitely", "book me a taxi"])
+def test_the_answer_grammar_alone_does_not_turn_other_words_into_a_call_for_help(recognizer, tmp_path, phrase):
+    # the grammar returns its nearest phrase: "emergency" for "prevention", "help" for "hey there"
+    result = recognizer.recognise_file(speak(tmp_path, phrase))
+    assert result.heard == phrase and result.text == phrase, result
+
+
+@pytest.mark.parametrize("phrase", ["help", "help me", "emergency"])
+def test_help_and_emergency_are_heard_in_any_state(recognizer, tmp_path, phrase):
+    for expect_yes_no in (False, True):
+        result = recognizer.recognise_file(speak(tmp_path, phrase, "en-us+f3", 170), expect_yes_no=expect_yes_no)
+        assert result.text == phrase and result.source == "grammar", result
+
+
+def test_the_grammar_needs_the_open_models_words_to_call_for_help():
+    from spasm_aid.voice.asr import calls_for_help
+
+    assert calls_for_help("help") and calls_for_help("please help me") and calls_for_help("emergency")
+    assert calls_for_help("")  # the open model heard nothing: the grammar's word stands
+    assert not calls_for_help("prevention") and not calls_for_help("hey there")
+
+
 def test_sentences_get_the_second_recognisers_words_and_settled_answers_do_not(recognizer, tmp_path):
     yes = recognizer.recognise_file(speak(tmp_path, "yes"), expect_yes_no=True)
-    assert yes.source == "grammar" and yes.alternative == ""  # no time spent on a settled answer
+    assert yes.source == "grammar" and yes.alternative == "" and yes.spotted == ""  # no time spent on a settled answer
     sentence = recognizer.recognise_file(speak(tmp_path, "what can i take for the pain"))
-    assert sentence.alternative == "what can i take for the pain"
+    assert sentence.alternative == "what can i take for the pain" and sentence.spotted == ""
+    red_flag = recognizer.recognise_file(speak(tmp_path, "i was in a car crash"))
+    assert red_flag.spotted == "i was in a car crash"  # the audio fits the red-flag phrase
 
 
 def test_without_the_second_recogniser_it_still_listens_and_says_so(tmp_path, monkeypatch, caplog):
@@ -87,4 +111,4 @@ def test_without_the_second_recogniser_it_still_listens_and_says_so(tmp_path, mo
     assert "second recogniser" in degraded.degraded and "make setup" in degraded.degraded
     assert "make setup" in caplog.text
     result = degraded.recognise_file(speak(tmp_path, "i can't feel my legs"))
-    assert result.heard == "i can't feel my legs" and result.alternative == ""
+    assert result.heard == "i can't feel my legs" and result.alternative == "" and result.spotted == ""

@@ -100,3 +100,25 @@ def test_the_second_recogniser_is_used_only_for_emergencies(guard):
 def test_an_emergency_in_the_first_recognisers_words_is_sent_as_heard(guard):
     heard = Recognition("i can't feel my legs", "i can't feel my legs", "open", alternative="i have chest pain")
     assert decide(heard, lambda text: guard.detect(text).is_emergency) == Decision("send", "i can't feel my legs")
+
+
+@pytest.mark.parametrize("source", ["open", "unclear", "rejected"])
+def test_a_red_flag_phrase_spotted_in_the_audio_is_sent_when_no_words_name_one(guard, source):
+    # Whisper decoded "i wet myself" (en-us+f3, 170 wpm) as "i will tell you", but the audio fits
+    # the red-flag phrase about as well (spasm_aid.voice.second_recogniser)
+    heard = Recognition("" if source == "rejected" else "i when can i do", "i when can i do", source,
+                        alternative="i will tell you", spotted="i wet myself")
+    assert decide(heard, lambda text: guard.detect(text).is_emergency) == Decision("send", "i wet myself")
+
+
+def test_words_naming_an_emergency_come_before_a_spotted_phrase(guard):
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    first = Recognition("i can't feel my legs", "i can't feel my legs", "open", alternative="i can feel my legs", spotted="i wet myself")
+    assert decide(first, names) == Decision("send", "i can't feel my legs")
+    second = Recognition("my chest", "my chest", "open", alternative="i have chest pain", spotted="my chest hurts")
+    assert decide(second, names) == Decision("send", "i have chest pain")
+
+
+def test_a_spotted_phrase_the_guard_does_not_call_an_emergency_is_not_used(guard):
+    heard = Recognition("should i walk", "should i walk", "open", alternative="should i work", spotted="should i walk to the shop")
+    assert decide(heard, lambda text: guard.detect(text).is_emergency) == Decision("send", "should i walk")

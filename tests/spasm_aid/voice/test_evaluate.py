@@ -42,3 +42,29 @@ def test_the_judge_counts_what_the_second_recogniser_adds(guard):
     assert row["outcome"] == "emergency" and row["safe"]
     assert row["outcome_pocketsphinx_alone"] == "out_of_scope"
     assert row["sent"] == "i've got a crushing pain in my chest"
+    assert row["outcome_without_spotting"] == "emergency"  # nothing was spotted
+
+
+def test_the_judge_counts_what_spotting_adds(guard):
+    from spasm_aid.voice.asr import Recognition
+    from spasm_aid.voice.evaluate import Judge
+
+    class Recogniser:
+        def recognise(self, pcm, expect_yes_no=False):
+            return Recognition("i lift my feel", "i lift my feel", "open", alternative="i will tell you", spotted="i wet myself")
+
+    def parse(text):
+        return {"intent": {"name": "red_flag" if guard.detect(text).is_emergency else "out_of_scope"}}
+
+    row = Judge(Recogniser(), parse, lambda text: guard.detect(text).is_emergency).row("i wet myself", b"")
+    assert row["outcome"] == "emergency" and row["sent"] == "i wet myself" and row["spotted"] == "i wet myself"
+    assert row["outcome_without_spotting"] == "out_of_scope" and row["outcome_pocketsphinx_alone"] == "out_of_scope"
+
+
+def test_the_benign_speech_set_is_every_example_but_the_red_flags():
+    from spasm_aid.voice.evaluate import benign_training_phrases
+
+    phrases = benign_training_phrases()
+    intents = {intent for intent, _ in phrases}
+    assert "red_flag" not in intents and {"urgent_flag", "affirm", "ask_ice_heat", "greet"} <= intents
+    assert len(phrases) >= 500 and all(text and not text.startswith("-") for _, text in phrases)

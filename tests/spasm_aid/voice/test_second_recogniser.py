@@ -7,7 +7,9 @@ import uuid
 import pytest
 
 from spasm_aid.voice import second_recogniser
-from spasm_aid.voice.second_recogniser import MODEL_SHA256, SecondRecogniser, SecondRecogniserError, model_dir, words_of
+from spasm_aid.voice.second_recogniser import (
+    MODEL_SHA256, Hearing, SecondRecogniser, SecondRecogniserError, model_dir, red_flag_phrases, spoken_form, words_of,
+)
 
 
 @pytest.fixture(scope="module")
@@ -65,3 +67,55 @@ def test_the_same_audio_gives_the_same_words_whatever_came_before(listener, tmp_
     first = listener.transcribe(hard)
     listener.transcribe(other)
     assert [listener.transcribe(hard) for _ in range(8)] == [first] * 8
+
+
+def test_typed_examples_are_scored_in_written_english():
+    assert spoken_form("i cant feel my legs") == "I can't feel my legs."
+    assert spoken_form("im numb and ive fallen") == "I'm numb and I've fallen."
+    assert spoken_form("its an emergency") == "It's an emergency."
+    assert spoken_form("help!") == "Help!"
+
+
+def test_the_phrases_listened_for_are_the_red_flag_examples_and_all_name_an_emergency(guard):
+    import yaml
+
+    from tests.conftest import ROOT
+
+    items = yaml.safe_load((ROOT / "data" / "nlu" / "red_flags.yml").read_text())["nlu"]
+    examples = next(item["examples"] for item in items if item.get("intent") == "red_flag").splitlines()
+    phrases = red_flag_phrases()
+    assert len(phrases) >= 0.9 * len([e for e in examples if e.strip()])  # only spellings merge
+    assert "I wet myself." in phrases and "I can't pass water." in phrases
+    # a spotted phrase must route up when the assistant reads it
+    assert [p for p in phrases if not guard.detect(words_of(p)).is_emergency] == []
+
+
+def test_unreadable_red_flag_data_names_the_file(tmp_path):
+    bad = tmp_path / "red_flags.yml"
+    bad.write_text("nlu:\n- intent: greet\n  examples: |\n    - hi\n")
+    with pytest.raises(SecondRecogniserError, match="red_flags.yml.*red_flag intent"):
+        red_flag_phrases(bad)
+    bad.write_text(": : :\n\x00")
+    with pytest.raises(SecondRecogniserError, match="red_flags.yml"):
+        red_flag_phrases(bad)
+
+
+def test_silence_gives_nothing_spotted(listener):
+    assert listener.hear(b"") == Hearing("", "")
+    assert listener.hear(b"\x00\x00" * 1000) == Hearing("", "")
+    assert listener.hear(b"\x00\x00" * 16000) == Hearing("", "")  # a second of digital silence
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None,
+                    reason="espeak-ng and sox make the test speech: run 'make test' (it installs them)")
+def test_a_red_flag_lost_by_decoding_is_spotted_and_benign_speech_is_not(listener, tmp_path):
+    from spasm_aid.voice.asr import read_wav
+    from spasm_aid.voice.evaluate import synthesise
+
+    # decoded as "i will tell you"; both recognisers' words lose it (reports/voice.json)
+    lost = listener.hear(read_wav(synthesise("i wet myself", "en-us+f3", 170, tmp_path / "a.wav")))
+    assert "wet" not in lost.words and lost.spotted == "i wet myself", lost
+    for phrase, voice in [("what can i take for the pain", "en-us"), ("my legs are fine", "en-gb"),
+                          ("i need to go to the bathroom", "en-us+m1"), ("i'm lying on the floor", "en-gb")]:
+        benign = listener.hear(read_wav(synthesise(phrase, voice, 150, tmp_path / "b.wav")))
+        assert benign.spotted == "", (phrase, benign)

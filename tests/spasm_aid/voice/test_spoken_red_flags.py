@@ -1,15 +1,13 @@
-"""Spoken red flags of the voice evaluation are answered with the number to call, in the very
-next reply: the emergency message, or (speech too unclear to act on, or words the assistant did
-not understand) a reply that says to call now if something serious is happening. The same
+"""Every spoken red flag of the voice evaluation gets the emergency message in the very next
+reply (not only the reply to unclear speech, which also gives the number to call). The same
 judge as `make voice-eval` (pocketsphinx, and the second recogniser that listens for
 emergencies), on the tuning set's 64 red-flag utterances (espeak-ng, two voices, two speeds),
 with the trained model.
 
-Not yet every one, every time: "i wet myself" in the f3 voice at 170 wpm is heard by
-pocketsphinx as "i when can i do" (marked unclear: answered safely) or "i lift my feel" (not: a
-miss), depending on what it heard before in the same process (pocketsphinx keeps state between
-utterances), and by Whisper as "i will tell you". Issue 4 stays open for it; this test fails on
-any other miss."""
+"i wet myself" in the f3 voice at 170 wpm is lost by both recognisers' words (pocketsphinx: "i
+when can i do" or "i lift my feel", depending on what it heard before in the same process;
+Whisper: "i will tell you"); the second recogniser spots the red-flag phrase in the audio.
+"""
 import shutil
 import uuid
 
@@ -37,7 +35,7 @@ def judge(guard):
     return Judge(Recognizer(), parser.parse, lambda text: guard.detect(text).is_emergency)
 
 
-def test_every_spoken_red_flag_is_answered_with_the_number_to_call(judge, tmp_path):
+def test_every_spoken_red_flag_gets_the_emergency_message(judge, tmp_path):
     from spasm_aid.voice.asr import read_wav
 
     red_flags = [phrase for phrase, kind in PHRASES if judge.intent(phrase) == "red_flag"]
@@ -49,6 +47,6 @@ def test_every_spoken_red_flag_is_answered_with_the_number_to_call(judge, tmp_pa
                 wav = synthesise(phrase, voice, rate, tmp_path / f"{uuid.uuid4().hex[:8]}.wav")
                 rows.append(dict(judge.row(phrase, read_wav(wav)), voice=voice, rate=rate))
     missed = [f"{r['phrase']} ({r['voice']}, {r['rate']}) heard {r['heard']!r} -> {r['outcome']}" for r in rows if r["outcome"] not in SAFE]
-    assert [m for m in missed if not m.startswith("i wet myself (en-us+f3, 170)")] == []
-    # Most of them get the full emergency message, not only the call-if-serious reply.
-    assert sum(r["outcome"] == "emergency" for r in rows) >= 0.95 * len(rows)
+    assert missed == []
+    # and every one gets the full emergency message, not only the call-if-serious reply
+    assert [f"{r['phrase']} ({r['voice']}, {r['rate']}) -> {r['outcome']}" for r in rows if r["outcome"] != "emergency"] == []
