@@ -17,6 +17,7 @@ import asyncio
 import base64
 import logging
 import tempfile
+import threading
 from collections import defaultdict, deque
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Text
@@ -93,6 +94,7 @@ class VoiceInput(InputChannel):
         self.store = PendingMessages()
         self.last_messages: Dict[str, List[Dict[str, Any]]] = {}  # to know a yes/no question is pending
         self._recognizer = None
+        self._loading = threading.Lock()
         self._speaker = None
         self._questions = None
         self._names_emergency = None
@@ -103,17 +105,19 @@ class VoiceInput(InputChannel):
 
     # lazily: the Rasa server loads the speech engines only if a voice client calls
     def recognizer(self):
-        if self._recognizer is None:
-            from spasm_aid.voice.asr import Recognizer
+        with self._loading:  # requests arrive in worker threads: load the models once
+            if self._recognizer is None:
+                from spasm_aid.voice.asr import Recognizer
 
-            self._recognizer = Recognizer()
+                self._recognizer = Recognizer()
         return self._recognizer
 
     def names_emergency(self, text: str) -> bool:
-        if self._names_emergency is None:
-            from spasm_aid.voice.dialogue import emergency_detector
+        with self._loading:
+            if self._names_emergency is None:
+                from spasm_aid.voice.dialogue import emergency_detector
 
-            self._names_emergency = emergency_detector()
+                self._names_emergency = emergency_detector()
         return self._names_emergency(text)
 
     def speaker(self):

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 import os
 import subprocess
+import threading
 import wave
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -164,6 +165,7 @@ class Recognizer:
         self.decoder = Decoder(**settings)
         self.decoder.add_jsgf_string("answers", ANSWER_GRAMMAR)
         self.warped = Decoder(warp_type="inverse_linear", warp_params=str(SECOND_OPINION_WARP), **settings)
+        self.lock = threading.Lock()
         self.second_recogniser, self.degraded = second, None
         if second is None:
             from spasm_aid.voice.second_recogniser import SecondRecogniser, SecondRecogniserError
@@ -195,10 +197,13 @@ class Recognizer:
     def recognise(self, pcm: bytes, expect_yes_no: bool = False) -> Recognition:
         if len(pcm) < SAMPLE_RATE // 10:  # under 50 ms: nothing was said
             return Recognition("", "", "rejected")
-        result = self._recognise(add_noise_floor(pcm), expect_yes_no)
-        if result.source == "grammar" or self.second_recogniser is None:  # grammar: a settled short answer
-            return result
-        hearing = self.second_recogniser.hear(pcm)
+        # One utterance at a time: the decoders keep state between calls, and the voice
+        # connector recognises in worker threads.
+        with self.lock:
+            result = self._recognise(add_noise_floor(pcm), expect_yes_no)
+            if result.source == "grammar" or self.second_recogniser is None:  # grammar: a settled short answer
+                return result
+            hearing = self.second_recogniser.hear(pcm)
         return replace(result, alternative=hearing.words, spotted=hearing.spotted)
 
     def _recognise(self, pcm: bytes, expect_yes_no: bool) -> Recognition:

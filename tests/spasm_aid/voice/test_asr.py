@@ -112,3 +112,15 @@ def test_without_the_second_recogniser_it_still_listens_and_says_so(tmp_path, mo
     assert "make setup" in caplog.text
     result = degraded.recognise_file(speak(tmp_path, "i can't feel my legs"))
     assert result.heard == "i can't feel my legs" and result.alternative == "" and result.spotted == ""
+
+
+def test_utterances_recognised_at_once_from_several_threads_are_each_heard_whole(recognizer, tmp_path):
+    # the voice connector recognises in worker threads; the decoders keep state between calls
+    from concurrent.futures import ThreadPoolExecutor
+
+    phrases = ["should i use ice or heat", "what can i take for the pain", "i can't feel my legs", "how long will this last"]
+    audio = [read_wav(speak(tmp_path, phrase)) for phrase in phrases]
+    alone = [recognizer.recognise(pcm).heard for pcm in audio]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda pcm: recognizer.recognise(pcm).heard, audio * 2))
+    assert together == alone * 2
