@@ -16,6 +16,9 @@ TOPIC_RESPONSES = {
     "ask_duration": "utter_duration",
     "ask_prevention": "utter_prevention",
     "ask_options": "utter_options",
+    # how it is going: answered like a topic (after the screening when said during it)
+    "feel_better": "utter_feel_better",
+    "feel_worse": "utter_feel_worse",
 }
 PAIN_RELIEF_INTENT = "ask_pain_relief"
 TOPIC_INTENTS = frozenset(TOPIC_RESPONSES) | {PAIN_RELIEF_INTENT}

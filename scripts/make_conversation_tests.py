@@ -144,6 +144,8 @@ def dialogue_paths(table) -> List[str]:
         + topic("how long will this last", "ask_duration", "utter_duration")
         + topic("how do I stop this happening again", "ask_prevention", "utter_prevention")
         + topic("what else can you tell me", "ask_options", "utter_options")
+        + topic("it feels a bit better now", "feel_better", "utter_feel_better")
+        + topic("it's getting worse", "feel_worse", "utter_feel_worse")
         + topic("repeat that", "repeat", "action_repeat")
         + topic("slower please", "slower", "utter_slower", "action_repeat")
         + topic("thanks", "thank", "utter_thank")
