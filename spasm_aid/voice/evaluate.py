@@ -13,7 +13,10 @@ serious is happening, call now, otherwise say it again"), "nlu_fallback" (the as
 understand the words: its reply also says to call now if something serious is happening),
 "rejected" (asked again), or the intent understood. A red flag is answered safely when the
 next reply gives the number to call: one of the first three.
-A held-out check uses phrasings and voices the recogniser was never tuned on.
+A held-out check uses phrasings and voices the recogniser was never tuned on. Every training
+example that is not a red flag is spoken too, to count false emergencies in quantity. Each
+utterance is also judged without the second recogniser, and without spotting, so the report
+shows what each adds.
 
     python -m spasm_aid.voice.evaluate
 """

