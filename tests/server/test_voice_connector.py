@@ -60,6 +60,26 @@ def test_a_red_flag_only_the_second_recogniser_heard_reaches_the_emergency(serve
     assert triage and triage[0]["triage"] == "emergency" and triage[0]["reason"] == "bladder_bowel"
 
 
+def test_a_red_flag_lost_by_both_recognisers_words_is_spotted_and_reaches_the_emergency(servers, tmp_path):
+    # decoded as "i will tell you" by Whisper and "i when can i do" or "i lift my feel" by
+    # pocketsphinx; the audio still fits the red-flag phrase "i wet myself"
+    sender = f"v-{uuid.uuid4().hex[:8]}"
+    wav = synthesise("i wet myself", "en-us+f3", 170, tmp_path / "wet.wav").read_bytes()
+    status, body = call(servers, f"webhook?sender={sender}&audio=0", wav, "audio/wav")
+    assert status == 200 and "wet" not in body["heard"]
+    triage = [m["custom"] for m in body["messages"] if "custom" in m]
+    assert triage and triage[0]["triage"] == "emergency" and triage[0]["reason"] == "bladder_bowel"
+
+
+def test_how_it_is_going_is_not_an_emergency(servers):
+    # both were read as red flags before they had intents of their own
+    for text in ("it feels a bit better now", "it feels worse now"):
+        status, body = say(servers, f"v-{uuid.uuid4().hex[:8]}", text, audio=False)
+        payloads = [m.get("custom") or {} for m in body["messages"]]
+        assert status == 200 and "?" in texts(body), body  # a first message: screened first
+        assert all(p.get("triage") != "emergency" for p in payloads), body
+
+
 def test_an_ice_timer_is_pushed_when_it_is_up(servers):
     sender = f"v-{uuid.uuid4().hex[:8]}"
     status, body = say(servers, sender, "set an ice timer", audio=False)
