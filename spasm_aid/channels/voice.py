@@ -171,11 +171,11 @@ class VoiceInput(InputChannel):
                     recognition, decision = await asyncio.get_running_loop().run_in_executor(
                         None, self._recognise, body, expect_yes_no
                     )
-                    from spasm_aid.voice.dialogue import NOT_HEARD, NOT_HEARD_YES_NO, unclear_speech_reply
+                    from spasm_aid.voice.dialogue import unclear_speech_reply
 
                     heard = recognition.heard
                     if decision.kind == "ask_again":  # never guess an answer: ask again
-                        again = [{"recipient_id": sender, "text": NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD}]
+                        again = [{"recipient_id": sender, "text": decision.ask_again_text(expect_yes_no)}]
                         return response.json(self.render(again, with_audio, heard))
                     if decision.kind == "unclear":  # not an emergency: act on no guess
                         unclear = dict(unclear_speech_reply(emergency_number()), recipient_id=sender)

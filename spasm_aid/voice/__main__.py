@@ -23,8 +23,6 @@ from spasm_aid.voice import tts
 from spasm_aid.voice.asr import Recognition, RecognitionError, Recognizer, read_wav
 from spasm_aid import settings
 from spasm_aid.voice.dialogue import (
-    NOT_HEARD,
-    NOT_HEARD_YES_NO,
     VoiceState,
     emergency_detector,
     decide,
@@ -83,7 +81,7 @@ class VoiceSession:
         decision = decide(heard, self.names_emergency)
         send = decision.text if decision.kind == "send" else None
         if decision.kind == "ask_again":
-            replies = [{"text": NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD}]
+            replies = [{"text": decision.ask_again_text(expect_yes_no)}]
         elif decision.kind == "unclear":  # not an emergency: route up, and act on no guess
             replies = [unclear_speech_reply(settings.emergency_number())]
         elif self.state.local_command(decision.text) == "faster":

@@ -42,6 +42,10 @@ SHORT_UTTERANCE_SECONDS = 1.5  # four "words" heard in less than this is a mishe
 # enough to hear clear speech the same way, large enough to move a guess made on unclear speech.
 SECOND_OPINION_WARP = 1.1
 UNCLEAR_DISAGREEMENT = 0.5  # more than half the words differ between the two hypotheses
+# Longer utterances are not decoded by pocketsphinx: on a minute of loud noise it took 30 s,
+# and recognition is one utterance at a time. Whisper alone still listens to them for a red flag
+# (3.8 s on that minute); otherwise the person is asked to say it in a few words.
+MAX_UTTERANCE_SECONDS = 30
 
 YES = ("yes", "yeah", "yep", "yup", "sure", "correct", "i do", "i have", "yes please")
 NO = ("no", "nope", "nah", "not really", "no thanks", "i don't think so", "none", "nothing", "no i don't")
@@ -61,14 +65,14 @@ class RecognitionError(RuntimeError):
 class Recognition:
     text: str  # what to send to the assistant ("" when rejected)
     heard: str  # the open-model hypothesis, for the record
-    source: str  # "open", "grammar", "rejected" or "unclear"
+    source: str  # "open", "grammar", "rejected", "too_long" or "unclear"
     second_opinion: str = ""  # what the warped front end heard, when it was asked
     alternative: str = ""  # what the second recogniser (Whisper) heard, when it was asked
     spotted: str = ""  # a red-flag phrase the second recogniser found the audio fits, when it was asked
 
     @property
     def rejected(self) -> bool:
-        return self.source == "rejected"
+        return self.source in ("rejected", "too_long")
 
     @property
     def unclear(self) -> bool:
@@ -200,6 +204,12 @@ class Recognizer:
         # One utterance at a time: the decoders keep state between calls, and the voice
         # connector recognises in worker threads.
         with self.lock:
+            if len(pcm) > MAX_UTTERANCE_SECONDS * SAMPLE_RATE * 2:
+                logger.info("An utterance of %.0f s: only the second recogniser listens to it.", len(pcm) / 2 / SAMPLE_RATE)
+                if self.second_recogniser is None:
+                    return Recognition("", "", "too_long")
+                hearing = self.second_recogniser.hear(pcm)
+                return Recognition("", "", "too_long", alternative=hearing.words, spotted=hearing.spotted)
             result = self._recognise(add_noise_floor(pcm), expect_yes_no)
             if result.source == "grammar" or self.second_recogniser is None:  # grammar: a settled short answer
                 return result

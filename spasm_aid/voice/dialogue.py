@@ -18,6 +18,7 @@ FASTER = {"faster", "speed up", "go faster"}
 SLOWER = {"slower", "slow down", "speak slower", "slower please"}
 NOT_HEARD_YES_NO = "Sorry, was that a yes or a no?"
 NOT_HEARD = "Sorry, I didn't catch that. Please say it again, or say help if you need help now."
+TOO_LONG = "Sorry, that was too long for me. Please tell me in a few words, or say help if you need help now."
 UNCLEAR_RESPONSE = "utter_voice_unclear"
 
 
@@ -54,11 +55,14 @@ def unclear_speech_reply(number: str, domain_path: Path = ROOT / "domain.yml") -
 @dataclass(frozen=True)
 class Decision:
     """What the voice layer does with a recognition: "send" text to the assistant,
-    "ask_again" (nothing usable was heard), or "unclear" (answer with unclear_speech_reply and
-    act on no guess)."""
+    "ask_again" (nothing usable was heard; text: what to say, if not the usual), or "unclear"
+    (answer with unclear_speech_reply and act on no guess)."""
 
     kind: str
     text: str = ""
+
+    def ask_again_text(self, expect_yes_no: bool) -> str:
+        return self.text or (NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD)
 
 
 def decide(recognition, names_emergency: Callable[[str], bool]) -> Decision:
@@ -80,6 +84,8 @@ def decide(recognition, names_emergency: Callable[[str], bool]) -> Decision:
         return Decision("send", recognition.alternative)
     if recognition.spotted and names_emergency(recognition.spotted):
         return Decision("send", recognition.spotted)
+    if recognition.source == "too_long":
+        return Decision("ask_again", TOO_LONG)
     if recognition.rejected:
         return Decision("ask_again")
     if recognition.unclear:

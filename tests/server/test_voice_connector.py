@@ -71,6 +71,19 @@ def test_a_red_flag_lost_by_both_recognisers_words_is_spotted_and_reaches_the_em
     assert triage and triage[0]["triage"] == "emergency" and triage[0]["reason"] == "bladder_bowel"
 
 
+def test_a_minute_of_noise_gets_a_polite_reply_not_a_long_wait(servers):
+    import numpy as np
+
+    from spasm_aid.voice.dialogue import TOO_LONG
+
+    samples = np.clip(np.random.default_rng(5).normal(0, 8000, 60 * 16000), -32768, 32767).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000), w.writeframes(samples.tobytes())
+    status, body = call(servers, f"webhook?sender=v-{uuid.uuid4().hex[:8]}&audio=0", buffer.getvalue(), "audio/wav")
+    assert status == 200 and texts(body) == TOO_LONG, body
+
+
 def test_how_it_is_going_is_not_an_emergency(servers):
     # both were read as red flags before they had intents of their own
     for text in ("it feels a bit better now", "it feels worse now"):

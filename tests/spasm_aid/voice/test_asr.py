@@ -124,3 +124,19 @@ def test_utterances_recognised_at_once_from_several_threads_are_each_heard_whole
     with ThreadPoolExecutor(max_workers=4) as pool:
         together = list(pool.map(lambda pcm: recognizer.recognise(pcm).heard, audio * 2))
     assert together == alone * 2
+
+
+def test_an_utterance_over_the_limit_is_heard_by_the_second_recogniser_only(recognizer, tmp_path):
+    import numpy as np
+
+    from spasm_aid.voice.asr import MAX_UTTERANCE_SECONDS, SAMPLE_RATE
+
+    noise = np.random.default_rng(3).normal(0, 8000, (MAX_UTTERANCE_SECONDS + 5) * SAMPLE_RATE)
+    loud_noise = np.clip(noise, -32768, 32767).astype("<i2").tobytes()
+    result = recognizer.recognise(loud_noise)
+    assert result.source == "too_long" and result.rejected and result.heard == ""
+    # a red flag at the start of a long utterance is still heard
+    speech = read_wav(speak(tmp_path, "i can't feel my legs"))
+    quiet = np.random.default_rng(4).normal(0, 30, MAX_UTTERANCE_SECONDS * SAMPLE_RATE).astype("<i2").tobytes()
+    result = recognizer.recognise(speech + quiet)
+    assert result.source == "too_long" and "feel my legs" in result.alternative, result

@@ -122,3 +122,16 @@ def test_words_naming_an_emergency_come_before_a_spotted_phrase(guard):
 def test_a_spotted_phrase_the_guard_does_not_call_an_emergency_is_not_used(guard):
     heard = Recognition("should i walk", "should i walk", "open", alternative="should i work", spotted="should i walk to the shop")
     assert decide(heard, lambda text: guard.detect(text).is_emergency) == Decision("send", "should i walk")
+
+
+def test_a_too_long_utterance_is_asked_again_in_a_few_words_unless_it_names_an_emergency(guard):
+    from spasm_aid.voice.dialogue import NOT_HEARD, NOT_HEARD_YES_NO, TOO_LONG
+
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    long_noise = Recognition("", "", "too_long", alternative="", spotted="")
+    assert decide(long_noise, names) == Decision("ask_again", TOO_LONG)
+    assert decide(long_noise, names).ask_again_text(expect_yes_no=True) == TOO_LONG
+    long_red_flag = Recognition("", "", "too_long", alternative="and then i noticed i can't feel my legs")
+    assert decide(long_red_flag, names) == Decision("send", "and then i noticed i can't feel my legs")
+    rejected = decide(Recognition("", "yes no", "rejected"), names)
+    assert rejected.ask_again_text(True) == NOT_HEARD_YES_NO and rejected.ask_again_text(False) == NOT_HEARD
