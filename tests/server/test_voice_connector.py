@@ -50,23 +50,17 @@ def test_wav_in_through_a_question_to_the_emergency(servers, tmp_path):
     assert triage and triage[0]["triage"] == "emergency" and body["rate"] < 150
 
 
-def test_a_red_flag_only_the_second_recogniser_heard_reaches_the_emergency(servers, tmp_path):
-    # pocketsphinx hears this voice's "i can't go to the toilet" as "on it go to a little really it"
+@pytest.mark.parametrize("phrase, voice, rate, said", [
+    # pocketsphinx hears "on it go to a little really it"; Whisper's words name the emergency
+    ("i can't go to the toilet", "en-gb", 150, "toilet"),
+    # both recognisers' words lose it ("i when can i do", "i will tell you"): spotted in the audio
+    ("i wet myself", "en-us+f3", 170, "wet"),
+])
+def test_a_red_flag_pocketsphinx_lost_reaches_the_emergency(servers, tmp_path, phrase, voice, rate, said):
     sender = f"v-{uuid.uuid4().hex[:8]}"
-    wav = synthesise("i can't go to the toilet", "en-gb", 150, tmp_path / "toilet.wav").read_bytes()
+    wav = synthesise(phrase, voice, rate, tmp_path / "red_flag.wav").read_bytes()
     status, body = call(servers, f"webhook?sender={sender}&audio=0", wav, "audio/wav")
-    assert status == 200 and "toilet" not in body["heard"]
-    triage = [m["custom"] for m in body["messages"] if "custom" in m]
-    assert triage and triage[0]["triage"] == "emergency" and triage[0]["reason"] == "bladder_bowel"
-
-
-def test_a_red_flag_lost_by_both_recognisers_words_is_spotted_and_reaches_the_emergency(servers, tmp_path):
-    # decoded as "i will tell you" by Whisper and "i when can i do" or "i lift my feel" by
-    # pocketsphinx; the audio still fits the red-flag phrase "i wet myself"
-    sender = f"v-{uuid.uuid4().hex[:8]}"
-    wav = synthesise("i wet myself", "en-us+f3", 170, tmp_path / "wet.wav").read_bytes()
-    status, body = call(servers, f"webhook?sender={sender}&audio=0", wav, "audio/wav")
-    assert status == 200 and "wet" not in body["heard"]
+    assert status == 200 and said not in body["heard"]
     triage = [m["custom"] for m in body["messages"] if "custom" in m]
     assert triage and triage[0]["triage"] == "emergency" and triage[0]["reason"] == "bladder_bowel"
 
