@@ -71,9 +71,9 @@ HELD_OUT_PHRASES: List[Tuple[str, bool]] = [  # (phrase, is a red flag)
     ("it hurts when i bend over", False), ("can i take ibuprofen", False), ("i'm lying on the floor", False),
     ("should i have a hot bath", False), ("it started this morning", False), ("thank you", False),
 ]
-# A second held-out check, written before the red-flag spotter (spasm_aid.voice.spotter) was
-# tuned and never used to tune it: new wordings of every red-flag group, benign look-alikes,
-# and three more voices.
+# A second held-out check, written before the second recogniser was tried and never used to
+# tune it (nor its spotting of red-flag phrases): new wordings of every red-flag group, benign
+# look-alikes, and three more voices.
 HELD_OUT_2_VOICES = ("en-us+m1", "en-us-nyc+f4", "en-gb-x-rp")
 HELD_OUT_2_RATE = 140
 HELD_OUT_2_PHRASES: List[Tuple[str, bool]] = [  # (phrase, is a red flag)
@@ -93,16 +93,11 @@ HELD_OUT_2_PHRASES: List[Tuple[str, bool]] = [  # (phrase, is a red flag)
 TRAINING_RATE = 150
 
 
-def benign_training_phrases(nlu_dir: Path = ROOT / "data" / "nlu") -> List[Tuple[str, str]]:
+def benign_training_phrases() -> List[Tuple[str, str]]:
     """(intent, example) for every NLU example whose intent is not red_flag."""
-    import yaml
+    from spasm_aid.training_data import examples
 
-    phrases = []
-    for path in sorted(nlu_dir.glob("*.yml")):
-        for item in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu") or []:
-            if "intent" in item and item["intent"] != "red_flag":
-                phrases += [(item["intent"], line.strip()[2:].strip()) for line in item["examples"].splitlines() if line.strip().startswith("- ")]
-    return phrases
+    return [(intent, text) for intent, text in examples() if intent != "red_flag"]
 
 
 HELD_OUT_SETS = (

@@ -10,13 +10,14 @@ trigram model with absolute discounting, with a dictionary of just its words.
 from __future__ import annotations
 
 import argparse
-import glob
 import math
 import re
 import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Dict, Iterable, List
+
+from spasm_aid.training_data import examples
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EXTRA_DICT = Path(__file__).with_name("extra.dict")
@@ -50,13 +51,7 @@ def words_of(text: str) -> List[str]:
 
 
 def training_sentences(root: Path = ROOT) -> List[List[str]]:
-    sentences = []
-    for path in sorted(glob.glob(str(root / "data" / "nlu" / "*.yml"))):
-        for line in open(path, encoding="utf-8"):
-            match = re.match(r"^\s+- (.*)$", line)
-            if match:
-                text = re.sub(r"\[([^\]]*)\][({][^)}]*[)}]", r"\1", match.group(1))
-                sentences.append(words_of(text))
+    sentences = [words_of(text) for _, text in examples(sorted((root / "data" / "nlu").glob("*.yml")))]
     # What matters most is heard best: spoken commands and the red-flag examples count more.
     sentences += [words_of(p) for p in VOICE_PHRASES] * VOICE_WEIGHT
     sentences += red_flag_sentences(root) * (RED_FLAG_WEIGHT - 1)
@@ -64,10 +59,7 @@ def training_sentences(root: Path = ROOT) -> List[List[str]]:
 
 
 def red_flag_sentences(root: Path = ROOT) -> List[List[str]]:
-    path = root / "data" / "nlu" / "red_flags.yml"
-    text = path.read_text(encoding="utf-8")
-    block = text.split("- intent: red_flag", 1)[1].split("- intent:", 1)[0]
-    return [words_of(m) for m in re.findall(r"^\s+- (.*)$", block, flags=re.M)]
+    return [words_of(text) for intent, text in examples([root / "data" / "nlu" / "red_flags.yml"]) if intent == "red_flag"]
 
 
 def load_dictionary(path: Path) -> Dict[str, List[str]]:

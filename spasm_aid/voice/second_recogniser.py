@@ -80,20 +80,16 @@ class Hearing:
 
 def red_flag_phrases(path: Optional[Path] = None) -> List[str]:
     """The red_flag intent's training examples (RED_FLAG_EXAMPLES): the phrases listened for by name."""
-    import yaml
+    from spasm_aid.training_data import TrainingDataError, examples
 
     path = path or RED_FLAG_EXAMPLES
-
     try:
-        with open(path, encoding="utf-8") as handle:
-            items = yaml.safe_load(handle)["nlu"]
-        examples = next(item["examples"] for item in items if item.get("intent") == "red_flag")
-    except (OSError, yaml.YAMLError, KeyError, TypeError, StopIteration) as error:
-        raise SecondRecogniserError(
-            f"{path}: expected Rasa NLU data with a red_flag intent and its examples ({error!r})"
-        ) from error
-    phrases = (line.strip()[2:].strip() for line in examples.splitlines() if line.strip().startswith("- "))
-    return list(dict.fromkeys(spoken_form(p) for p in phrases if p))
+        phrases = [text for intent, text in examples([path]) if intent == "red_flag"]
+    except TrainingDataError as error:
+        raise SecondRecogniserError(str(error)) from error
+    if not phrases:
+        raise SecondRecogniserError(f"{path}: expected Rasa NLU data with a red_flag intent and its examples")
+    return list(dict.fromkeys(spoken_form(p) for p in phrases))
 
 
 def spoken_form(phrase: str) -> str:
@@ -164,14 +160,14 @@ class SecondRecogniser:
         )
         return " ".join(segment.text.strip() for segment in segments).strip()
 
-    def scores(self, audio, texts: Sequence, encoded=None) -> List[float]:
-        """Mean log-probability per token of each text (or token list) given the audio (its
-        first 30 s; `encoded`: the encoder's output for it, if already at hand)."""
+    def scores(self, audio, tokens: Sequence[List[int]], encoded=None) -> List[float]:
+        """Mean log-probability per token of each tokenised text given the audio (its first
+        30 s; `encoded`: the encoder's output for it, if already at hand)."""
         import ctranslate2
         import numpy as np
 
-        if audio.size < SAMPLE_RATE // 10 or not texts:
-            return [-math.inf] * len(texts)
+        if audio.size < SAMPLE_RATE // 10 or not tokens:
+            return [-math.inf] * len(tokens)
         if encoded is None:
             features = self.model.feature_extractor(audio)[:, : 2 * ENCODER_FRAMES]
             encoded = self.model.encode(np.pad(features, ((0, 0), (0, 2 * ENCODER_FRAMES - features.shape[-1]))))
@@ -180,7 +176,6 @@ class SecondRecogniser:
         frames = min(ENCODER_FRAMES, speech_frames + SPOT_CONTEXT_FRAMES)
         encoded = encoded[:, :frames]
         start = list(self.tokenizer.sot_sequence) + [self.tokenizer.no_timestamps]
-        tokens = [self.tokenizer.encode(" " + text) if isinstance(text, str) else list(text) for text in texts]
         result: List[float] = []
         for first in range(0, len(tokens), SPOT_BATCH):
             batch = tokens[first: first + SPOT_BATCH]
@@ -193,7 +188,7 @@ class SecondRecogniser:
     def _spot(self, audio, text: str, encoded=None) -> str:
         if audio.size < SAMPLE_RATE // 10 or not self.phrases:
             return ""
-        own, *scores = self.scores(audio, [text or "."] + self.phrase_tokens, encoded)
+        own, *scores = self.scores(audio, [self.tokenizer.encode(" " + (text or "."))] + self.phrase_tokens, encoded)
         best = max(range(len(scores)), key=scores.__getitem__)
         if scores[best] >= SPOT_MIN_SCORE and (not text or scores[best] >= own - SPOT_MARGIN):
             return words_of(self.phrases[best])

@@ -1,22 +1,13 @@
 """The evaluation set is well formed, large enough, and never used for training."""
-import glob
-import re
 
 from spasm_aid.evaluation.dataset import EVAL_PATH, load_examples, normalise
+from spasm_aid.training_data import examples
 from spasm_aid.triage import load_table
 from tests.conftest import ROOT
 
 
 def training_texts():
-    texts = set()
-    for path in glob.glob(str(ROOT / "data" / "nlu" / "*.yml")):
-        for line in open(path, encoding="utf-8"):
-            match = re.match(r"^\s+- (.*)$", line)
-            if match:
-                # annotated entities: [text]{...} or [text](...)
-                text = re.sub(r"\[([^\]]*)\][({][^)}]*[)}]", r"\1", match.group(1))
-                texts.add(normalise(text))
-    return texts
+    return {normalise(text) for _, text in examples()}
 
 
 def test_no_evaluation_message_is_in_the_training_data():

@@ -178,19 +178,9 @@ def test_help_key_is_not_a_flag_id():
 
 
 def red_flag_training_examples():
-    import re
+    from spasm_aid.training_data import examples
 
-    import yaml
-
-    from tests.conftest import ROOT
-
-    with open(ROOT / "data" / "nlu" / "red_flags.yml", encoding="utf-8") as handle:
-        items = yaml.safe_load(handle)["nlu"]
-    return [
-        re.sub(r"\[([^\]]*)\][({][^)}]*[)}]", r"\1", line.strip()[2:])
-        for item in items if item.get("intent") == "red_flag"
-        for line in item["examples"].splitlines() if line.strip().startswith("- ")
-    ]
+    return [text for intent, text in examples() if intent == "red_flag"]
 
 
 @pytest.mark.parametrize("text", red_flag_training_examples())
