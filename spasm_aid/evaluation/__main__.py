@@ -14,23 +14,51 @@ import time
 from pathlib import Path
 
 from spasm_aid.evaluation import nlu, plots
-from spasm_aid.evaluation.dataset import ROOT, load_examples
+from spasm_aid.evaluation.dataset import EVAL_SETS, ROOT, load_examples
 
 TARGETS = {
     "red_flag_recall": (">=", 1.0),
     "urgent_recall": (">=", 1.0),
-    "false_emergency_rate": ("<=", 0.02),
+    "false_emergency_rate": ("<=", 0.01),
     "intent_macro_f1": (">=", 0.95),
+    "helper_recognised": (">=", 1.0),
     "all_clear_turns_to_first_advice": ("<=", 8),
 }
 
 
+def target_for(key: str):
+    """The target of a figure; per-set figures are named <set>.<figure>."""
+    return TARGETS.get(key.split(".")[-1])
+
+
+def print_nlu(f: dict) -> None:
+    print(f"  red-flag recall          {f['red_flag_recall']:.1%}  (reason right {f['red_flag_reason_accuracy']:.1%})")
+    if f.get("red_flag_recall_helper") is not None:
+        print(f"    first person {f['red_flag_recall_first_person']:.1%}, helper {f['red_flag_recall_helper']:.1%}; "
+              f"helper recognised {f['helper_recognised']:.1%}")
+    for flag, info in f["per_flag"].items():
+        print(f"    {flag:<24} {info['level']:<9} {info['recall']:.0%} of {info['examples']}")
+    print(f"  urgent recall            {f['urgent_recall']:.1%}")
+    print(f"  false emergencies        {f['false_emergency_rate']:.1%} of benign "
+          f"({f['false_emergency_rate_lookalikes']:.1%} of look-alikes)")
+    print(f"  intent macro-F1          {f['intent_macro_f1']:.3f} (accuracy {f['intent_accuracy']:.1%})")
+    for name in ("guard_alone_emergency", "classifier_alone_emergency", "combined_emergency"):
+        m = f[name]
+        print(f"  {name:<28} precision {m['precision']:.1%} recall {m['recall']:.1%}")
+    for key, title in (("red_flag_missed", "missed red flags"), ("urgent_missed", "missed urgent flags"),
+                       ("false_emergencies", "false emergencies"), ("helper_not_recognised", "helper not recognised"),
+                       ("helper_false_alarms", "first person taken for a helper")):
+        if f.get(key):
+            print(f"  {title}:", *f[key], sep="\n    ")
+
+
 def check_targets(figures: dict) -> list:
     missed = []
-    for key, (op, bound) in TARGETS.items():
-        value = figures.get(key)
-        if value is None:
+    for key, value in figures.items():
+        target = target_for(key)
+        if value is None or target is None:
             continue
+        op, bound = target
         ok = value >= bound if op == ">=" else value <= bound
         print(f"  {'ok ' if ok else 'MISS'} {key:<36} {value!s:>8}  (target {op} {bound})")
         if not ok:
@@ -43,6 +71,8 @@ def main(argv=None) -> int:
     parser.add_argument("--model", default=str(ROOT / "models" / "spasm-aid.tar.gz"))
     parser.add_argument("--out", default=str(ROOT / "reports"))
     parser.add_argument("--skip-conversations", action="store_true")
+    parser.add_argument("--set", choices=["all", *EVAL_SETS], default="all", help="evaluation set(s) to score")
+    parser.add_argument("--report-name", default="eval.json", help="file written under --out")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -53,30 +83,28 @@ def main(argv=None) -> int:
 
     from spasm_aid.red_flags.guard import guard_for
 
+    guard = guard_for("models/spacy_en")
+    parser_ = nlu.ModelParser(model)
+    sets = EVAL_SETS if args.set == "all" else {args.set: EVAL_SETS[args.set]}
+    report = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "model": model.name, "sets": {}}
+    figures_by_set = {}
+    for set_name, path in sets.items():
+        set_examples = load_examples(path)
+        started = time.perf_counter()
+        set_figures = nlu.score(nlu.predict(set_examples, parser_, guard))
+        print(f"NLU on {len(set_examples)} messages of {path.name} ({time.perf_counter() - started:.0f} s):")
+        print_nlu(set_figures)
+        report["sets"][set_name] = {"nlu": set_figures}
+        figures_by_set[set_name] = set_figures
     examples = load_examples()
-    started = time.perf_counter()
-    predictions = nlu.predict(examples, nlu.ModelParser(model), guard_for("models/spacy_en"))
-    nlu_figures = nlu.score(predictions)
-    print(f"NLU on {len(examples)} evaluation messages ({time.perf_counter() - started:.0f} s):")
-    print(f"  red-flag recall          {nlu_figures['red_flag_recall']:.1%}  (reason right {nlu_figures['red_flag_reason_accuracy']:.1%})")
-    for flag, info in nlu_figures["per_flag"].items():
-        print(f"    {flag:<24} {info['level']:<9} {info['recall']:.0%} of {info['examples']}")
-    print(f"  urgent recall            {nlu_figures['urgent_recall']:.1%}")
-    print(f"  false emergencies        {nlu_figures['false_emergency_rate']:.1%} of benign "
-          f"({nlu_figures['false_emergency_rate_lookalikes']:.1%} of look-alikes)")
-    print(f"  intent macro-F1          {nlu_figures['intent_macro_f1']:.3f} (accuracy {nlu_figures['intent_accuracy']:.1%})")
-    for name in ("guard_alone_emergency", "classifier_alone_emergency", "combined_emergency"):
-        m = nlu_figures[name]
-        print(f"  {name:<28} precision {m['precision']:.1%} recall {m['recall']:.1%}")
-    if nlu_figures["red_flag_missed"]:
-        print("  missed red flags:", *nlu_figures["red_flag_missed"], sep="\n    ")
-    if nlu_figures["urgent_missed"]:
-        print("  missed urgent flags:", *nlu_figures["urgent_missed"], sep="\n    ")
-    if nlu_figures["false_emergencies"]:
-        print("  false emergencies:", *nlu_figures["false_emergencies"], sep="\n    ")
+    nlu_figures = figures_by_set.get("messages") or next(iter(figures_by_set.values()))
+    report["nlu"] = nlu_figures  # the main set, where earlier reports kept it
 
-    report = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "model": model.name, "nlu": nlu_figures}
-    figures = {k: nlu_figures[k] for k in ("red_flag_recall", "urgent_recall", "false_emergency_rate", "intent_macro_f1")}
+    figures = {}
+    for set_name, set_figures in figures_by_set.items():
+        for key in ("red_flag_recall", "urgent_recall", "false_emergency_rate", "intent_macro_f1", "helper_recognised"):
+            if set_figures.get(key) is not None:
+                figures[f"{set_name}.{key}"] = set_figures[key]
     if not args.skip_conversations:
         from spasm_aid.evaluation import conversations
 
@@ -100,9 +128,11 @@ def main(argv=None) -> int:
     plots.guard_vs_classifier(nlu_figures, out / "eval_guard_vs_classifier.png")
     print("Targets:")
     missed = check_targets(figures)
-    report["targets"] = {k: {"target": f"{op} {b}", "value": figures.get(k), "met": k not in missed} for k, (op, b) in TARGETS.items()}
-    (out / "eval.json").write_text(json.dumps(report, indent=2) + "\n")
-    print(f"Written: {out / 'eval.json'} and eval_*.png")
+    report["targets"] = {
+        k: {"target": " ".join(map(str, target_for(k))), "value": v, "met": k not in missed} for k, v in figures.items()
+    }
+    (out / args.report_name).write_text(json.dumps(report, indent=2) + "\n")
+    print(f"Written: {out / args.report_name} and eval_*.png")
     return 1 if missed else 0
 
 

@@ -11,6 +11,9 @@ from spasm_aid.triage import EMERGENCY, URGENT, load_table
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 EVAL_PATH = ROOT / "tests" / "eval" / "messages.yml"
+# The second set, written before the guard was changed for helpers and the new red flags.
+HOLDOUT_PATH = ROOT / "tests" / "eval" / "holdout.yml"
+EVAL_SETS = {"messages": EVAL_PATH, "holdout": HOLDOUT_PATH}
 
 EMERGENCY_GROUP, HELP_GROUP, URGENT_GROUP, BENIGN_GROUP, INTENTS_GROUP = (
     "emergency",
@@ -27,6 +30,7 @@ class Example:
     intent: str  # the intent expected
     group: str  # emergency / help / urgent / benign / intents
     flag: Optional[str] = None  # the flag id expected (emergency and urgent groups)
+    helper: bool = False  # said by someone for a person who is there now (clinical-guidance 0)
 
     @property
     def is_emergency(self) -> bool:
@@ -52,15 +56,17 @@ def load_examples(path: Path = EVAL_PATH) -> List[Example]:
     table = load_table()
     examples: List[Example] = []
     try:
-        for flag, texts in raw[EMERGENCY_GROUP].items():
-            if table.flag_levels.get(flag) != EMERGENCY:
-                raise EvalSetError(f"{path}: '{flag}' under emergency is not an emergency flag of the triage table")
-            examples += [Example(str(t), "red_flag", EMERGENCY_GROUP, flag) for t in texts]
+        for section, helper in ((EMERGENCY_GROUP, False), ("helper_emergency", True)):
+            for flag, texts in (raw.get(section) or {}).items() if helper else raw[section].items():
+                if table.flag_levels.get(flag) != EMERGENCY:
+                    raise EvalSetError(f"{path}: '{flag}' under {section} is not an emergency flag of the triage table")
+                examples += [Example(str(t), "red_flag", EMERGENCY_GROUP, flag, helper) for t in texts]
         examples += [Example(str(t), "red_flag", HELP_GROUP) for t in raw[HELP_GROUP]]
-        for flag, texts in raw[URGENT_GROUP].items():
-            if table.flag_levels.get(flag) != URGENT:
-                raise EvalSetError(f"{path}: '{flag}' under urgent is not an urgent flag of the triage table")
-            examples += [Example(str(t), "urgent_flag", URGENT_GROUP, flag) for t in texts]
+        for section, helper in ((URGENT_GROUP, False), ("helper_urgent", True)):
+            for flag, texts in (raw.get(section) or {}).items() if helper else raw[section].items():
+                if table.flag_levels.get(flag) != URGENT:
+                    raise EvalSetError(f"{path}: '{flag}' under {section} is not an urgent flag of the triage table")
+                examples += [Example(str(t), "urgent_flag", URGENT_GROUP, flag, helper) for t in texts]
         for group in (BENIGN_GROUP, INTENTS_GROUP):
             for intent, texts in raw[group].items():
                 examples += [Example(str(t), intent, group) for t in texts]

@@ -12,6 +12,7 @@ from spasm_aid.evaluation.dataset import Example
 from spasm_aid.red_flags.guard import RedFlagGuard
 
 RED_FLAG, URGENT_FLAG = "red_flag", "urgent_flag"
+SPEAKER, HELPER = "speaker", "helper"
 
 
 @dataclass
@@ -22,6 +23,7 @@ class Prediction:
     ml_intent: Optional[str]  # the classifier before the guard
     guard_emergency: bool
     guard_urgent: bool
+    helper: bool = False  # the model marked the message as said by a helper (speaker entity)
 
     @property
     def routes_emergency(self) -> bool:
@@ -67,6 +69,9 @@ def predict(examples: List[Example], parser: ModelParser, guard: RedFlagGuard) -
                 ml_intent=(parsed.get("red_flag_guard") or {}).get("ml_intent"),
                 guard_emergency=guard_result.is_emergency,
                 guard_urgent=bool(guard_result.flags("urgent")),
+                helper=any(
+                    e.get("entity") == SPEAKER and e.get("value") == HELPER for e in parsed.get("entities", [])
+                ),
             )
         )
     return predictions
@@ -110,8 +115,16 @@ def score(predictions: List[Prediction]) -> Dict[str, Any]:
     expected = [p.example.intent for p in predictions]
     predicted = [p.intent or "none" for p in predictions]
     false_emergencies = [p for p in benign if p.routes_emergency]
+    helpers = [p for p in emergency + urgent if p.example.helper]
+    first_person = [p for p in emergency if not p.example.helper]
+    helper_emergency = [p for p in emergency if p.example.helper]
     return {
         "examples": len(predictions),
+        "red_flag_recall_first_person": _ratio(sum(p.routes_emergency for p in first_person), len(first_person)),
+        "red_flag_recall_helper": _ratio(sum(p.routes_emergency for p in helper_emergency), len(helper_emergency)),
+        "helper_recognised": _ratio(sum(p.helper for p in helpers), len(helpers)),
+        "helper_not_recognised": [p.example.text for p in helpers if not p.helper],
+        "helper_false_alarms": [p.example.text for p in predictions if p.helper and not p.example.helper and p.example.group in ("emergency", "urgent", "help")],
         "red_flag_recall": _ratio(sum(p.routes_emergency for p in emergency), len(emergency)),
         "red_flag_missed": [p.example.text for p in emergency if not p.routes_emergency],
         "red_flag_reason_accuracy": _ratio(

@@ -1,6 +1,8 @@
 """The evaluation set is well formed, large enough, and never used for training."""
 
-from spasm_aid.evaluation.dataset import EVAL_PATH, load_examples, normalise
+import pytest
+
+from spasm_aid.evaluation.dataset import EVAL_PATH, EVAL_SETS, HOLDOUT_PATH, load_examples, normalise
 from spasm_aid.training_data import examples
 from spasm_aid.triage import load_table
 from tests.conftest import ROOT
@@ -10,9 +12,21 @@ def training_texts():
     return {normalise(text) for _, text in examples()}
 
 
-def test_no_evaluation_message_is_in_the_training_data():
-    overlap = [e.text for e in load_examples() if normalise(e.text) in training_texts()]
-    assert overlap == [], f"remove these from data/nlu or from {EVAL_PATH.name}: {overlap}"
+@pytest.mark.parametrize("path", EVAL_SETS.values(), ids=EVAL_SETS.keys())
+def test_no_evaluation_message_is_in_the_training_data(path):
+    overlap = [e.text for e in load_examples(path) if normalise(e.text) in training_texts()]
+    assert overlap == [], f"remove these from data/nlu or from {path.name}: {overlap}"
+
+
+def test_the_holdout_set_has_helpers_new_flags_and_lookalikes():
+    examples = load_examples(HOLDOUT_PATH)
+    assert len(examples) >= 300
+    table = load_table()
+    emergency_flags = {f for f, level in table.flag_levels.items() if level == "emergency"}
+    # every emergency flag said by the person and by a helper
+    assert {e.flag for e in examples if e.is_emergency and e.helper} >= emergency_flags
+    assert {e.flag for e in examples if e.is_emergency and not e.helper} >= emergency_flags
+    assert sum(1 for e in examples if e.group == "benign") >= 50
 
 
 def test_the_set_is_large_and_covers_every_flag_fifteen_times():
