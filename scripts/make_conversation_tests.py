@@ -32,7 +32,42 @@ PHRASES = {
     "chest": "I've got chest pain",
     "stroke": "my face is drooping",
 }
+# The same flags said by a helper for the person who is there (clinical-guidance section 0).
+HELPER_PHRASES = {
+    "bladder_bowel": "my husband can't pee",
+    "saddle_numbness": "her groin has gone numb",
+    "leg_weakness": "my mum can't feel her legs",
+    "trauma": "my dad fell off a ladder",
+    "chest": "my wife has chest pain",
+    "stroke": "his face is drooping",
+}
+# The red flags clinical-guidance section 2 added, each under the flag id that routes it.
+NEW_FLAG_PHRASES = [
+    ("leg_weakness", "I have sciatica down both legs"),
+    ("leg_weakness", "I keep losing my balance"),
+    ("saddle_numbness", "I can't get an erection since my back went"),
+    ("chest", "sudden severe pain in my tummy and back"),
+    ("chest", "there's a pulsing feeling in my tummy"),
+    ("chest", "the pain is spreading to my left arm"),
+]
 HELP = "help"
+# One way of asking each kind of first aid: none of it may come before the emergency questions.
+FIRST_AID_PHRASES = {
+    "ask_ice_heat": "should I use ice or heat",
+    "ask_rest": "what position should I lie in",
+    "ask_walking": "should I walk",
+    "ask_stretching": "what stretches can I do",
+    "ask_see_doctor": "when should I see a doctor",
+    "ask_duration": "how long will this last",
+    "ask_prevention": "how do I stop this happening again",
+    "ask_pain_relief": "can I take ibuprofen",
+    "ask_while_waiting": "what should I do right now",
+    "feel_better": "it feels a bit better now",
+    "feel_worse": "it's getting worse",
+    "timer_ice": "set an ice timer",
+    "timer_heat": "set a heat timer",
+    "remind_walk": "remind me to walk",
+}
 
 
 def user(text: str, intent: str, entity: str = "", entity_type: str = "red_flag") -> List[str]:
@@ -83,10 +118,25 @@ def emergency(flag: str, in_form: bool) -> List[str]:
     return lines
 
 
-def volunteered(flag: str) -> List[str]:
+def volunteered(flag: str, helper: bool = False, text: str = "") -> List[str]:
     if flag == HELP:
         return user(HELP, "red_flag")
-    return user(PHRASES[flag], "red_flag", flag) + ["  - slot_was_set:", f"    - red_flag: {flag}"]
+    text = text or (HELPER_PHRASES if helper else PHRASES)[flag]
+    lines = user(text, "red_flag", flag) + ["  - slot_was_set:", f"    - red_flag: {flag}"]
+    if helper:
+        lines += ["  - slot_was_set:", "    - speaker: helper"]
+    return lines
+
+
+def screened_first(text: str, intent: str, first_slot: str, disclaimer: bool = True) -> List[str]:
+    """First aid asked before the emergency questions: they come first."""
+    steps = ["utter_disclaimer"] if disclaimer else []
+    return (
+        user(text, intent)
+        + act(*steps, "utter_screen_first", "screening_form")
+        + ["  - active_loop: screening_form"]
+        + slots(requested_slot=first_slot)
+    )
 
 
 def screen_all(slot_names: List[str], last_answer: str = "no") -> List[str]:
@@ -268,6 +318,54 @@ def dialogue_paths(table) -> List[str]:
         + ["  - intent: EXTERNAL_walk_reminder"] + act("utter_walk_reminder", "action_schedule_walk_reminders")
         + topic("cancel the reminders", "cancel_reminders", "action_cancel_reminders"),
     )
+    for intent, text in FIRST_AID_PHRASES.items():
+        out += story(f"{intent} as the first message is screened first", screened_first(text, intent, names[0]))
+    out += story(
+        "first aid asked after thanks, before any screening, is screened first",
+        topic("thanks", "thank", "utter_thank") + screened_first("can I take ibuprofen", "ask_pain_relief", names[0]),
+    )
+    out += story(
+        "first aid asked after a message not understood is screened first",
+        user("blorp zibble", "nlu_fallback")
+        + act("utter_default")
+        + screened_first("should I use ice or heat", "ask_ice_heat", names[0]),
+    )
+    out += story(
+        "first aid asked after stop in the middle of screening goes back to the questions",
+        opening(names[0])
+        + answer_no(names[0], names[1])
+        + user("stop", "stop")
+        + act("utter_goodbye", "action_deactivate_loop")
+        + ["  - active_loop: null"]
+        + user("can I take ibuprofen", "ask_pain_relief")
+        + act("utter_screen_first", "screening_form")
+        + ["  - active_loop: screening_form"]
+        + slots(requested_slot=names[1]),
+    )
+    out += story(
+        "after an emergency: no first aid, no timers, and a reminder that fires says nothing",
+        volunteered("chest")
+        + emergency("chest", in_form=False)
+        + topic("set a heat timer", "timer_heat", "utter_emergency_reminder")
+        + topic("remind me to walk", "remind_walk", "utter_emergency_reminder")
+        + topic("can I take ibuprofen", "ask_pain_relief", "utter_emergency_reminder")
+        + ["  - intent: EXTERNAL_walk_reminder", "  - action: action_listen"]
+        + ["  - intent: EXTERNAL_timer_done", "  - action: action_listen"]
+        + topic("what do I do while I wait", "ask_while_waiting", "utter_while_waiting"),
+    )
+    out += story(
+        "a helper asking for someone else is screened like the person",
+        user("I'm asking for my dad, his back just went", "report_spasm")
+        + slots(speaker="helper")
+        + act("utter_empathy", "utter_disclaimer", "utter_screening_intro", "screening_form")
+        + ["  - active_loop: screening_form"]
+        + slots(requested_slot=names[0])
+        + answer_no(names[0], names[1]),
+    )
+    for flag, text in NEW_FLAG_PHRASES:
+        out += story(
+            f"new red flag ({flag}): {text}", volunteered(flag, text=text) + emergency(flag, in_form=False)
+        )
     return out
 
 
@@ -284,13 +382,19 @@ def build() -> dict:
         first.append(f"- story: {flag} as the first message gets the emergency message")
         first.append("  steps:")
         first += volunteered(flag) + emergency(flag if flag != HELP else "", in_form=False)
+        if flag != HELP:
+            first.append(f"- story: {flag} told by a helper as the first message gets the helper's emergency message")
+            first.append("  steps:")
+            first += volunteered(flag, helper=True) + emergency(flag, in_form=False)
         for index, slot in enumerate(slots):
-            at_question.append(f"- story: {flag} volunteered at question {index + 1} ({slot})")
-            at_question.append("  steps:")
-            at_question += opening(slots[0])
-            for previous, following in zip(slots[:index], slots[1 : index + 1]):
-                at_question += answer_no(previous, following)
-            at_question += volunteered(flag) + emergency(flag if flag != HELP else "", in_form=True)
+            for helper in (False, True) if flag != HELP else (False,):
+                who = " by a helper" if helper else ""
+                at_question.append(f"- story: {flag} volunteered{who} at question {index + 1} ({slot})")
+                at_question.append("  steps:")
+                at_question += opening(slots[0])
+                for previous, following in zip(slots[:index], slots[1 : index + 1]):
+                    at_question += answer_no(previous, following)
+                at_question += volunteered(flag, helper) + emergency(flag if flag != HELP else "", in_form=True)
     for index, question in enumerate(table.questions):
         if question.level != EMERGENCY:
             continue

@@ -1,4 +1,5 @@
-"""The emergency hand-off as one pure decision, used by the SafetyPolicy inside the Rasa server.
+"""The emergency hand-off and the screening gate as pure decisions, used by the SafetyPolicy
+inside the Rasa server.
 
 Why a policy and not only rules: a running form has priority over rules in Rasa, and a form
 asks its next question unless it rejects. The emergency reply must come next whatever the
@@ -12,11 +13,30 @@ from typing import Optional, Sequence
 
 RED_FLAG_INTENT = "red_flag"
 EMERGENCY_RESPONSE = "utter_emergency"
+EMERGENCY_REMINDER = "utter_emergency_reminder"
+DISCLAIMER = "utter_disclaimer"
+SCREEN_FIRST = "utter_screen_first"
+SCREENING_FORM = "screening_form"
 DEACTIVATE_LOOP = "action_deactivate_loop"
 ACTION_LISTEN = "action_listen"
+EMERGENCY_ROUTE = "emergency"
 # Asking to hear the emergency message again right after it repeats it from here too, so
 # that it never depends on the action server.
 REPEAT_INTENTS = frozenset({"repeat", "slower"})
+# Everything that gives first aid: topics, progress reports, pain relief, pack timers and walk
+# reminders. None of it is given before the emergency questions are answered, nor after an
+# emergency (clinical-guidance section 2).
+FIRST_AID_INTENTS = frozenset(
+    {
+        "ask_ice_heat", "ask_rest", "ask_walking", "ask_stretching", "ask_see_doctor", "ask_duration",
+        "ask_prevention", "ask_pain_relief", "ask_while_waiting", "feel_better", "feel_worse",
+        "timer_ice", "timer_heat", "remind_walk",
+    }
+)
+# What to do while waiting for the ambulance is answered after an emergency (utter_while_waiting).
+WHILE_WAITING_INTENT = "ask_while_waiting"
+# A pack timer or walk reminder that fires after an emergency says nothing.
+REMINDER_INTENTS = frozenset({"EXTERNAL_timer_done", "EXTERNAL_walk_reminder"})
 
 
 @dataclass(frozen=True)
@@ -28,6 +48,9 @@ class TurnState:
     actions_this_turn: Sequence[str]  # actions run since the latest user message
     active_loop: Optional[str]  # the running form, if any
     previous_response: Optional[str]  # the last response before the latest user message
+    route: Optional[str] = None  # the triage slot: emergency, urgent, self_care or None
+    emergency_questions_answered: bool = False  # all six, or the route decided
+    disclaimer_given: bool = False  # said at any point of the conversation
 
 
 def is_emergency_turn(state: TurnState) -> bool:
@@ -37,11 +60,32 @@ def is_emergency_turn(state: TurnState) -> bool:
 
 
 def next_action(state: TurnState) -> Optional[str]:
-    """The action the emergency hand-off requires next, or None when it has nothing to say."""
-    if not is_emergency_turn(state):
-        return None
-    if EMERGENCY_RESPONSE not in state.actions_this_turn:
-        return EMERGENCY_RESPONSE
-    if state.active_loop:
-        return DEACTIVATE_LOOP
-    return ACTION_LISTEN
+    """The action safety requires next, or None when it has nothing to say (rules and forms
+    decide)."""
+    if is_emergency_turn(state):
+        if EMERGENCY_RESPONSE not in state.actions_this_turn:
+            return EMERGENCY_RESPONSE
+        if state.active_loop:
+            return DEACTIVATE_LOOP
+        return ACTION_LISTEN
+    if state.route == EMERGENCY_ROUTE:
+        return after_emergency(state)
+    if state.intent in FIRST_AID_INTENTS and not state.emergency_questions_answered and not state.active_loop:
+        return screen_first(state)
+    return None
+
+
+def after_emergency(state: TurnState) -> Optional[str]:
+    """After an emergency the conversation stays on it: no first aid and no reminders."""
+    if state.intent in REMINDER_INTENTS:
+        return ACTION_LISTEN
+    if state.intent in FIRST_AID_INTENTS and state.intent != WHILE_WAITING_INTENT:
+        return EMERGENCY_REMINDER if EMERGENCY_REMINDER not in state.actions_this_turn else ACTION_LISTEN
+    return None
+
+
+def screen_first(state: TurnState) -> Optional[str]:
+    """First aid asked before the emergency questions: they come first (the disclaimer too, if
+    not yet said), and the question asked is answered after them."""
+    steps = ([] if state.disclaimer_given else [DISCLAIMER]) + [SCREEN_FIRST, SCREENING_FORM]
+    return next((step for step in steps if step not in state.actions_this_turn), None)

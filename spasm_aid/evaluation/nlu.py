@@ -12,7 +12,6 @@ from spasm_aid.evaluation.dataset import Example
 from spasm_aid.red_flags.guard import RedFlagGuard
 
 RED_FLAG, URGENT_FLAG = "red_flag", "urgent_flag"
-SPEAKER, HELPER = "speaker", "helper"
 
 
 @dataclass
@@ -23,7 +22,7 @@ class Prediction:
     ml_intent: Optional[str]  # the classifier before the guard
     guard_emergency: bool
     guard_urgent: bool
-    helper: bool = False  # the model marked the message as said by a helper (speaker entity)
+    helper: bool = False  # the model read the message as said by a helper (the guard's reading)
 
     @property
     def routes_emergency(self) -> bool:
@@ -69,9 +68,7 @@ def predict(examples: List[Example], parser: ModelParser, guard: RedFlagGuard) -
                 ml_intent=(parsed.get("red_flag_guard") or {}).get("ml_intent"),
                 guard_emergency=guard_result.is_emergency,
                 guard_urgent=bool(guard_result.flags("urgent")),
-                helper=any(
-                    e.get("entity") == SPEAKER and e.get("value") == HELPER for e in parsed.get("entities", [])
-                ),
+                helper=bool((parsed.get("red_flag_guard") or {}).get("helper")),
             )
         )
     return predictions

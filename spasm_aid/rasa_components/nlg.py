@@ -5,7 +5,10 @@ server), so the emergency message is complete even when the action server is dow
 - `{emergency_number}` in any response text is the configured number
   (SPASM_AID_EMERGENCY_NUMBER, default 911);
 - a response whose custom payload has a `triage` key gets `reason` (the red-flag or urgent
-  flag id from the tracker, or null) and `call` (the number) added.
+  flag id from the tracker, or null) and `call` (the number) added;
+- a reply made of several responses (the emergency message, the safety net after a closing
+  reply, the number first after an emergency) is joined here, as spasm_aid.emergency_message
+  says, so every channel gets it as one message.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from spasm_aid import settings
+from spasm_aid.emergency_message import reply_parts
 from spasm_aid.triage import EMERGENCY, URGENT
 
 REASON_SLOTS = {EMERGENCY: "red_flag", URGENT: "urgent_flag"}
@@ -66,6 +70,29 @@ class SpasmAidNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         **kwargs: Any,
     ) -> Optional[Dict[Text, Any]]:
         kwargs.setdefault("emergency_number", self.emergency_number)
-        response = await super().generate(utter_action, tracker, output_channel, **kwargs)
+        slots = tracker.current_slot_values()
+        response = None
+        for part in reply_parts(utter_action, slots):
+            generated = await super().generate(part, tracker, output_channel, **kwargs)
+            response = join_responses(response, generated, main=part == utter_action)
         response = add_quick_replies(utter_action, response)
-        return complete_triage_payload(response, tracker.current_slot_values(), self.emergency_number)
+        return complete_triage_payload(response, slots, self.emergency_number)
+
+
+def join_responses(
+    joined: Optional[Dict[Text, Any]], part: Optional[Dict[Text, Any]], main: bool
+) -> Optional[Dict[Text, Any]]:
+    """One message from several responses: texts on separate lines; buttons and the custom
+    payload from the predicted response (`main`), so quick replies and triage stay with it."""
+    if not part:
+        return joined
+    if joined is None:
+        return dict(part)
+    texts = [t for t in (joined.get("text"), part.get("text")) if t]
+    merged = dict(joined)
+    merged["text"] = "\n".join(texts)
+    if main:
+        for key, value in part.items():
+            if key != "text" and value:
+                merged[key] = value
+    return merged

@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 RED_FLAG_INTENT = "red_flag"
 URGENT_FLAG_INTENT = "urgent_flag"
 GUARD_METADATA_KEY = "red_flag_guard"
+GUARD_ENTITIES = ("red_flag", "urgent_flag")
 
 
 def _force_intent(message: Message, intent: str, confidence: float = 1.0) -> None:
@@ -43,7 +44,7 @@ def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: fl
     """Rewrite the message's intent and entities from the guard's findings."""
     text = message.get(TEXT) or ""
     ml_intent = (message.get(INTENT) or {}).get("name")  # the classifier's answer, kept for evaluation
-    entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") not in ("red_flag", "urgent_flag")]
+    entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") not in GUARD_ENTITIES]
 
     def entity(name: str, value: str) -> Dict[str, Any]:
         return {
@@ -68,16 +69,18 @@ def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: fl
         ranking = message.get(INTENT_RANKING_KEY) or []
         top = (message.get(INTENT) or {}).get("name")
         ml_red_flag = next((r for r in ranking if r.get("name") == RED_FLAG_INTENT), None)
-        if result.explicitly_denied and top in (RED_FLAG_INTENT, URGENT_FLAG_INTENT):
-            # A rule-based reading that the flag words are denied ("no numbness"), someone
-            # else's ("my dad had a stroke") or long past ("I fell last year") beats the
-            # classifier's guess from the words alone: take its best intent that is not a flag.
-            fallback = next(
-                (r for r in ranking if r.get("name") not in (RED_FLAG_INTENT, URGENT_FLAG_INTENT)),
-                None,
-            )
-            if fallback:
-                _force_intent(message, fallback["name"], fallback.get("confidence", 0.0))
+        if result.explicitly_denied:
+            # A rule-based reading that the flag words are denied ("no numbness"), long past
+            # ("my dad had a stroke in 2010"), about a pet or a thing, or a question about what
+            # a word means beats the classifier's guess from the words alone: take its best
+            # intent that is not a flag, and do not promote a lower red_flag guess either.
+            if top in (RED_FLAG_INTENT, URGENT_FLAG_INTENT):
+                fallback = next(
+                    (r for r in ranking if r.get("name") not in (RED_FLAG_INTENT, URGENT_FLAG_INTENT)),
+                    None,
+                )
+                if fallback:
+                    _force_intent(message, fallback["name"], fallback.get("confidence", 0.0))
         elif top != RED_FLAG_INTENT and ml_red_flag and ml_red_flag.get("confidence", 0) >= ml_red_flag_threshold:
             _force_intent(message, RED_FLAG_INTENT)
     message.set(ENTITIES, entities, add_to_output=True)
@@ -87,6 +90,10 @@ def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: fl
             "flags": result.flags(),
             "negated": [d.flag for d in result.negated],
             "help_requested": result.help_requested,
+            # read by the SafetyPolicy, which keeps them in the speaker and fall_reported slots:
+            # a helper speaking for someone there now (clinical-guidance section 0), a fall
+            "helper": result.helper,
+            "fall": result.fall,
             "ml_intent": ml_intent,
         },
         add_to_output=True,

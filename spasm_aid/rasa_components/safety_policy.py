@@ -22,7 +22,10 @@ from spasm_aid import safety, triage
 
 RED_FLAG_SLOT = "red_flag"
 TRIAGE_SLOT = "triage"
-SCREENING_FORM = "screening_form"
+SPEAKER_SLOT, HELPER = "speaker", "helper"
+FALL_SLOT = "fall_reported"
+GUARD_METADATA_KEY = "red_flag_guard"  # the RedFlagGuard component's reading of the message
+SCREENING_FORM = safety.SCREENING_FORM
 DEFAULT_PRIORITY = 7  # above RulePolicy (6): the emergency reply wins every tie
 
 
@@ -79,13 +82,36 @@ class SafetyPolicy(Policy):
         intent = None
         if last_user >= 0:
             intent = (events[last_user].intent or {}).get("name")
+        route = tracker.get_slot(TRIAGE_SLOT)
+        answered = all(tracker.get_slot(slot) is not None for slot in emergency_questions)
         return safety.TurnState(
             intent=intent,
             flag_this_turn=flag,
             actions_this_turn=[e.action_name for e in this_turn if isinstance(e, ActionExecuted)],
             active_loop=tracker.active_loop_name,
             previous_response=previous_response,
+            route=route,
+            emergency_questions_answered=answered or route is not None,
+            disclaimer_given=any(
+                isinstance(e, ActionExecuted) and e.action_name == safety.DISCLAIMER for e in tracker.applied_events()
+            ),
         )
+
+    @staticmethod
+    def speaker_events(tracker: DialogueStateTracker, domain: Domain) -> List[SlotSet]:
+        """Keep what the guard read in the latest message: a helper is speaking (clinical-guidance
+        section 0), a fall was told. Set once and kept for the conversation; these events are
+        applied whichever policy wins, before any reply of this turn is generated."""
+        latest = tracker.latest_message
+        reading = (latest.parse_data or {}).get(GUARD_METADATA_KEY) if latest else None
+        if not isinstance(reading, dict):
+            return []
+        events = []
+        if reading.get("helper") and tracker.get_slot(SPEAKER_SLOT) != HELPER and SPEAKER_SLOT in [s.name for s in domain.slots]:
+            events.append(SlotSet(SPEAKER_SLOT, HELPER))
+        if reading.get("fall") and not tracker.get_slot(FALL_SLOT) and FALL_SLOT in [s.name for s in domain.slots]:
+            events.append(SlotSet(FALL_SLOT, "yes"))
+        return events
 
     def predict_action_probabilities(
         self,
@@ -94,15 +120,19 @@ class SafetyPolicy(Policy):
         rule_only_data: Optional[Dict[Text, Any]] = None,
         **kwargs: Any,
     ) -> PolicyPrediction:
+        slot_events = self.speaker_events(tracker, domain)
+        if slot_events:
+            tracker = tracker.copy()
+            tracker.update_with_events(slot_events, domain)
         state = self.turn_state(tracker)
         action = safety.next_action(state)
         if action is None or action not in domain.action_names_or_texts:
-            return self._prediction(self._default_predictions(domain))
+            return self._prediction(self._default_predictions(domain), events=slot_events)
         probabilities = self._default_predictions(domain)
         probabilities[domain.index_for_action(action)] = 1.0
-        events = []
+        events = list(slot_events)
         if action == safety.EMERGENCY_RESPONSE and state.intent not in safety.REPEAT_INTENTS:
-            events = [SlotSet(TRIAGE_SLOT, "emergency"), SlotSet(RED_FLAG_SLOT, state.flag_this_turn)]
+            events += [SlotSet(TRIAGE_SLOT, "emergency"), SlotSet(RED_FLAG_SLOT, state.flag_this_turn)]
         return self._prediction(probabilities, events=events, is_no_user_prediction=True)
 
     @classmethod

@@ -43,14 +43,22 @@ CLAUSE_BREAKS = frozenset(
 SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "they", "we", "you", "it", "im"})
 NEGATION_WINDOW = 5  # tokens looked back from a match for a negation cue
 
-# Whose symptom is it? Looking back from a match, the first of these decides: "my dad had a
-# stroke" or "my cat fell" is someone else's; "my wife says my face is drooping" is the user's.
+# Whose symptom is it? Looking back from a match, the first of these decides: "my dad can't
+# pee" is a helper speaking for someone who is there (clinical-guidance section 0: it counts,
+# and the reply is addressed to the helper); "my cat fell" is unrelated; "my wife says my face
+# is drooping" is the user's.
 FIRST_PERSON = frozenset({"i", "me", "my", "im", "myself", "mine", "ive", "id"})
 OTHER_PEOPLE = frozenset(
-    """he she they him her them his their husband wife partner boyfriend girlfriend son daughter
-    kid kids child children baby mum mom mother dad father brother sister friend neighbour neighbor
-    grandma grandmother gran nan grandad grandpa grandfather aunt uncle cousin colleague boss
-    cat dog pet horse phone laptop glass glasses cup plate book picture shelf tv box bag""".split()
+    """he she they him her them his their hes shes theyre theyve himself herself themselves
+    husband wife partner boyfriend girlfriend fiance fiancee son daughter kid kids child children
+    baby mum mom mummy mommy mother dad daddy father brother sister friend neighbour neighbor
+    grandma grandmother gran granny nan nana grandad granddad grandpa grandfather aunt auntie uncle
+    cousin colleague boss flatmate roommate housemate carer patient client resident person man
+    woman lady guy someone somebody""".split()
+)
+UNRELATED = frozenset(
+    """cat dog pet horse puppy kitten phone laptop glass glasses cup plate book picture shelf tv
+    box bag vase bottle""".split()
 )
 OWNER_WINDOW = 4
 # Long past: a flag in the same clause as one of these is history, not what is happening now
@@ -59,6 +67,25 @@ PAST_PHRASES = (
     ("last", "year"), ("years", "ago"), ("year", "ago"), ("decades", "ago"), ("long", "time", "ago"),
     ("as", "a", "child"), ("as", "a", "kid"), ("as", "a", "teenager"), ("when", "i", "was", "young"),
     ("when", "i", "was", "little"), ("when", "i", "was", "a"), ("when", "i", "was", "younger"),
+    ("months", "ago"),
+)
+# Someone else's event is over when the sentence says so ("my son fell off his bike last month
+# and is fine now"); for the person themselves a fall last month may still be the cause.
+OTHER_PERSON_PAST_PHRASES = (
+    ("last", "month"), ("last", "week"), ("weeks", "ago"), ("fine", "now"), ("ok", "now"),
+    ("okay", "now"), ("better", "now"), ("once",), ("used", "to"), ("recovered",),
+)
+# A question about what words mean is not a report: "what does trouble peeing mean".
+MEANING_WORDS = frozenset({"mean", "means", "meaning", "meant", "definition", "define"})
+# A word whose capitalised form is this much more frequent in English (log probability) than its
+# lower-case form is taken for a first name ("sarah fell down the steps").
+NAME_LOG_PROB_MARGIN = 1.0
+NAMES_FILE = "probable_names.txt.gz"
+NAME_WINDOW = 2  # a name counts as the owner only right before the match ("sarah fell")
+NOT_NAMES = frozenset(
+    """god jesus christ lord ok okay please hey oh hello hi sorry thanks yes no
+    january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
 )
 
 _CONTRACTIONS = [
@@ -73,6 +100,8 @@ _CONTRACTIONS = [
         r"\1 not",
     ),
     (re.compile(r"\b(\w+)n't\b", re.I), r"\1 not"),
+    # "the person I'm with can't ...": the person, not the speaker
+    (re.compile(r"\b(person|one|man|woman|lady|guy|friend)\s+(i'?m|i\s+am)\s+with\b", re.I), r"\1"),
 ]
 
 
@@ -90,17 +119,33 @@ class Detection:
     text: str  # the words that matched
     start: int  # token offsets in the normalised text
     end: int
-    scope: str = "self"  # self (counts), negated, other_person or past (do not count)
+    # self and other_person count (other_person: a helper speaking for someone there now);
+    # negated, past, unrelated (a pet or a thing) and question (what a word means) do not
+    scope: str = "self"
 
     @property
     def negated(self) -> bool:
         return self.scope == "negated"
 
 
+COUNTING_SCOPES = ("self", "other_person")
+
+
 @dataclass
 class GuardResult:
     detections: List[Detection] = field(default_factory=list)
     negated_mentions: int = 0  # symptom words mentioned only to deny them ("no numbness")
+    helper_cue: bool = False  # "I'm calling for my mum", "my wife's back went"
+
+    @property
+    def helper(self) -> bool:
+        """Someone is speaking for a person who is there now (clinical-guidance section 0)."""
+        return self.helper_cue or any(d.scope == "other_person" for d in self.positive)
+
+    @property
+    def fall(self) -> bool:
+        """A fall or accident counts among the flags (the emergency message says keep still)."""
+        return any(d.flag == "trauma" for d in self.positive)
 
     @property
     def explicitly_denied(self) -> bool:
@@ -110,7 +155,7 @@ class GuardResult:
 
     @property
     def positive(self) -> List[Detection]:
-        return [d for d in self.detections if d.scope == "self"]
+        return [d for d in self.detections if d.scope in COUNTING_SCOPES]
 
     @property
     def negated(self) -> List[Detection]:
@@ -161,15 +206,38 @@ def compute_known_words() -> frozenset:
     every word frequent enough, plus the words the negation and owner rules rely on."""
     lookup = _lemma_lookup()
     probable = {w.lower() for w, p in _lookups_table("lexeme_prob").items() if p >= KNOWN_WORD_MIN_LOG_PROB}
-    grammar = NEGATION_CUES | HEDGE_WORDS | CLAUSE_BREAKS | SUBJECT_PRONOUNS | FIRST_PERSON | OTHER_PEOPLE
+    grammar = NEGATION_CUES | HEDGE_WORDS | CLAUSE_BREAKS | SUBJECT_PRONOUNS | FIRST_PERSON | OTHER_PEOPLE | UNRELATED
     return frozenset(lookup) | frozenset(lookup.values()) | frozenset(probable) | grammar
+
+
+def compute_probable_names() -> frozenset:
+    """Lower-case words that are mostly written capitalised: first names ("sarah", "john")."""
+    probs = _lookups_table("lexeme_prob")
+    grammar = FIRST_PERSON | OTHER_PEOPLE | UNRELATED | SUBJECT_PRONOUNS | NEGATION_CUES | CLAUSE_BREAKS
+    names = set()
+    for word, prob in probs.items():
+        if word[:1].isupper() and word[1:].islower() and word.isalpha():
+            lower = word.lower()
+            if prob - probs.get(lower, -30.0) >= NAME_LOG_PROB_MARGIN and lower not in grammar:
+                names.add(lower)
+    return frozenset(names)
 
 
 def write_known_words(directory: Path) -> Path:
     path = Path(directory) / KNOWN_WORDS_FILE
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         handle.write("\n".join(sorted(compute_known_words())))
+    with gzip.open(Path(directory) / NAMES_FILE, "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(sorted(compute_probable_names())))
     return path
+
+
+def read_probable_names(directory: Optional[Path]) -> frozenset:
+    path = Path(directory) / NAMES_FILE if directory else None
+    if path and path.exists():
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            return frozenset(handle.read().split("\n"))
+    return compute_probable_names()
 
 
 def read_known_words(directory: Optional[Path]) -> frozenset:
@@ -187,10 +255,17 @@ if not Token.has_extension("sa_form"):
 class RedFlagGuard:
     """Compiles the lexicon into a spaCy Matcher and applies it with negation scope."""
 
-    def __init__(self, nlp, lexicon_path: Optional[Path] = None, known_words: Optional[frozenset] = None) -> None:
+    def __init__(
+        self,
+        nlp,
+        lexicon_path: Optional[Path] = None,
+        known_words: Optional[frozenset] = None,
+        names: Optional[frozenset] = None,
+    ) -> None:
         self.nlp = nlp
         self.lookup = _lemma_lookup()
         self.known_words = known_words if known_words is not None else compute_known_words()
+        self.names = names if names is not None else compute_probable_names()
         path = Path(lexicon_path or LEXICON_PATH)
         with open(path, encoding="utf-8") as handle:
             raw = yaml.safe_load(handle)
@@ -201,6 +276,7 @@ class RedFlagGuard:
         self.vocabulary: Set[str] = set()
         self.matcher = Matcher(nlp.vocab)
         self.exclusions = Matcher(nlp.vocab)
+        self.helper_cues = Matcher(nlp.vocab)
         try:
             for flag, patterns in raw["flags"].items():
                 if flag not in table.flag_levels:
@@ -212,8 +288,9 @@ class RedFlagGuard:
             self.matcher.add(HELP_KEY, [self._compile(p, path) for p in help_spec["patterns"]])
             self.help_words = frozenset(w.lower() for w in help_spec["whole_message_words"])
             self.symptom_lemmas = frozenset(self._lemma(str(w).lower()) for w in raw.get("symptom_words", []))
+            self.helper_cues.add("helper", [self._compile(p, path) for p in raw["helper_cues"]])
         except (KeyError, TypeError) as exc:
-            raise LexiconError(f"{path}: expected 'flags', 'sets' and '{HELP_KEY}': {exc}") from exc
+            raise LexiconError(f"{path}: expected 'flags', 'sets', 'helper_cues' and '{HELP_KEY}': {exc}") from exc
         self._vocab_list = sorted(self.vocabulary)
 
     # --- compiling ---------------------------------------------------------------------
@@ -307,33 +384,64 @@ class RedFlagGuard:
             right += 1
         return left, right
 
-    def _belongs_to_someone_else(self, doc: Doc, start: int) -> bool:
+    def _owner(self, doc: Doc, start: int, end: int) -> str:
+        """Whose symptom a match at `start` is: self, other_person or unrelated (a pet, a thing).
+        Unclear means the speaker's own (it counts either way)."""
         left, _ = self._clause(doc, start, start)
+        # "a car hit me", "someone tackled me": the speaker is the one hurt
+        if any((doc[i]._.sa_form or doc[i].lower_) in ("me", "myself") for i in range(start, min(len(doc), end + 1))):
+            return "self"
         for i in range(start - 1, max(left, start - 1 - OWNER_WINDOW) - 1, -1):
             word = doc[i]._.sa_form or doc[i].lower_
             if word in FIRST_PERSON:
-                return False
+                return "self"
+            if word in UNRELATED:
+                return "unrelated"
             if word in OTHER_PEOPLE:
-                return True
-        return False
+                return "other_person"
+            if word in self.names and word not in NOT_NAMES and start - i <= NAME_WINDOW:
+                return "other_person"
+        return "self"
 
-    def _in_the_past(self, doc: Doc, start: int, end: int) -> bool:
-        left, right = self._clause(doc, start, end)
-        words = [doc[i].lower_ for i in range(left, right)]
-        for phrase in PAST_PHRASES:
+    @staticmethod
+    def _has_phrase(words: Sequence[str], phrases) -> bool:
+        for phrase in phrases:
             n = len(phrase)
             if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)):
                 return True
-        return any(re.fullmatch(r"(19|20)\d\d", w) for w in words)  # "in 2010"
+        return False
+
+    def _in_the_past(self, doc: Doc, start: int, end: int, owner: str) -> bool:
+        left, right = self._clause(doc, start, end)
+        words = [doc[i].lower_ for i in range(left, right)]
+        if self._has_phrase(words, PAST_PHRASES) or any(re.fullmatch(r"(19|20)\d\d", w) for w in words):
+            return True  # "in 2010"
+        if owner == "other_person":
+            sentence = [t.lower_ for t in doc]
+            return self._has_phrase(sentence, OTHER_PERSON_PAST_PHRASES)
+        return False
+
+    def _asks_what_it_means(self, doc: Doc, start: int, end: int) -> bool:
+        """'what does trouble peeing mean', 'what is saddle numbness': no person in the clause."""
+        left, right = self._clause(doc, start, end)
+        words = [doc[i]._.sa_form or doc[i].lower_ for i in range(left, right)]
+        if any(w in FIRST_PERSON or w in OTHER_PEOPLE for w in words):
+            return False
+        before = words[: start - left]
+        asks_what = "what" in before and any(w in ("is", "are", "be", "does", "do") for w in before)
+        return asks_what and (any(w in MEANING_WORDS for w in words) or before[-2:] in (["what", "is"], ["what", "are"]))
 
     def _scope(self, doc: Doc, flag: str, start: int, end: int) -> str:
         if self._is_negated(doc, start):
             return "negated"
-        if self._belongs_to_someone_else(doc, start):
-            return "other_person"
-        if self.levels.get(flag) == EMERGENCY and flag != HELP_KEY and self._in_the_past(doc, start, end):
+        owner = self._owner(doc, start, end)
+        if owner == "unrelated":
+            return "unrelated"
+        if flag != HELP_KEY and self._asks_what_it_means(doc, start, end):
+            return "question"
+        if self.levels.get(flag) == EMERGENCY and flag != HELP_KEY and self._in_the_past(doc, start, end, owner):
             return "past"
-        return "self"
+        return owner
 
     def _excluded_spans(self, doc: Doc) -> Dict[str, List[Tuple[int, int]]]:
         spans: Dict[str, List[Tuple[int, int]]] = {}
@@ -353,8 +461,8 @@ class RedFlagGuard:
         best: Dict[Tuple[str, int], Detection] = {}
         for match_id, start, end in self.matcher(doc):
             flag = self.nlp.vocab.strings[match_id]
-            if any(s <= start and end <= e for s, e in excluded.get(flag, [])):
-                continue
+            if any(s < end and start < e for s, e in excluded.get(flag, [])):
+                continue  # overlaps a look-alike ("fell asleep on the sofa")
             detection = Detection(
                 flag=flag,
                 level=self.levels[flag],
@@ -366,7 +474,8 @@ class RedFlagGuard:
             key = (flag, start)
             # keep the longest match per start; a reading that counts beats one that does not
             previous = best.get(key)
-            counts, counted = detection.scope == "self", previous is not None and previous.scope == "self"
+            counts = detection.scope in COUNTING_SCOPES
+            counted = previous is not None and previous.scope in COUNTING_SCOPES
             if previous is None or (counts and not counted) or (counts == counted and end > previous.end):
                 best[key] = detection
         detections = sorted(best.values(), key=lambda d: (d.start, d.flag))
@@ -376,15 +485,16 @@ class RedFlagGuard:
         negated_mentions = sum(1 for i in mentions if self._is_negated(doc, i))
         if negated_mentions < len(mentions):
             negated_mentions = 0  # a symptom mentioned without a negation: not a plain denial
-        return GuardResult(_dedupe_overlaps(detections), negated_mentions)
+        helper_cue = any(not self._is_negated(doc, start) for _, start, _ in self.helper_cues(doc))
+        return GuardResult(_dedupe_overlaps(detections), negated_mentions, helper_cue)
 
 
 def _dedupe_overlaps(detections: Sequence[Detection]) -> List[Detection]:
     """Drop a reading that does not count where one of the same flag that counts overlaps it."""
-    positives = [d for d in detections if d.scope == "self"]
+    positives = [d for d in detections if d.scope in COUNTING_SCOPES]
     kept = []
     for d in detections:
-        if d.scope != "self" and any(
+        if d.scope not in COUNTING_SCOPES and any(
             p.flag == d.flag and p.start < d.end and d.start < p.end for p in positives
         ):
             continue
@@ -401,4 +511,4 @@ def guard_for(model_path: str) -> RedFlagGuard:
     path = Path(model_path)
     if not path.is_absolute() and not path.exists():
         path = PROJECT_ROOT / path  # relative to the project, whatever the working directory
-    return RedFlagGuard(load_pipeline(path), known_words=read_known_words(path))
+    return RedFlagGuard(load_pipeline(path), known_words=read_known_words(path), names=read_probable_names(path))

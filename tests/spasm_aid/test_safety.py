@@ -38,3 +38,66 @@ def test_repeat_right_after_the_emergency_message_repeats_it():
 
 def test_repeat_after_other_replies_is_left_to_the_rules():
     assert next_action(state(intent="repeat", previous_response="utter_ice_heat")) is None
+
+
+# --- the screening gate and after an emergency (issue 13, clinical-guidance section 2) --------
+from spasm_aid.safety import (  # noqa: E402
+    DISCLAIMER,
+    EMERGENCY_REMINDER,
+    FIRST_AID_INTENTS,
+    SCREEN_FIRST,
+    SCREENING_FORM,
+)
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("intent", sorted(FIRST_AID_INTENTS))
+def test_first_aid_before_the_emergency_questions_screens_first(intent):
+    s = state(intent=intent)
+    assert next_action(s) == DISCLAIMER
+    s = state(intent=intent, actions_this_turn=[DISCLAIMER])
+    assert next_action(s) == SCREEN_FIRST
+    s = state(intent=intent, actions_this_turn=[DISCLAIMER, SCREEN_FIRST])
+    assert next_action(s) == SCREENING_FORM
+    s = state(intent=intent, actions_this_turn=[DISCLAIMER, SCREEN_FIRST, SCREENING_FORM])
+    assert next_action(s) is None  # the form asks its question; the rules take over
+
+
+def test_the_disclaimer_is_said_once():
+    assert next_action(state(intent="ask_rest", disclaimer_given=True)) == SCREEN_FIRST
+
+
+def test_first_aid_is_left_to_the_rules_once_screened():
+    assert next_action(state(intent="ask_ice_heat", emergency_questions_answered=True, route="self_care")) is None
+    assert next_action(state(intent="ask_pain_relief", emergency_questions_answered=True)) is None
+
+
+def test_a_running_form_handles_a_topic_itself():
+    assert next_action(state(intent="ask_ice_heat", active_loop="screening_form")) is None
+
+
+@pytest.mark.parametrize("intent", sorted(FIRST_AID_INTENTS - {"ask_while_waiting"}))
+def test_after_an_emergency_first_aid_gets_the_reminder_to_call(intent):
+    s = state(intent=intent, route="emergency", emergency_questions_answered=True)
+    assert next_action(s) == EMERGENCY_REMINDER
+    s = state(intent=intent, route="emergency", actions_this_turn=[EMERGENCY_REMINDER])
+    assert next_action(s) == ACTION_LISTEN
+
+
+@pytest.mark.parametrize("intent", ["EXTERNAL_timer_done", "EXTERNAL_walk_reminder"])
+def test_after_an_emergency_a_timer_or_walk_reminder_says_nothing(intent):
+    assert next_action(state(intent=intent, route="emergency")) == ACTION_LISTEN
+
+
+def test_after_an_emergency_what_to_do_while_waiting_and_control_intents_go_to_the_rules():
+    for intent in ("ask_while_waiting", "stop", "start_over", "thank", "repeat"):
+        assert next_action(state(intent=intent, route="emergency", previous_response="utter_thank")) is None
+
+
+def test_a_red_flag_after_an_emergency_still_gets_the_message():
+    assert next_action(state(intent="red_flag", route="emergency")) == EMERGENCY_RESPONSE
+
+
+def test_reminders_before_any_emergency_are_left_to_the_rules():
+    assert next_action(state(intent="EXTERNAL_walk_reminder", route="self_care", emergency_questions_answered=True)) is None

@@ -30,9 +30,74 @@ def test_emergency_message_reads_back_the_flag_and_keeps_the_order(monkeypatch):
     monkeypatch.delenv("SPASM_AID_EMERGENCY_NUMBER", raising=False)
     text = generate("utter_emergency", {"red_flag": "leg_weakness"})["text"]
     assert text.startswith("Weak or numb legs")
-    order = [text.index(p) for p in ("Call 911 now", "Don't drive", "keep still", "unlock the door", "repeat")]
+    order = [text.index(p) for p in ("help now", "Call 911 now", "Wait for the ambulance; don't drive yourself", "can do it safely, unlock the door", "repeat")]
     assert order == sorted(order)
     assert "aspirin" not in text.lower() and "ibuprofen" not in text.lower()
+
+
+def test_the_ambulance_line_cannot_be_heard_as_get_a_lift():
+    # clinical-guidance section 2: "ask someone" to drive was wrong for chest pain and stroke
+    for flag in ("chest", "stroke", "leg_weakness", None):
+        text = generate("utter_emergency", {"red_flag": flag})["text"]
+        assert "ask someone" not in text and "Wait for the ambulance" in text
+
+
+def test_keep_still_only_after_a_fall_or_accident():
+    assert "Keep still" not in generate("utter_emergency", {"red_flag": "chest"})["text"]
+    assert "Keep still" in generate("utter_emergency", {"red_flag": "trauma"})["text"]
+    # a fall told with another flag ("I fell and can't feel my legs")
+    assert "Keep still" in generate("utter_emergency", {"red_flag": "leg_weakness", "fall_reported": "yes"})["text"]
+
+
+def test_the_door_is_never_unconditional():
+    for flag in ("trauma", "leg_weakness", "chest", None):
+        text = generate("utter_emergency", {"red_flag": flag})["text"]
+        assert "unlock the door" in text and "can do it safely" in text.split("unlock the door")[0].splitlines()[-1]
+
+
+def test_a_helper_hears_the_helper_version():
+    text = generate("utter_emergency", {"red_flag": "trauma", "speaker": "helper"})["text"]
+    assert "Call 911 for them now" in text and "Stay with them" in text and "don't move them" in text
+    assert "unlock the door" not in text and "don't try to get up" not in text
+    assert text.startswith("Back pain after a fall or accident needs help now.")
+    waiting = generate("utter_while_waiting", {"triage": "emergency", "speaker": "helper"})["text"]
+    assert "Call again if they get worse, drowsy or breathless" in waiting
+
+
+def test_while_waiting_starts_with_the_number_and_says_when_to_call_again():
+    text = generate("utter_while_waiting", {"triage": "emergency"})["text"]
+    assert text.startswith("If you haven't yet, call 911 now.")
+    assert "Call again if you get worse, drowsy or breathless" in text
+    assert "can do it safely, unlock the door" in text
+
+
+@pytest.mark.parametrize("closing", ["utter_all_clear", "utter_urgent", "utter_feel_better", "utter_goodbye"])
+def test_every_reply_that_closes_a_route_ends_with_the_safety_net(closing):
+    # clinical-guidance section 1: a misheard red flag lands on exactly these replies
+    last = generate(closing)["text"].splitlines()[-1]
+    assert last == "Call 911 if your legs get weak or numb, you can't pee or lose control, or you get chest pain."
+    helper_last = generate(closing, {"speaker": "helper"})["text"].splitlines()[-1]
+    assert helper_last.startswith("Call 911 if their legs get weak or numb")
+
+
+@pytest.mark.parametrize("response", ["utter_default", "utter_out_of_scope", "utter_voice_unclear"])
+def test_not_understood_and_out_of_scope_replies_carry_the_number(response):
+    assert "call 911" in generate(response)["text"].lower()
+
+
+def test_after_an_emergency_every_other_reply_says_the_number_first():
+    text = generate("utter_thank", {"triage": "emergency"})["text"]
+    assert text.splitlines()[0] == "Call 911 now, if you haven't yet."
+    assert generate("utter_goodbye", {"triage": "emergency"})["text"].startswith("Call 911 now")
+    reminder = generate("utter_emergency_reminder", {"triage": "emergency"})["text"]
+    assert reminder.startswith("Please call 911 first") and reminder.count("911") == 1
+    assert "start over" in reminder  # for a "yes" given by mistake
+
+
+def test_composed_replies_keep_the_payload_and_buttons_of_the_predicted_response():
+    response = generate("utter_all_clear")
+    assert response["custom"]["triage"] == "self_care"
+    assert generate("utter_emergency", {"red_flag": "chest", "speaker": "helper"})["custom"]["reason"] == "chest"
 
 
 def test_emergency_without_a_flag_has_a_null_reason():

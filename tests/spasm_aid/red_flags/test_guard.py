@@ -3,7 +3,7 @@ and look-alikes that must not trigger."""
 import pytest
 
 from spasm_aid.red_flags.guard import HELP_KEY, normalise_text
-from spasm_aid.triage import load_table
+from spasm_aid.triage import EMERGENCY, load_table
 
 POSITIVE = {
     "bladder_bowel": [
@@ -120,7 +120,8 @@ def test_each_flag_is_recognised(guard, flag, text):
 def test_negated_flags_do_not_count(guard, flag, text):
     result = guard.detect(text)
     assert flag not in result.flags(), f"{text!r} -> {result.detections}"
-    assert not result.is_emergency or flag not in load_table().flag_levels
+    assert not result.is_emergency, f"{text!r} -> {result.detections}"
+    assert result.explicitly_denied, "the denial itself is seen, so it can overrule the classifier"
 
 
 @pytest.mark.parametrize("text", BENIGN)
@@ -165,8 +166,13 @@ def test_flag_levels_follow_the_triage_table(guard):
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\x00\x01\x02", "🙂🙂", "a" * 20000, "legs " * 3000])
-def test_odd_input_does_not_crash(guard, text):
-    guard.detect(text)
+def test_odd_input_raises_nothing(guard, text):
+    result = guard.detect(text)
+    assert result.flags() == [] and not result.is_emergency and not result.helper
+
+
+def test_odd_input_around_a_flag_keeps_the_flag(guard):
+    assert guard.detect("\x00\x01 🙂 " + "a " * 3000 + "i cant feel my legs").is_emergency
 
 
 def test_contractions_are_expanded_with_or_without_apostrophes():
@@ -188,3 +194,135 @@ def test_every_red_flag_training_example_is_an_emergency_by_rule_alone(guard, te
     # The emergency path must not rest on the classifier's guess alone; the voice layer also
     # asks only the guard whether a second recogniser's words name an emergency.
     assert guard.detect(text).is_emergency, f"{text!r} -> {guard.detect(text).detections}"
+
+
+# --- issue 13: helpers, the new red flags of clinical-guidance section 2, look-alikes ---------
+HELPER_FLAGS = {
+    "leg_weakness": ["her legs have gone numb", "my father can't move his legs", "he can barely feel his feet",
+                     "tom cant feel his legs"],
+    "bladder_bowel": ["my mum can't pee", "he has wet himself", "my partner has lost control of her bladder"],
+    "trauma": ["my husband fell off the roof", "she fell down the stairs", "my son came off his bike",
+               "emma fell down the steps"],
+    "chest": ["my dad has chest pain", "she can't catch her breath"],
+    "stroke": ["his face is drooping", "my wife's speech is slurred"],
+    "saddle_numbness": ["she says her groin is numb"],
+}
+
+
+@pytest.mark.parametrize("flag,text", cases(HELPER_FLAGS))
+def test_a_helper_reporting_a_red_flag_gets_the_emergency_addressed_to_them(guard, flag, text):
+    # clinical-guidance section 0: a red flag about a person who is there now is an emergency
+    result = guard.detect(text)
+    assert result.is_emergency and flag in result.flags(), f"{text!r} -> {result.detections}"
+    assert result.helper
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I'm calling for my mum, her back has seized", "asking for someone else", "my husband's back just went",
+     "i'm here for my dad", "typing this for my wife"],
+)
+def test_a_helper_is_recognised_before_any_red_flag(guard, text):
+    result = guard.detect(text)
+    assert result.helper and not result.is_emergency
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["i can't feel my legs", "my wife says my face is drooping", "a car hit me", "someone knocked me over",
+     "my back went and I can't pee", "oh god i cant feel my legs"],
+)
+def test_the_person_themselves_is_not_taken_for_a_helper(guard, text):
+    result = guard.detect(text)
+    assert result.is_emergency and not result.helper, f"{text!r} -> {result.detections}"
+
+
+@pytest.mark.parametrize(
+    "text,scope",
+    [
+        ("my friend had cauda equina years ago", "past"),
+        ("my dad had a stroke in 2010", "past"),
+        ("my son fell off his bike last month and is fine now", "past"),
+        ("my cat fell off the sofa", "unrelated"),
+        ("my phone fell on the floor", "unrelated"),
+        ("what does trouble peeing mean", "question"),
+        ("what is saddle numbness", "question"),
+    ],
+)
+def test_clearly_past_unrelated_or_definition_questions_stay_benign(guard, text, scope):
+    result = guard.detect(text)
+    assert not result.is_emergency, f"{text!r} -> {result.detections}"
+    assert scope in [d.scope for d in result.detections]
+    assert result.explicitly_denied  # so the classifier's guess cannot route it up either
+
+
+def test_unclear_whose_symptom_routes_up(guard):
+    # no owner named: the speaker's own; an unknown word before it is not taken for a name
+    assert guard.detect("legs numb").is_emergency
+    assert guard.detect("what does it mean if i can't feel my legs").is_emergency  # a person is in it
+
+
+NEW_FLAGS = {
+    "leg_weakness": ["sciatica in both legs", "shooting pains down both my legs", "sciatica on both sides",
+                     "i keep losing my balance", "my balance is off and my legs wont work properly",
+                     "i cant walk properly", "sciatca down both legs"],
+    "saddle_numbness": ["i cant get an erection since this started", "i've lost sexual feeling",
+                        "erection problems since my back went", "sex feels numb", "I think I have cauda equina"],
+    "chest": ["the pain goes into my left arm", "pain spreading to my jaw", "my neck and jaw hurt",
+              "sudden severe pain in my stomach and back", "a pulsing feeling in my tummy",
+              "my belly is throbbing", "agonising pain in my abdomen and back"],
+    "bladder_bowel": ["i cant start peeing", "i can't stop the pee"],
+}
+
+
+@pytest.mark.parametrize("flag,text", cases(NEW_FLAGS))
+def test_the_new_red_flags_of_section_two_are_recognised(guard, flag, text):
+    result = guard.detect(text)
+    assert flag in result.flags(EMERGENCY), f"{text!r} -> {result.detections}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["no sciatica in either leg", "i havent lost my balance", "no erection problems", "no pain in my arm or jaw",
+     "no pulsing in my tummy"],
+)
+def test_the_new_flags_respect_negation(guard, text):
+    assert not guard.detect(text).is_emergency, guard.detect(text).detections
+
+
+LOOKALIKES = [
+    "i havent lost control of anything",
+    "i didnt fall",
+    "i havent fallen over",
+    "i fell asleep on the couch",
+    "i fell asleep on the sofa and my back went",
+    "i fell for it",
+    "will the muscle relaxant make me drowsy",
+    "does ibuprofen cause drowsiness",
+    "i'm confused about whether to use ice or heat",
+    "a bit confused by all the advice",
+    "i'm sweating from the heat pack",
+    "hot and sweaty after the bath",
+    "what does trouble peeing mean",
+    "I slipped on the stairs but didn't hit anything",
+    "i tripped but caught myself",
+    "when is back pain an emergency",
+]
+
+
+@pytest.mark.parametrize("text", LOOKALIKES)
+def test_lookalikes_stay_benign(guard, text):
+    result = guard.detect(text)
+    assert not result.is_emergency, f"{text!r} -> {result.detections}"
+
+
+@pytest.mark.parametrize("text", ["I'm not sure if I fell", "i slipped on the stairs", "i tripped and fell",
+                                  "i slipped and hit my back"])
+def test_safety_still_wins_over_lookalikes(guard, text):
+    assert "trauma" in guard.detect(text).flags(), guard.detect(text).detections
+
+
+def test_a_fall_is_reported_for_the_keep_still_line(guard):
+    assert guard.detect("i fell and now i cant feel my legs").fall
+    assert not guard.detect("i cant feel my legs").fall
+    assert not guard.detect("i didnt fall but i cant feel my legs").fall

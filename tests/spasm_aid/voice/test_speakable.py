@@ -46,3 +46,35 @@ def test_every_response_in_the_domain_is_speakable(tmp_path):
             for part in breath_parts(text):
                 assert part and len(part.split()) <= 22, (name, part)
                 assert not any(c in part for c in "*_<>{}#"), (name, part)
+
+
+# --- the emergency message as it is spoken (clinical-guidance section 2) --------------------
+EMERGENCY_VARIANTS = [
+    (flag, speaker, fall)
+    for flag in ("bladder_bowel", "saddle_numbness", "leg_weakness", "trauma", "chest", "stroke", None)
+    for speaker in (None, "helper")
+    for fall in (None, "yes")
+]
+
+
+@pytest.mark.parametrize("flag,speaker,fall", EMERGENCY_VARIANTS)
+def test_every_emergency_variant_reads_cleanly_when_spoken(flag, speaker, fall, monkeypatch):
+    from tests.spasm_aid.rasa_components.test_nlg import generate
+
+    monkeypatch.delenv("SPASM_AID_EMERGENCY_NUMBER", raising=False)
+    text = generate("utter_emergency", {"red_flag": flag, "speaker": speaker, "fall_reported": fall})["text"]
+    parts = breath_parts(text)
+    print(f"\n[{flag}, {speaker or 'person'}, fall={fall}]", *parts, sep="\n  ")
+    assert all(len(p.split()) <= 12 for p in parts), "one idea per sentence, each short enough to follow"
+    assert parts[1] == ("Call 9 1 1 for them now." if speaker else "Call 9 1 1 now.")  # the number, second
+    assert parts[-1] == "Say repeat to hear this again."
+    spoken = " ".join(parts)
+    assert "get a lift" not in spoken and "ask someone" not in spoken
+    assert "{" not in spoken and "None" not in spoken
+    keep_still = "Keep still and don't try to get up."
+    assert (keep_still in parts) == (speaker is None and (flag == "trauma" or fall == "yes"))
+    if speaker:
+        assert "Stay with them." in parts and "If they fell, don't move them." in parts
+        assert "unlock the door" not in spoken
+    else:
+        assert "If you're alone and can do it safely, unlock the door." in parts

@@ -1,0 +1,69 @@
+"""Which domain responses make up a reply, as pure functions of the conversation's slots.
+
+The response generator (spasm_aid.rasa_components.nlg) runs these inside the Rasa server, so the
+emergency message never depends on the action server. The words stay in domain.yml; this module
+only says which parts are said, and when (clinical-guidance sections 1 and 2):
+
+- The emergency message: what you told me, call now (ambulance, not a lift), keep still only
+  after a fall or accident, the door only if it can be done safely, the offer to repeat. A
+  helper hears "call for them, stay with them, if they fell don't move them" instead of the
+  lines meant for someone alone on the floor.
+- The safety net: every reply that closes a route below emergency ends with when to call.
+- After an emergency, every other reply says the number first.
+"""
+from __future__ import annotations
+
+from typing import Any, List, Mapping
+
+EMERGENCY = "utter_emergency"
+EMERGENCY_CALL = "utter_emergency_call"
+EMERGENCY_KEEP_STILL = "utter_emergency_keep_still"
+EMERGENCY_DOOR = "utter_emergency_door"
+EMERGENCY_REPEAT = "utter_emergency_repeat"
+SAFETY_NET = "utter_safety_net"
+CALL_FIRST = "utter_call_first"
+
+HELPER = "helper"
+TRAUMA_FLAG = "trauma"
+
+# Replies that close a route below emergency (clinical-guidance section 1: the all-clear, the
+# urgent route, "I feel better", the end of a conversation).
+CLOSING_RESPONSES = frozenset({"utter_all_clear", "utter_urgent", "utter_feel_better", "utter_goodbye"})
+# Replies that already begin with the number, said after an emergency as they are.
+NUMBER_FIRST_RESPONSES = frozenset(
+    {EMERGENCY, "utter_emergency_reminder", "utter_while_waiting", "utter_voice_unclear", "utter_default"}
+)
+
+
+def is_helper(slots: Mapping[str, Any]) -> bool:
+    return slots.get("speaker") == HELPER
+
+
+def fall_reported(slots: Mapping[str, Any]) -> bool:
+    """A fall or accident was told, or answered yes (the emergency's reason is trauma)."""
+    return slots.get("red_flag") == TRAUMA_FLAG or bool(slots.get("fall_reported"))
+
+
+def after_emergency(slots: Mapping[str, Any]) -> bool:
+    return slots.get("triage") == "emergency"
+
+
+def emergency_parts(slots: Mapping[str, Any]) -> List[str]:
+    parts = [EMERGENCY, EMERGENCY_CALL]
+    if not is_helper(slots):
+        if fall_reported(slots):
+            parts.append(EMERGENCY_KEEP_STILL)
+        parts.append(EMERGENCY_DOOR)
+    parts.append(EMERGENCY_REPEAT)
+    return parts
+
+
+def reply_parts(response: str, slots: Mapping[str, Any]) -> List[str]:
+    """The responses said, in order, when `response` is predicted."""
+    if response == EMERGENCY:
+        return emergency_parts(slots)
+    if after_emergency(slots):
+        return [response] if response in NUMBER_FIRST_RESPONSES else [CALL_FIRST, response]
+    if response in CLOSING_RESPONSES:
+        return [response, SAFETY_NET]
+    return [response]

@@ -1,0 +1,134 @@
+"""The SafetyPolicy on trackers built from events, as the Rasa server gives them to it."""
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from spasm_aid.rasa_components.safety_policy import SafetyPolicy
+from tests.conftest import ROOT
+
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+EMERGENCY_SLOTS = ["screen_bladder_bowel", "screen_saddle_numbness", "screen_leg_weakness", "screen_trauma",
+                   "screen_chest", "screen_stroke"]
+
+
+@pytest.fixture(scope="module")
+def policy(tmp_path_factory):
+    storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
+    context = ExecutionContext(GraphSchema({}), "test")
+    return SafetyPolicy.create(SafetyPolicy.get_default_config(), storage, Resource("safety"), context)
+
+
+def user(intent, text="", entities=None, guard=None):
+    parse = {"intent": {"name": intent, "confidence": 1.0}, "entities": entities or [], "text": text}
+    if guard is not None:
+        parse["red_flag_guard"] = guard
+    return UserUttered(text, parse["intent"], entities or [], parse_data=parse)
+
+
+def tracker(*events):
+    return DialogueStateTracker.from_events("t", [ActionExecuted("action_listen"), *events], DOMAIN.slots)
+
+
+def predict(policy, t):
+    prediction = policy.predict_action_probabilities(t, DOMAIN)
+    best = max(range(len(prediction.probabilities)), key=prediction.probabilities.__getitem__)
+    action = DOMAIN.action_names_or_texts[best] if prediction.probabilities[best] > 0 else None
+    return action, prediction
+
+
+def slot_events(prediction):
+    return {e.key: e.value for e in prediction.events if isinstance(e, SlotSet)}
+
+
+def test_a_red_flag_entity_gets_the_emergency_message_with_its_reason(policy):
+    t = tracker(user("red_flag", "i cant feel my legs", [{"entity": "red_flag", "value": "leg_weakness"}]))
+    action, prediction = predict(policy, t)
+    assert action == "utter_emergency"
+    assert prediction.is_no_user_prediction  # outranks a running form
+    assert slot_events(prediction) == {"triage": "emergency", "red_flag": "leg_weakness"}
+
+
+def test_inside_the_screening_form_it_stops_the_form_after_the_message(policy):
+    t = tracker(
+        ActiveLoop("screening_form"), SlotSet("requested_slot", "screen_chest"),
+        user("red_flag", "help"), ActionExecuted("utter_emergency"),
+    )
+    assert predict(policy, t)[0] == "action_deactivate_loop"
+
+
+def test_a_yes_to_an_emergency_question_in_the_form_is_an_emergency(policy):
+    t = tracker(
+        ActiveLoop("screening_form"), SlotSet("requested_slot", "screen_chest"),
+        user("affirm", "yes"), SlotSet("screen_chest", "yes"),
+    )
+    action, prediction = predict(policy, t)
+    assert action == "utter_emergency" and slot_events(prediction)["red_flag"] == "chest"
+
+
+def test_a_yes_outside_the_form_is_not(policy):
+    t = tracker(user("affirm", "yes"), SlotSet("screen_chest", "yes"))
+    assert predict(policy, t)[0] is None
+
+
+def test_a_helper_and_a_fall_are_kept_in_slots_before_the_reply(policy):
+    guard = {"flags": ["trauma"], "helper": True, "fall": True}
+    t = tracker(user("red_flag", "my wife fell down the stairs", [{"entity": "red_flag", "value": "trauma"}], guard))
+    action, prediction = predict(policy, t)
+    assert action == "utter_emergency"
+    assert slot_events(prediction) == {"speaker": "helper", "fall_reported": "yes", "triage": "emergency", "red_flag": "trauma"}
+
+
+def test_a_helper_cue_without_a_flag_still_sets_the_speaker(policy):
+    t = tracker(user("report_spasm", "im asking for my dad, his back went", guard={"flags": [], "helper": True, "fall": False}))
+    action, prediction = predict(policy, t)
+    assert action is None  # the rules start the screening
+    assert slot_events(prediction) == {"speaker": "helper"}
+
+
+def test_the_speaker_is_set_once(policy):
+    t = tracker(SlotSet("speaker", "helper"), user("deny", "no", guard={"flags": [], "helper": True, "fall": False}))
+    assert slot_events(predict(policy, t)[1]) == {}
+
+
+def test_a_topic_before_the_emergency_questions_is_screened_first(policy):
+    t = tracker(user("ask_pain_relief", "can i take ibuprofen"))
+    assert predict(policy, t)[0] == "utter_disclaimer"
+    t.update(ActionExecuted("utter_disclaimer"))
+    assert predict(policy, t)[0] == "utter_screen_first"
+    t.update(ActionExecuted("utter_screen_first"))
+    assert predict(policy, t)[0] == "screening_form"
+
+
+def test_a_topic_after_stop_in_the_middle_of_screening_goes_back_to_it(policy):
+    t = tracker(
+        ActionExecuted("utter_disclaimer"), ActiveLoop("screening_form"), SlotSet("screen_bladder_bowel", "no"),
+        user("stop", "stop"), ActionExecuted("utter_goodbye"), ActiveLoop(None), ActionExecuted("action_listen"),
+        user("ask_ice_heat", "ice or heat"),
+    )
+    assert predict(policy, t)[0] == "utter_screen_first"
+
+
+def test_a_topic_once_the_emergency_questions_are_answered_is_answered(policy):
+    t = tracker(*[SlotSet(s, "no") for s in EMERGENCY_SLOTS], user("ask_ice_heat", "ice or heat"))
+    assert predict(policy, t)[0] is None
+
+
+def test_after_an_emergency_no_first_aid_and_no_reminders(policy):
+    t = tracker(SlotSet("triage", "emergency"), user("timer_heat", "set a heat timer"))
+    assert predict(policy, t)[0] == "utter_emergency_reminder"
+    t = tracker(SlotSet("triage", "emergency"), user("EXTERNAL_walk_reminder"))
+    assert predict(policy, t)[0] == "action_listen"
+
+
+def test_repeat_right_after_the_emergency_message_repeats_it(policy):
+    t = tracker(
+        SlotSet("triage", "emergency"), SlotSet("red_flag", "chest"), user("red_flag", "help"),
+        ActionExecuted("utter_emergency"), ActionExecuted("action_listen"), user("repeat", "repeat"),
+    )
+    action, prediction = predict(policy, t)
+    assert action == "utter_emergency"
+    assert slot_events(prediction) == {}  # the reason already given is kept
