@@ -120,7 +120,8 @@ class Detection:
     start: int  # token offsets in the normalised text
     end: int
     # self and other_person count (other_person: a helper speaking for someone there now);
-    # negated, past, unrelated (a pet or a thing) and question (what a word means) do not
+    # negated, past, unrelated (a pet or a thing), question (what a word means) and lookalike
+    # (a phrase of the lexicon's not_flags, such as "fell asleep") do not
     scope: str = "self"
 
     @property
@@ -461,15 +462,16 @@ class RedFlagGuard:
         best: Dict[Tuple[str, int], Detection] = {}
         for match_id, start, end in self.matcher(doc):
             flag = self.nlp.vocab.strings[match_id]
-            if any(s < end and start < e for s, e in excluded.get(flag, [])):
-                continue  # overlaps a look-alike ("fell asleep on the sofa")
+            lookalike = any(s < end and start < e for s, e in excluded.get(flag, []))
             detection = Detection(
                 flag=flag,
                 level=self.levels[flag],
                 text=doc[start:end].text,
                 start=start,
                 end=end,
-                scope=self._scope(doc, flag, start, end),
+                # a look-alike ("fell asleep on the sofa") is kept, as not counting, so that it
+                # also overrules the classifier's guess from the same words
+                scope="lookalike" if lookalike else self._scope(doc, flag, start, end),
             )
             key = (flag, start)
             # keep the longest match per start; a reading that counts beats one that does not

@@ -1,19 +1,25 @@
-"""The fast part of `make eval`, run in CI: the trained model on the evaluation set.
-Fails on any missed red flag, and when the other targets are not met."""
+"""The fast part of `make eval`, run in CI: the trained model on both evaluation sets (the
+first, and the held-out one written before issue 13's changes). Fails on any missed red flag,
+and when the other targets are not met."""
 import pytest
 
 from spasm_aid.evaluation import nlu
-from spasm_aid.evaluation.dataset import load_examples
+from spasm_aid.evaluation.dataset import EVAL_SETS, load_examples
 from tests.conftest import ROOT
 
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
 
 
 @pytest.fixture(scope="module")
-def figures(guard):
+def parser():
     if not MODEL.exists():
         pytest.skip(f"no trained model at {MODEL}: run 'make test' (it trains first)")
-    return nlu.score(nlu.predict(load_examples(), nlu.ModelParser(MODEL), guard))
+    return nlu.ModelParser(MODEL)
+
+
+@pytest.fixture(scope="module", params=list(EVAL_SETS), ids=list(EVAL_SETS))
+def figures(request, parser, guard):
+    return nlu.score(nlu.predict(load_examples(EVAL_SETS[request.param]), parser, guard))
 
 
 def test_no_red_flag_is_missed(figures):
@@ -30,8 +36,14 @@ def test_no_urgent_flag_is_missed(figures):
     assert figures["urgent_missed"] == []
 
 
-def test_false_emergencies_at_most_two_percent_of_benign_messages(figures):
-    assert figures["false_emergency_rate"] <= 0.02, figures["false_emergencies"]
+def test_false_emergencies_at_most_one_percent_of_benign_messages(figures):
+    assert figures["false_emergency_rate"] <= 0.01, figures["false_emergencies"]
+
+
+def test_every_helper_is_recognised_and_nobody_else_is_taken_for_one(figures):
+    # clinical-guidance section 0: the emergency message is then addressed to the helper
+    assert figures["helper_not_recognised"] == []
+    assert figures["helper_false_alarms"] == []
 
 
 def test_intent_macro_f1_at_least_095(figures):
