@@ -61,3 +61,14 @@ def servers(tmp_path_factory):
         for server in started:
             server.stop()
         platforms.close()
+
+
+def screen_all_clear(send) -> list:
+    """Answer the safety questions "no" until the route is decided (first aid is given only
+    after them). `send(text)` returns the reply messages; returns the last replies."""
+    replies = send("my back just spasmed")
+    for _ in range(20):
+        if any((m.get("custom") or {}).get("triage") in ("self_care", "urgent") for m in replies or []):
+            return replies
+        replies = send("no")
+    raise AssertionError(f"the screening did not end: {replies}")

@@ -59,6 +59,9 @@ def test_noise_at_a_yes_no_question_is_asked_again_not_guessed(session, tmp_path
 
 
 def test_a_timer_set_by_voice_is_spoken_when_it_is_up(session, tmp_path):
+    from tests.server.conftest import screen_all_clear
+
+    screen_all_clear(lambda text: session.chat.send(text)[1])
     session.chat.send("set an ice timer")
     results = run_files(session, [], tmp_path / "out", wait_for_pushes=20)
     assert results and results[-1]["source"] == "pushed"

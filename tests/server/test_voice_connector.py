@@ -9,6 +9,7 @@ import wave
 import pytest
 
 from spasm_aid.servers import request_json
+from tests.server.conftest import screen_all_clear
 from spasm_aid.voice.evaluate import synthesise
 
 pytestmark = [
@@ -87,8 +88,13 @@ def test_how_it_is_going_is_not_an_emergency(servers):
         assert all(p.get("triage") != "emergency" for p in payloads), body
 
 
+def screened(servers, sender):
+    screen_all_clear(lambda text: say(servers, sender, text, audio=False)[1]["messages"])
+
+
 def test_an_ice_timer_is_pushed_when_it_is_up(servers):
     sender = f"v-{uuid.uuid4().hex[:8]}"
+    screened(servers, sender)
     status, body = say(servers, sender, "set an ice timer", audio=False)
     assert "I'll tell you when" in texts(body) and "cloth" in texts(body)
     status, pushed = call(servers, f"pending?sender={sender}&wait=20&audio=1")
@@ -97,6 +103,7 @@ def test_an_ice_timer_is_pushed_when_it_is_up(servers):
 
 def test_a_cancelled_timer_stays_quiet(servers):
     sender = f"v-{uuid.uuid4().hex[:8]}"
+    screened(servers, sender)
     say(servers, sender, "set a heat timer", audio=False)
     status, body = say(servers, sender, "cancel the timer", audio=False)
     assert "cancelled" in texts(body)
@@ -106,12 +113,33 @@ def test_a_cancelled_timer_stays_quiet(servers):
 
 def test_walk_reminders_repeat_until_cancelled(servers):
     sender = f"v-{uuid.uuid4().hex[:8]}"
+    screened(servers, sender)
     status, body = say(servers, sender, "remind me to walk", audio=False)
     assert "every" in texts(body)
     for _ in range(2):
         status, pushed = call(servers, f"pending?sender={sender}&wait=20&audio=0")
         assert "gentle walk" in texts(pushed)
     say(servers, sender, "cancel the reminders", audio=False)
+
+
+def test_a_timer_asked_before_the_safety_questions_waits_for_them(servers):
+    sender = f"v-{uuid.uuid4().hex[:8]}"
+    status, body = say(servers, sender, "set an ice timer", audio=False)
+    assert "I'll tell you when" not in texts(body) and "safety questions" in texts(body)
+    status, pushed = call(servers, f"pending?sender={sender}&wait=6&audio=0")
+    assert pushed["messages"] == []
+
+
+def test_after_an_emergency_walk_reminders_stop_and_timers_are_refused(servers):
+    sender = f"v-{uuid.uuid4().hex[:8]}"
+    screened(servers, sender)
+    say(servers, sender, "remind me to walk", audio=False)
+    status, body = say(servers, sender, "I can't feel my legs", audio=False)
+    assert "Call 911 now" in texts(body)
+    status, body = say(servers, sender, "set a heat timer", audio=False)
+    assert texts(body).startswith("Please call 911 first") and "I'll tell you when" not in texts(body)
+    status, pushed = call(servers, f"pending?sender={sender}&wait=8&audio=0")
+    assert pushed["messages"] == []  # the walk reminder due in 3 s said nothing
 
 
 @pytest.mark.parametrize(

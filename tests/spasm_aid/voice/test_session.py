@@ -20,7 +20,7 @@ class Assistant:
 
     def send(self, text):
         self.sent.append(text)
-        return 200, [{"text": "Weak or numb legs need help now.", "custom": {"triage": "emergency"}}]
+        return 200, [{"text": "Weak or numb legs.", "custom": {"triage": "emergency"}}]
 
 
 def session(recognition, guard):
