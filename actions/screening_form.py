@@ -43,9 +43,23 @@ class ValidateScreeningForm(YesNoFormValidation):
         if question and value in triage.POSITIVE_ANSWERS:
             if question.level == triage.EMERGENCY:
                 result["red_flag"] = question.reason
-            elif question.reason and not tracker.get_slot("urgent_flag"):
+            elif question.level == triage.URGENT and question.reason and not tracker.get_slot("urgent_flag"):
                 result["urgent_flag"] = question.reason
         return result
+
+    def before_next_question(
+        self,
+        answered_now: List[str],
+        answers: Dict[str, Optional[str]],
+        remaining: List[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> None:
+        # clinical-guidance section 3: the urgent questions decide "see a doctor today", so the
+        # first piece of first aid comes before them, for someone on the floor
+        if triage.first_aid_due(answered_now, answers, remaining, TABLE):
+            dispatcher.utter_message(response="utter_first_aid_now")
+            dispatcher.utter_message(response="utter_urgent_questions_intro")
 
     def outcome(self, answers: Dict[str, Optional[str]], tracker: Tracker) -> List[EventType]:
         route = triage.route(answers, known_flags(tracker), TABLE)

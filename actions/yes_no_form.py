@@ -47,6 +47,16 @@ class YesNoFormValidation(FormValidationAction):
     ) -> None:
         """Called once when the form starts."""
 
+    def before_next_question(
+        self,
+        answered_now: List[str],
+        answers: Dict[str, Optional[str]],
+        remaining: List[str],
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+    ) -> None:
+        """Called after this turn's answer, before the form asks its next question."""
+
     # --- shared mechanics ------------------------------------------------------------------
     def answers(self, tracker: Tracker) -> Dict[str, Optional[str]]:
         return {slot: tracker.get_slot(slot) for slot in self.question_slots}
@@ -98,6 +108,7 @@ class YesNoFormValidation(FormValidationAction):
     ) -> List[EventType]:
         activating = tracker.get_slot("requested_slot") is None
         intent = self.latest_intent(tracker)
+        answered_now = [slot for slot in tracker.slots_to_validate() if slot in self.question_slots]
         if not activating and tracker.latest_action_name == "action_listen":
             if intent in PASS_THROUGH_INTENTS and not self._answered_this_turn(tracker):
                 return []  # rejected: the rule for this intent runs
@@ -108,6 +119,8 @@ class YesNoFormValidation(FormValidationAction):
         remaining = self.remaining(answers, tracker)
         if activating and remaining:
             self.on_activation(remaining, dispatcher, tracker)
+        if answered_now:
+            self.before_next_question(answered_now, answers, remaining, dispatcher, tracker)
         if not remaining:
             events.extend(self.outcome(answers, tracker))
             if not any(isinstance(e, dict) and e.get("name") == "requested_slot" for e in events):

@@ -36,7 +36,7 @@ BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
 RASA_PORT, ACTION_PORT = 5205, 5255
 TOKEN = uuid.uuid4().hex
-ALL_CLEAR = ["my back just spasmed"] + ["no"] * 8 + ["should I use ice or heat", "bye"]
+ALL_CLEAR = ["my back just spasmed"] + ["no"] * 12 + ["should I use ice or heat", "bye"]  # 12 questions
 
 
 def env_for(tmp: Path) -> dict:

@@ -13,7 +13,7 @@ only says which parts are said, and when (clinical-guidance sections 1 and 2):
 """
 from __future__ import annotations
 
-from typing import Any, List, Mapping
+from typing import Any, Collection, List, Mapping
 
 EMERGENCY = "utter_emergency"
 EMERGENCY_CALL = "utter_emergency_call"
@@ -24,6 +24,7 @@ SAFETY_NET = "utter_safety_net"
 CALL_FIRST = "utter_call_first"
 
 HELPER = "helper"
+HELPER_SUFFIX = "_helper"  # a response's version for a helper: "them", not "you"
 TRAUMA_FLAG = "trauma"
 
 # Replies that close a route below emergency (clinical-guidance section 1: the all-clear, the
@@ -59,7 +60,7 @@ def emergency_parts(slots: Mapping[str, Any]) -> List[str]:
 
 
 def reply_parts(response: str, slots: Mapping[str, Any]) -> List[str]:
-    """The responses said, in order, when `response` is predicted."""
+    """The responses said, in order, when `response` is predicted (before helper versions)."""
     if response == EMERGENCY:
         return emergency_parts(slots)
     if after_emergency(slots):
@@ -67,3 +68,10 @@ def reply_parts(response: str, slots: Mapping[str, Any]) -> List[str]:
     if response in CLOSING_RESPONSES:
         return [response, SAFETY_NET]
     return [response]
+
+
+def helper_version(response: str, slots: Mapping[str, Any], available: Collection[str]) -> str:
+    """A helper hears `<response>_helper` where the domain has one (clinical-guidance section 0)."""
+    if is_helper(slots) and response + HELPER_SUFFIX in available:
+        return response + HELPER_SUFFIX
+    return response

@@ -16,8 +16,10 @@ TABLE_PATH = Path(__file__).with_name("triage_table.yml")
 
 EMERGENCY = "emergency"
 URGENT = "urgent"
+SOON = "soon"  # see a doctor soon, not same-day: advice only, the route stays self-care
 SELF_CARE = "self_care"
-LEVELS = (SELF_CARE, URGENT, EMERGENCY)  # ordered from least to most severe
+LEVELS = (SELF_CARE, URGENT, EMERGENCY)  # routes, ordered from least to most severe
+QUESTION_LEVELS = (EMERGENCY, URGENT, SOON)
 
 YES, NO, UNSURE = "yes", "no", "unsure"
 # A final "unsure" (after the question was asked again in simpler words) counts as yes:
@@ -51,6 +53,7 @@ class TriageTable:
     questions: Tuple[Question, ...]
     flag_levels: Mapping[str, str]
     caution_slots: Tuple[str, ...]
+    first_aid_before: Optional[str] = None  # the question the first piece of first aid precedes
 
     def level_of(self, flag_id: str) -> str:
         """The routing level of a flag; an unknown flag id routes up to emergency."""
@@ -76,22 +79,25 @@ def _parse_table(raw: dict, source: str) -> TriageTable:
             for q in raw["questions"]
         )
         caution_slots = tuple(c["slot"] for c in raw["pain_relief_cautions"])
+        first_aid_before = raw.get("first_aid_before")
     except (KeyError, TypeError) as exc:
         raise TriageTableError(
             f"{source}: expected 'questions' (slot, level, flags), 'flags' and "
             f"'pain_relief_cautions' (slot); missing or malformed: {exc}"
         ) from exc
     for level in flag_levels.values():
-        if level not in (EMERGENCY, URGENT):
-            raise TriageTableError(f"{source}: flag level must be emergency or urgent, got {level!r}")
+        if level not in QUESTION_LEVELS:
+            raise TriageTableError(f"{source}: flag level must be one of {QUESTION_LEVELS}, got {level!r}")
     for q in questions:
         unknown = [f for f in q.flags if f not in flag_levels]
-        if unknown or q.level not in (EMERGENCY, URGENT) or not q.flags:
+        if unknown or q.level not in QUESTION_LEVELS or not q.flags:
             raise TriageTableError(
-                f"{source}: question {q.slot!r} needs a level (emergency/urgent) and flags "
+                f"{source}: question {q.slot!r} needs a level ({'/'.join(QUESTION_LEVELS)}) and flags "
                 f"listed under 'flags'; unknown flags: {unknown}"
             )
-    return TriageTable(questions, flag_levels, caution_slots)
+    if first_aid_before is not None and first_aid_before not in [q.slot for q in questions]:
+        raise TriageTableError(f"{source}: first_aid_before names {first_aid_before!r}, which is not a question slot")
+    return TriageTable(questions, flag_levels, caution_slots, first_aid_before)
 
 
 @lru_cache(maxsize=None)
@@ -119,9 +125,11 @@ def route(
     best = Route(SELF_CARE, None)
     for flag in volunteered_flags:
         level = table.level_of(flag)
-        if more_severe(level, best.level) != best.level:
+        if level in LEVELS and more_severe(level, best.level) != best.level:
             best = Route(level, flag)
     for question in table.questions:
+        if question.level not in LEVELS:
+            continue  # "see a doctor soon" changes no route
         if answers.get(question.slot) in POSITIVE_ANSWERS:
             if more_severe(question.level, best.level) != best.level:
                 best = Route(question.level, question.reason)
@@ -135,8 +143,9 @@ def questions_to_ask(
 ) -> List[str]:
     """The screening slots still to ask, in order.
 
-    Nothing is left once the route is an emergency. Urgent questions are skipped once any
-    urgent flag is known, since further answers could not change the route.
+    Nothing is left once the route is an emergency. Urgent and "soon" questions are skipped once
+    any urgent flag is known, since further answers could not change the advice (see a doctor
+    today).
     """
     table = table or load_table()
     current = route(answers, volunteered_flags, table)
@@ -146,10 +155,36 @@ def questions_to_ask(
     for question in table.questions:
         if answers.get(question.slot) is not None:
             continue
-        if question.level == URGENT and current.level == URGENT:
+        if question.level in (URGENT, SOON) and current.level == URGENT:
             continue
         remaining.append(question.slot)
     return remaining
+
+
+def emergency_questions_clear(answers: Mapping[str, Optional[str]], table: Optional[TriageTable] = None) -> bool:
+    """Every emergency question answered no (the point where first aid may begin)."""
+    table = table or load_table()
+    return all(answers.get(q.slot) == NO for q in table.questions if q.level == EMERGENCY)
+
+
+def first_aid_due(
+    answered_now: Iterable[str],
+    answers: Mapping[str, Optional[str]],
+    remaining: Iterable[str],
+    table: Optional[TriageTable] = None,
+) -> bool:
+    """True on the turn the last emergency question was answered no and the question that the
+    first piece of first aid precedes (clinical-guidance section 3) is the next one asked."""
+    table = table or load_table()
+    remaining = list(remaining)
+    emergency_slots = {q.slot for q in table.questions if q.level == EMERGENCY}
+    return (
+        table.first_aid_before is not None
+        and bool(emergency_slots & set(answered_now))
+        and emergency_questions_clear(answers, table)
+        and bool(remaining)
+        and remaining[0] == table.first_aid_before
+    )
 
 
 def cautions_to_ask(

@@ -5,7 +5,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from spasm_aid.evaluation.dataset import Example
+from spasm_aid.evaluation.dataset import ROOT, Example
 from spasm_aid.servers import Chat, endpoints_file, server_env, start_action_server, start_rasa, texts, triage_of
 from spasm_aid.triage import EMERGENCY, load_table
 
@@ -63,12 +63,24 @@ class Checks:
         }
 
 
+def first_aid_now_text() -> str:
+    """The first piece of first aid, said before the urgent questions (domain.yml)."""
+    import yaml
+
+    with open(ROOT / "domain.yml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)["responses"]["utter_first_aid_now"][0]["text"]
+
+
 def run_all_clear(answer: str = "no", max_turns: int = 20) -> Optional[int]:
-    """User turns until the first advice (the self-care payload), or None if never reached."""
+    """User turns until the first advice (the first piece of first aid, or the self-care
+    payload), or None if never reached."""
     chat = new_chat()
+    first_aid = first_aid_now_text()
     replies = chat.say(OPENING)
     for turn in range(2, max_turns + 1):
         replies = chat.say(answer)
+        if any(m.get("text") and first_aid in m["text"] for m in replies or []):
+            return turn
         payload = triage_of(replies)
         if payload:
             return turn if payload["triage"] == "self_care" else None

@@ -19,7 +19,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from spasm_aid import settings
-from spasm_aid.emergency_message import reply_parts
+from spasm_aid.emergency_message import helper_version, reply_parts
 from spasm_aid.triage import EMERGENCY, URGENT
 
 REASON_SLOTS = {EMERGENCY: "red_flag", URGENT: "urgent_flag"}
@@ -73,7 +73,8 @@ class SpasmAidNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         slots = tracker.current_slot_values()
         response = None
         for part in reply_parts(utter_action, slots):
-            generated = await super().generate(part, tracker, output_channel, **kwargs)
+            said = helper_version(part, slots, self.responses)
+            generated = await super().generate(said, tracker, output_channel, **kwargs)
             response = join_responses(response, generated, main=part == utter_action)
         response = add_quick_replies(utter_action, response)
         return complete_triage_payload(response, slots, self.emergency_number)

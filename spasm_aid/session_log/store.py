@@ -37,6 +37,7 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 
 # Responses that count as advice, by the topic they give.
 ADVICE_TOPICS = {
+    "utter_first_aid_now": "first_aid_now",  # the position, before the urgent questions
     "utter_self_care_plan": "self_care_plan",
     "utter_comfort_measures": "comfort_measures",
     "utter_ice_heat": "ice_heat",

@@ -41,5 +41,5 @@ def test_pregnancy_told_earlier_skips_the_questions(dispatcher, domain):
 
 
 def test_yes_to_the_urgent_question_in_screening_counts(dispatcher, domain):
-    tracker = make_tracker(slots={"screen_urgent": "yes"}, intent="ask_pain_relief", latest_action="pain_relief_form")
+    tracker = make_tracker(slots={"screen_steroids": "yes"}, intent="ask_pain_relief", latest_action="pain_relief_form")
     assert run(tracker, dispatcher, domain)["pain_relief_advice"] == "ask_first"

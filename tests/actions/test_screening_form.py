@@ -52,14 +52,53 @@ def test_all_no_ends_the_form_as_self_care(dispatcher, domain):
 
 
 def test_yes_to_the_urgent_question_ends_as_urgent(dispatcher, domain):
-    index = SLOTS.index("screen_urgent")
+    index = SLOTS.index("screen_fever")
     tracker = make_tracker(
         slots={**answered(index), "requested_slot": SLOTS[index]}, intent="affirm",
         new_slots={SLOTS[index]: "yes"}, active_loop=FORM,
     )
     sets = run(tracker, dispatcher, domain)
     assert sets["triage"] == "urgent" and sets["requested_slot"] is None
-    assert "urgent_flag" not in sets  # a plain yes to the combined question names no flag
+    assert sets["urgent_flag"] == "fever"  # one question, one flag: the reason is known
+
+
+def test_yes_to_a_two_condition_question_names_no_flag(dispatcher, domain):
+    index = SLOTS.index("screen_cancer")
+    tracker = make_tracker(
+        slots={**answered(index), "requested_slot": SLOTS[index]}, intent="affirm",
+        new_slots={SLOTS[index]: "yes"}, active_loop=FORM,
+    )
+    sets = run(tracker, dispatcher, domain)
+    assert sets["triage"] == "urgent" and "urgent_flag" not in sets
+
+
+def test_the_last_emergency_no_brings_first_aid_before_the_urgent_questions(dispatcher, domain):
+    emergency = [q.slot for q in TABLE.questions if q.level == "emergency"]
+    last = emergency[-1]
+    tracker = make_tracker(
+        slots={**answered(len(emergency) - 1), "requested_slot": last}, new_slots={last: "no"}, active_loop=FORM
+    )
+    sets = run(tracker, dispatcher, domain)
+    said = [m["response"] for m in dispatcher.messages]
+    assert said == ["utter_first_aid_now", "utter_urgent_questions_intro"]
+    assert sets.get("requested_slot", TABLE.first_aid_before) == TABLE.first_aid_before and "triage" not in sets
+
+
+def test_no_first_aid_break_at_other_questions(dispatcher, domain):
+    tracker = make_tracker(slots={"requested_slot": SLOTS[0]}, new_slots={SLOTS[0]: "no"}, active_loop=FORM)
+    run(tracker, dispatcher, domain)
+    assert dispatcher.messages == []
+
+
+def test_over_fifty_first_episode_yes_stays_self_care(dispatcher, domain):
+    last = SLOTS[-1]
+    assert last == "screen_first_episode"
+    tracker = make_tracker(
+        slots={**answered(len(SLOTS) - 1), "requested_slot": last}, intent="affirm",
+        new_slots={last: "yes"}, active_loop=FORM,
+    )
+    sets = run(tracker, dispatcher, domain)
+    assert sets["triage"] == "self_care" and "urgent_flag" not in sets
 
 
 def test_an_urgent_flag_told_at_the_start_skips_the_urgent_questions(dispatcher, domain):

@@ -20,6 +20,9 @@ from spasm_aid.session_log.models import SessionRecord
 from spasm_aid.session_log.store import hash_sender
 
 from .conftest import SALT
+from spasm_aid.triage import load_table
+
+SCREENING_QUESTIONS = len(load_table().screening_slots)  # all answered no: self-care
 
 FIRST_QUESTION = "trouble peeing"
 SECOND_QUESTION = "numbness or tingling around your bottom"
@@ -54,9 +57,9 @@ def wait_for_row(profile, sender, condition, timeout=60.0):
 def test_a_full_conversation_through_the_load_balancer_is_recorded_once(profile):
     user = chat(profile, "through")
     assert FIRST_QUESTION in texts(user.say("my back just spasmed"))
-    replies = [user.say("no") for _ in range(7)]
+    replies = [user.say("no") for _ in range(SCREENING_QUESTIONS)]
     assert triage_of(replies[-1])["triage"] == "self_care"
-    rows = wait_for_row(profile, user.sender, lambda rows: rows[0].turns == 8)
+    rows = wait_for_row(profile, user.sender, lambda rows: rows[0].turns == SCREENING_QUESTIONS + 1)
     assert len(rows) == 1 and rows[0].final_triage == "self_care"
 
 

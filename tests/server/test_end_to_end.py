@@ -70,16 +70,19 @@ def test_all_clear_reaches_self_care_advice_and_leaves_one_session_row(servers):
     c = chat(servers)
     replies = c.say(OPENING)
     assert "not a diagnosis" in texts(replies) and "call 911" in texts(replies)
-    answers = ["no", "nope", "nah", "not really", "no thanks", "I don't think so", "nope none of that"]
+    answers = ["no", "nope", "nah", "not really", "no thanks", "I don't think so", "nope none of that",
+               "no", "nope", "nah", "no", "not really"]
+    assert len(answers) == len(SLOTS)
     for answer in answers:
         replies = c.say(answer)
     assert triage_of(replies) == {"triage": "self_care", "reason": None, "call": "911"}
-    assert "Here's the plan" in texts(replies)
+    assert "Here's the plan" in texts(replies) and "or you get chest pain." in texts(replies)
     assert "15-20 minutes" in texts(c.say("ice or heat?"))
     assert "Take care" in texts(c.say("bye"))
     [row] = session_row(servers, c.sender, until=lambda row: row.end_reason == "goodbye")
-    assert row.final_triage == "self_care" and row.first_advice_turn == 8 and row.turns == 10
-    assert row.topics == "self_care_plan,ice_heat" and row.end_reason == "goodbye" and row.channel == "rest"
+    # first advice (the position) with the 7th turn's reply, before the urgent questions
+    assert row.final_triage == "self_care" and row.first_advice_turn == 7 and row.turns == 15
+    assert row.topics == "first_aid_now,self_care_plan,ice_heat" and row.end_reason == "goodbye" and row.channel == "rest"
 
 
 @pytest.mark.parametrize("flag", list(FLAG_PHRASES))
@@ -137,7 +140,7 @@ def test_red_flag_after_the_advice(servers):
 
 def test_urgent_flag_told_in_the_answer_gives_its_reason(servers):
     c = chat(servers)
-    screen_to(c, SLOTS.index("screen_urgent"))
+    screen_to(c, SLOTS.index("screen_pregnancy"))
     replies = c.say("yes I'm pregnant")
     assert triage_of(replies) == {"triage": "urgent", "reason": "pregnancy", "call": "911"}
     assert "midwife" in texts(replies)
@@ -145,10 +148,28 @@ def test_urgent_flag_told_in_the_answer_gives_its_reason(servers):
 
 def test_urgent_answer_sends_to_a_doctor_today(servers):
     c = chat(servers)
-    screen_to(c, SLOTS.index("screen_urgent"))
+    screen_to(c, SLOTS.index("screen_fever"))
     replies = c.say("yes")
-    assert triage_of(replies) == {"triage": "urgent", "reason": None, "call": "911"}
+    assert triage_of(replies) == {"triage": "urgent", "reason": "fever", "call": "911"}
     assert "doctor today" in texts(replies)
+    assert texts(replies).rstrip().endswith("or you get chest pain.")  # the safety net closes it
+
+
+def test_first_aid_comes_before_the_urgent_questions_by_the_seventh_turn(servers):
+    # clinical-guidance section 3: the first piece of first aid before the urgent questions
+    c = chat(servers)
+    emergency_questions = SLOTS.index("screen_fever")
+    replies = screen_to(c, emergency_questions)
+    said = texts(replies)
+    assert "no emergency signs" in said and "pillows under your knees" in said
+    assert said.rstrip().endswith("Do you have a fever, or feel hot and shivery?")
+
+
+def test_each_urgent_question_asks_at_most_two_things_and_not_sure_keeps_them(servers):
+    c = chat(servers)
+    screen_to(c, SLOTS.index("screen_cancer"))
+    again = texts(c.say("not sure"))
+    assert "cancer" in again and "thinner" in again  # both conditions, in simpler words
 
 
 def test_pain_relief_asks_the_cautions_first(servers):

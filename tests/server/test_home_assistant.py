@@ -20,6 +20,9 @@ from wyoming.info import Describe, Info
 
 from spasm_aid.home_assistant import serve
 from spasm_aid.servers import stop_process
+from spasm_aid.triage import load_table
+
+SCREENING_QUESTIONS = len(load_table().screening_slots)  # all answered no: self-care
 
 pytestmark = pytest.mark.server
 PORT = 10799
@@ -77,7 +80,7 @@ def test_an_assist_conversation_to_self_care_keeps_its_conversation_id(assist):
     conversation = f"01HS{uuid.uuid4().hex[:20].upper()}"
     first = say(assist, "my back just spasmed", conversation)
     assert "trouble peeing" in first.text and first.context["conversation_id"] == conversation
-    for _ in range(7):
+    for _ in range(SCREENING_QUESTIONS):
         answer = say(assist, "no", conversation)
     assert "Nothing you told me needs a doctor right now" in answer.text
     assert answer.context["triage"]["triage"] == "self_care"

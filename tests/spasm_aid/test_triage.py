@@ -17,7 +17,8 @@ def test_questions_start_with_the_emergency_flags_in_order():
     slots = triage.questions_to_ask({})
     emergency = [q.slot for q in TABLE.questions if q.level == EMERGENCY]
     assert slots[: len(emergency)] == emergency
-    assert [TABLE.question(s).level for s in slots[len(emergency) :]] == [URGENT] * (len(slots) - len(emergency))
+    rest = [TABLE.question(s).level for s in slots[len(emergency) :]]
+    assert rest == [URGENT] * (len(rest) - 1) + [triage.SOON]  # the softer over-50 question last
 
 
 @pytest.mark.parametrize("question", [q for q in TABLE.questions if q.level == EMERGENCY], ids=lambda q: q.slot)
@@ -30,25 +31,57 @@ def test_yes_to_an_emergency_question_routes_to_emergency_and_stops(question):
 def test_final_unsure_routes_up():
     slot = "screen_chest"
     assert triage.route({slot: "unsure"}).level == EMERGENCY
-    assert triage.route({**ALL_NO, "screen_urgent": "unsure"}) == Route(URGENT, None)
+    assert triage.route({**ALL_NO, "screen_fever": "unsure"}) == Route(URGENT, "fever")
 
 
-def test_yes_to_the_combined_urgent_question_is_urgent_without_a_particular_reason():
-    answers = {**ALL_NO, "screen_urgent": "yes"}
-    assert triage.route(answers) == Route(URGENT, None)
+def test_yes_to_a_two_condition_urgent_question_is_urgent_without_a_particular_reason():
+    assert triage.route({**ALL_NO, "screen_cancer": "yes"}) == Route(URGENT, None)
 
 
 def test_a_told_urgent_flag_gives_the_reason():
-    assert triage.route({**ALL_NO, "screen_urgent": "yes"}, ["pregnancy"]) == Route(URGENT, "pregnancy")
+    assert triage.route({**ALL_NO, "screen_cancer": "yes"}, ["pregnancy"]) == Route(URGENT, "pregnancy")
 
 
-def test_the_all_clear_path_is_seven_questions():
-    # with the opening message, first advice comes by the 8th user turn
-    assert len(TABLE.screening_slots) == 7
+def test_urgent_questions_ask_one_thing_or_two():
+    # clinical-guidance section 3: people answer the last clause they heard
+    for question in TABLE.questions:
+        if question.level != EMERGENCY:
+            assert len(question.flags) <= 2, question
+
+
+def test_first_aid_comes_right_after_the_six_emergency_questions():
+    # with the opening message, first advice comes with the reply to the 7th user turn
+    emergency = [q.slot for q in TABLE.questions if q.level == EMERGENCY]
+    assert len(emergency) == 6
+    assert TABLE.screening_slots.index(TABLE.first_aid_before) == len(emergency)
+
+
+def test_first_aid_is_due_only_when_the_last_emergency_answer_is_no():
+    emergency = [q.slot for q in TABLE.questions if q.level == EMERGENCY]
+    answers = {slot: "no" for slot in emergency}
+    remaining = triage.questions_to_ask(answers)
+    assert triage.first_aid_due([emergency[-1]], answers, remaining)
+    assert not triage.first_aid_due(["screen_fever"], {**answers, "screen_fever": "no"}, remaining[1:])
+    # an urgent flag told earlier skips the urgent questions: nothing left, no break needed
+    assert not triage.first_aid_due([emergency[-1]], answers, triage.questions_to_ask(answers, ["pregnancy"]))
+    # a yes ends the screening as an emergency
+    yes = {**answers, emergency[-1]: "yes"}
+    assert not triage.first_aid_due([emergency[-1]], yes, triage.questions_to_ask(yes))
+
+
+def test_over_fifty_first_episode_changes_no_route():
+    answers = {**ALL_NO, "screen_first_episode": "yes"}
+    assert triage.route(answers) == Route(SELF_CARE, None)
+    assert triage.route({**ALL_NO, "screen_first_episode": "unsure"}) == Route(SELF_CARE, None)
+
+
+def test_a_known_urgent_flag_skips_the_over_fifty_question_too():
+    emergency = {q.slot: "no" for q in TABLE.questions if q.level == EMERGENCY}
+    assert triage.questions_to_ask(emergency, ["fever"]) == []
 
 
 def test_emergency_beats_urgent():
-    answers = {**ALL_NO, "screen_urgent": "yes", "screen_stroke": "yes"}
+    answers = {**ALL_NO, "screen_fever": "yes", "screen_stroke": "yes"}
     assert triage.route(answers) == Route(EMERGENCY, "stroke")
 
 
