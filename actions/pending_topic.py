@@ -1,7 +1,8 @@
 """action_answer_pending_topic: after screening, answer what was asked before or during it.
 
 Someone who opens with "ice or heat?" is screened first and was told the answer would follow;
-this keeps that promise (the latest topic asked is answered).
+this keeps that promise (the latest topic asked is answered). With nothing pending, the
+all-clear is followed by the self-care plan.
 """
 from __future__ import annotations
 
@@ -48,4 +49,6 @@ class ActionAnswerPendingTopic(Action):
             return [FollowupAction("pain_relief_form")]
         if topic:
             dispatcher.utter_message(response=TOPIC_RESPONSES[topic])
+        elif tracker.get_slot("triage") == "self_care":
+            dispatcher.utter_message(response="utter_self_care_plan")
         return []

@@ -154,7 +154,7 @@ def all_clear(slot_names: List[str]) -> List[str]:
         + screen_all(slot_names)
         + slots(triage="self_care", requested_slot=None)
         + ["  - active_loop: null"]
-        + act("utter_all_clear", "utter_self_care_plan", "action_answer_pending_topic")
+        + act("utter_all_clear", "utter_safety_net", "action_answer_pending_topic")
     )
 
 
@@ -216,7 +216,7 @@ def dialogue_paths(table) -> List[str]:
         + screen_all(names[: len(emergency_slots) + 1], last_answer="yes")
         + slots(triage="urgent", requested_slot=None)
         + ["  - active_loop: null"]
-        + act("utter_urgent", "utter_comfort_measures", "action_answer_pending_topic"),
+        + act("utter_urgent", "utter_comfort_measures", "utter_safety_net", "action_answer_pending_topic"),
     )
     out += story(
         "not sure twice routes up to the emergency message",
@@ -254,7 +254,7 @@ def dialogue_paths(table) -> List[str]:
         + screen_all(names)
         + slots(triage="self_care", requested_slot=None)
         + ["  - active_loop: null"]
-        + act("utter_all_clear", "utter_self_care_plan", "action_answer_pending_topic"),
+        + act("utter_all_clear", "utter_safety_net", "action_answer_pending_topic"),
     )
     out += story(
         "repeat and slower during screening ask the question again",
@@ -306,7 +306,7 @@ def dialogue_paths(table) -> List[str]:
         + screen_all(emergency_slots)
         + slots(triage="urgent", requested_slot=None)
         + ["  - active_loop: null"]
-        + act("utter_urgent", "utter_comfort_measures", "action_answer_pending_topic"),
+        + act("utter_urgent", "utter_comfort_measures", "utter_safety_net", "action_answer_pending_topic"),
     )
     out += story(
         "timers and reminders, set and cancelled, and when they fire",

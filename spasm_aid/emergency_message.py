@@ -27,9 +27,11 @@ HELPER = "helper"
 HELPER_SUFFIX = "_helper"  # a response's version for a helper: "them", not "you"
 TRAUMA_FLAG = "trauma"
 
-# Replies that close a route below emergency (clinical-guidance section 1: the all-clear, the
-# urgent route, "I feel better", the end of a conversation).
-CLOSING_RESPONSES = frozenset({"utter_all_clear", "utter_urgent", "utter_feel_better", "utter_goodbye"})
+# Replies that close a route below emergency and end with the safety net (clinical-guidance
+# section 1): "I feel better" and the end of a conversation. The all-clear and the urgent route
+# say utter_safety_net as the last step of their rules (data/rules/screening.yml), after any
+# answer to a question asked during the screening.
+CLOSING_RESPONSES = frozenset({"utter_feel_better", "utter_goodbye"})
 # Replies that already begin with the number, said after an emergency as they are.
 NUMBER_FIRST_RESPONSES = frozenset(
     {EMERGENCY, "utter_emergency_reminder", "utter_while_waiting", "utter_voice_unclear", "utter_default"}

@@ -67,6 +67,9 @@ class ProfileConfig:
         default_factory=lambda: _env("SPASM_AID_ALLOWED_ORIGINS", "http://localhost:8080").split()
     )
     max_body: str = _env("SPASM_AID_MAX_BODY", "64k")
+    # Action calls carry the whole conversation (the tracker), so the internal hop to the action
+    # servers needs far more than a message: 64k broke conversations after about 20 turns.
+    action_max_body: str = _env("SPASM_AID_ACTION_MAX_BODY", "16m")
     var_dir: Path = ROOT / "var" / "production"
     model: Path = MODEL
     extra_env: Dict[str, str] = field(default_factory=dict)
@@ -227,6 +230,7 @@ class Profile:
             user=getpass.getuser(),
             var=str(c.var_dir),
             max_body=c.max_body,
+            action_max_body=c.action_max_body,
             listen=f"127.0.0.1:{c.public_port}",
             action_listen=f"127.0.0.1:{c.action_port}",
             rasa_servers="\n        ".join(

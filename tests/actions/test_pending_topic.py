@@ -33,3 +33,15 @@ def test_the_action_utters_the_topic_or_starts_the_pain_relief_checks(dispatcher
     tracker = make_tracker(events=[user("ask_pain_relief"), START])
     events = asyncio.run(ActionAnswerPendingTopic().run(dispatcher, tracker, domain))
     assert events[0]["name"] == "pain_relief_form"
+
+
+def test_with_nothing_pending_the_all_clear_is_followed_by_the_plan(dispatcher, domain):
+    tracker = make_tracker(slots={"triage": "self_care"}, events=[user("report_spasm"), START])
+    asyncio.run(ActionAnswerPendingTopic().run(dispatcher, tracker, domain))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_self_care_plan"]
+
+
+def test_on_the_urgent_route_nothing_pending_adds_nothing(dispatcher, domain):
+    tracker = make_tracker(slots={"triage": "urgent"}, events=[user("report_spasm"), START])
+    asyncio.run(ActionAnswerPendingTopic().run(dispatcher, tracker, domain))
+    assert dispatcher.messages == []

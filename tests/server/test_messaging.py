@@ -17,7 +17,7 @@ from tests.server.test_hostile_input import raw
 pytestmark = pytest.mark.server
 update_ids = itertools.count(1)
 SELF_CARE = "Nothing you told me needs a doctor right now"
-ANSWERS = 7  # screening questions
+ANSWERS = len(__import__("spasm_aid.triage", fromlist=["load_table"]).load_table().screening_slots)  # all answered no
 
 
 # --- Telegram -------------------------------------------------------------------------------

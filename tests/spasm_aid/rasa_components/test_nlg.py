@@ -71,8 +71,10 @@ def test_while_waiting_starts_with_the_number_and_says_when_to_call_again():
     assert "can do it safely, unlock the door" in text
 
 
-@pytest.mark.parametrize("closing", ["utter_all_clear", "utter_urgent", "utter_feel_better", "utter_goodbye"])
+@pytest.mark.parametrize("closing", ["utter_safety_net", "utter_feel_better", "utter_goodbye"])
 def test_every_reply_that_closes_a_route_ends_with_the_safety_net(closing):
+    # the all-clear and urgent routes say utter_safety_net as a step of their rules (the
+    # conversation tests check it); feeling better and goodbye get it from the generator
     # clinical-guidance section 1: a misheard red flag lands on exactly these replies
     last = generate(closing)["text"].splitlines()[-1]
     assert last == "Call 911 if your legs get weak or numb, you can't pee or lose control, or you get chest pain."

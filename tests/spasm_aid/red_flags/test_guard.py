@@ -132,7 +132,8 @@ def test_benign_messages_raise_nothing(guard, text):
 
 def test_every_emergency_flag_of_the_table_has_positive_cases():
     table = load_table()
-    assert set(table.flag_levels) <= set(POSITIVE)
+    told = {flag for flag, level in table.flag_levels.items() if level in ("emergency", "urgent")}
+    assert told <= set(POSITIVE)
 
 
 @pytest.mark.parametrize(
