@@ -7,6 +7,7 @@ emergency path lives here: the emergency reply is given by the Rasa server itsel
 from actions.pain_relief_form import ValidatePainReliefForm
 from actions.pending_topic import ActionAnswerPendingTopic
 from actions.repeat import ActionRepeat
+from actions.say_more import ActionSayMore
 from actions.screening_form import ValidateScreeningForm
 from actions.timers import ActionCancelReminders, ActionScheduleWalkReminders, ActionStartTimer
 
@@ -16,6 +17,7 @@ __all__ = [
     "ActionScheduleWalkReminders",
     "ActionStartTimer",
     "ActionRepeat",
+    "ActionSayMore",
     "ValidatePainReliefForm",
     "ValidateScreeningForm",
 ]

@@ -1,7 +1,8 @@
 """Validation of the pain-relief caution questions (clinical-guidance section 4).
 
 Any "yes" or "not sure", or a flag already told that matters for pain relievers (pregnancy,
-steroids, kidney trouble), means: ask a pharmacist or doctor first.
+steroids, kidney trouble), means: ask a pharmacist or doctor first. On the urgent route (or
+with an urgent flag told) nothing is asked: medicines are left to the doctor.
 """
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ class ValidatePainReliefForm(YesNoFormValidation):
         return "validate_pain_relief_form"
 
     def remaining(self, answers: Dict[str, Optional[str]], tracker: Tracker) -> List[str]:
+        if on_urgent_route(tracker):
+            return []
         return triage.cautions_to_ask(answers, relevant_flags(tracker), TABLE)
 
     def on_activation(
@@ -41,5 +44,12 @@ class ValidatePainReliefForm(YesNoFormValidation):
         dispatcher.utter_message(response="utter_pain_relief_intro")
 
     def outcome(self, answers: Dict[str, Optional[str]], tracker: Tracker) -> List[EventType]:
+        if on_urgent_route(tracker):
+            return [SlotSet("pain_relief_advice", "doctor")]
         ask_first = triage.needs_pharmacist(answers, relevant_flags(tracker))
         return [SlotSet("pain_relief_advice", "ask_first" if ask_first else "otc_ok")]
+
+
+def on_urgent_route(tracker: Tracker) -> bool:
+    """See a doctor today: routed so by screening, or an urgent flag told at any time."""
+    return tracker.get_slot("triage") == triage.URGENT or bool(tracker.get_slot("urgent_flag"))

@@ -362,6 +362,28 @@ def dialogue_paths(table) -> List[str]:
         + slots(requested_slot=names[0])
         + answer_no(names[0], names[1]),
     )
+    out += story(
+        "say more continues the last answer, then says there is no more",
+        all_clear(names)
+        + topic("should I use ice or heat", "ask_ice_heat", "utter_ice_heat")
+        + topic("say more", "more", "action_say_more")
+        + topic("tell me more", "more", "action_say_more"),
+    )
+    urgent_names = names[: len(emergency_slots) + 1]
+    out += story(
+        "pain relief on the urgent route is left to the doctor",
+        opening(names[0])
+        + screen_all(urgent_names, last_answer="yes")
+        + slots(triage="urgent", requested_slot=None)
+        + ["  - active_loop: null"]
+        + act("utter_urgent", "utter_comfort_measures", "utter_safety_net", "action_answer_pending_topic")
+        + user("can I take ibuprofen", "ask_pain_relief")
+        + act("pain_relief_form")
+        + ["  - active_loop: pain_relief_form"]
+        + slots(pain_relief_advice="doctor", requested_slot=None)
+        + ["  - active_loop: null"]
+        + act("utter_pain_relief_urgent"),
+    )
     for flag, text in NEW_FLAG_PHRASES:
         out += story(
             f"new red flag ({flag}): {text}", volunteered(flag, text=text) + emergency(flag, in_form=False)

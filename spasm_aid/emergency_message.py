@@ -34,7 +34,8 @@ TRAUMA_FLAG = "trauma"
 CLOSING_RESPONSES = frozenset({"utter_feel_better", "utter_goodbye"})
 # Replies that already begin with the number, said after an emergency as they are.
 NUMBER_FIRST_RESPONSES = frozenset(
-    {EMERGENCY, "utter_emergency_reminder", "utter_while_waiting", "utter_voice_unclear", "utter_default"}
+    {EMERGENCY, "utter_emergency_reminder", "utter_while_waiting", "utter_voice_unclear", "utter_default",
+     "utter_out_of_scope"}
 )
 
 

@@ -30,7 +30,7 @@ FIRST_AID_INTENTS = frozenset(
     {
         "ask_ice_heat", "ask_rest", "ask_walking", "ask_stretching", "ask_see_doctor", "ask_duration",
         "ask_prevention", "ask_pain_relief", "ask_while_waiting", "feel_better", "feel_worse",
-        "timer_ice", "timer_heat", "remind_walk",
+        "timer_ice", "timer_heat", "remind_walk", "more",
     }
 )
 # What to do while waiting for the ambulance is answered after an emergency (utter_while_waiting).

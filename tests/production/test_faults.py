@@ -73,7 +73,7 @@ def test_the_conversation_goes_on_when_its_rasa_server_is_killed(profile):
     try:
         replies = [user.say("no") for _ in range(SCREENING_QUESTIONS - 1)]  # question 3 on, then the all-clear
         assert triage_of(replies[-1])["triage"] == "self_care"  # the form went on where it was
-        assert not any("Just say yes or no" in texts(r) for r in replies)  # nothing started over
+        assert not any("a few quick safety questions" in texts(r) for r in replies)  # nothing started over
         assert triage_of(user.say("I can't feel my legs"))["triage"] == "emergency"
     finally:
         victim.stop()

@@ -66,9 +66,9 @@ def test_a_helper_hears_the_helper_version():
 
 def test_while_waiting_starts_with_the_number_and_says_when_to_call_again():
     text = generate("utter_while_waiting", {"triage": "emergency"})["text"]
-    assert text.startswith("If you haven't yet, call 911 now.")
+    assert text.startswith("Call 911 now if you haven't.")
     assert "Call again if you get worse, drowsy or breathless" in text
-    assert "can do it safely, unlock the door" in text
+    assert "If it's safe, unlock the door" in text
 
 
 @pytest.mark.parametrize("closing", ["utter_safety_net", "utter_feel_better", "utter_goodbye"])
