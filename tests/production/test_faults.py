@@ -67,6 +67,9 @@ def test_the_conversation_goes_on_when_its_rasa_server_is_killed(profile):
     user = chat(profile, "kill-rasa")
     user.say("my back just spasmed")
     assert SECOND_QUESTION in texts(user.say("no"))
+    # the session log is written just after each reply; a server killed within that moment loses
+    # its last turn from the log (the conversation itself is in PostgreSQL): wait for it first
+    wait_for_row(profile, user.sender, lambda rows: rows[0].turns == 2)
     victim = profile.rasa[0]
     victim.process.kill()
     victim.process.wait()
