@@ -76,9 +76,11 @@ $(MODEL): $(STAMP) $(SPACY) domain.yml config.yml $(DATA)
 
 model: $(MODEL)
 
+# The terminal chat (spasm_aid/terminal.py), not `rasa shell`: its arrow-key menus turned a
+# typed "no" into "yes". Both servers listen on loopback only.
 run: $(MODEL) setup
 	@mkdir -p var
-	$(PY) scripts/with_action_server.py -- $(RASA) shell -m $(MODEL)
+	$(PY) scripts/with_action_server.py --rasa-model $(MODEL) -- $(PY) -m spasm_aid.terminal
 
 serve: $(MODEL) setup
 	@mkdir -p var

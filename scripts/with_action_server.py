@@ -29,6 +29,7 @@ def main() -> int:
     parser.add_argument("--log", default=str(ROOT / "var" / "action-server.log"))
     parser.add_argument("--rasa-model", help="also start the Rasa server with this model on --rasa-port")
     parser.add_argument("--rasa-port", type=int, default=5005)
+    parser.add_argument("--rasa-endpoints", default="endpoints.yml", help="endpoints file of the Rasa server")
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -52,7 +53,10 @@ def main() -> int:
             rasa_server = None
             if args.rasa_model:
                 rasa_server = subprocess.Popen(
-                    [rasa, "run", "-m", args.rasa_model, "--port", str(args.rasa_port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT
+                    # loopback only: the terminal chat and the voice loop talk to it on this machine
+                    [rasa, "run", "-m", args.rasa_model, "--port", str(args.rasa_port), "--interface", "127.0.0.1",
+                     "--endpoints", args.rasa_endpoints],
+                    cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
                 )
                 print(f"Starting the assistant on port {args.rasa_port} (about 15 s)...", file=sys.stderr)
                 if not wait_for(f"http://127.0.0.1:{args.rasa_port}/", rasa_server, 180):
