@@ -101,3 +101,32 @@ def test_a_red_flag_after_an_emergency_still_gets_the_message():
 
 def test_reminders_before_any_emergency_are_left_to_the_rules():
     assert next_action(state(intent="EXTERNAL_walk_reminder", route="self_care", emergency_questions_answered=True)) is None
+
+
+def test_every_action_the_decision_can_name_is_an_action_of_the_domain():
+    # the SafetyPolicy ignores an action the domain does not know: a misspelt name here would
+    # silently switch the emergency hand-off off
+    import yaml
+
+    from spasm_aid import safety
+    from tests.conftest import ROOT
+
+    domain = yaml.safe_load(open(ROOT / "domain.yml", encoding="utf-8"))
+    known = set(domain["responses"]) | set(domain["actions"]) | set(domain["forms"]) | {
+        "action_listen", "action_deactivate_loop"}
+    named = {safety.EMERGENCY_RESPONSE, safety.EMERGENCY_REMINDER, safety.DISCLAIMER, safety.SCREEN_FIRST,
+             safety.SCREENING_FORM, safety.DEACTIVATE_LOOP, safety.ACTION_LISTEN}
+    assert named <= known
+    assert safety.FIRST_AID_INTENTS | safety.REMINDER_INTENTS | {safety.RED_FLAG_INTENT} <= set(domain["intents"])
+
+
+def test_every_red_flag_state_gets_exactly_one_emergency_message_then_listens():
+    # the full sequence for a red flag inside a form: message, stop the form, listen
+    done = []
+    for _ in range(4):
+        action = next_action(state(intent="red_flag", active_loop=None if DEACTIVATE_LOOP in done else "screening_form",
+                                   actions_this_turn=list(done)))
+        done.append(action)
+        if action == ACTION_LISTEN:
+            break
+    assert done == [EMERGENCY_RESPONSE, DEACTIVATE_LOOP, ACTION_LISTEN]

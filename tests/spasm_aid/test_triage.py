@@ -129,3 +129,34 @@ def test_a_malformed_table_names_the_file(tmp_path):
     bad.write_text("questions: [{slot: x, level: emergency, flags: [nope]}]\nflags: {}\npain_relief_cautions: []\n")
     with pytest.raises(triage.TriageTableError, match="table.yml"):
         triage.load_table(str(bad))
+
+
+def test_route_levels_are_the_values_of_the_triage_slot():
+    # the screening writes the route into the domain's triage slot, which the rules read
+    import yaml
+
+    from tests.conftest import ROOT
+
+    domain = yaml.safe_load(open(ROOT / "domain.yml", encoding="utf-8"))
+    assert set(triage.LEVELS) == set(domain["slots"]["triage"]["values"])
+
+
+def test_a_table_naming_an_unknown_first_aid_question_is_refused():
+    raw = {"questions": [{"slot": "screen_a", "level": "emergency", "flags": ["a"]}], "flags": {"a": "emergency"},
+           "pain_relief_cautions": [], "first_aid_before": "screen_typo"}
+    with pytest.raises(triage.TriageTableError, match="first_aid_before"):
+        triage._parse_table(raw, "test table")
+    raw["first_aid_before"] = None
+    assert triage._parse_table(raw, "test table").first_aid_before is None
+
+
+def test_a_later_less_severe_flag_does_not_lower_the_route():
+    assert triage.route({}, ["trauma", "fever"]) == Route(EMERGENCY, "trauma")
+    assert triage.route({}, ["fever", "first_episode_over_50"]) == Route(URGENT, "fever")
+
+
+def test_emergency_questions_clear_only_when_all_six_are_no():
+    emergency = [q.slot for q in TABLE.questions if q.level == EMERGENCY]
+    assert triage.emergency_questions_clear({slot: "no" for slot in emergency})
+    assert not triage.emergency_questions_clear({slot: "no" for slot in emergency[:-1]})
+    assert not triage.emergency_questions_clear({**{slot: "no" for slot in emergency}, emergency[0]: "unsure"})

@@ -52,3 +52,86 @@ def test_ordinary_messages_keep_their_intent(component):
 def test_messages_without_text_pass_through(component):
     [m] = component.process([Message(data={"intent": {"name": "greet", "confidence": 1.0}})])
     assert m.get("intent")["name"] == "greet"
+
+
+# --- what the mutation run found untested (issue 13) ------------------------------------------
+def test_urgent_flags_are_an_urgent_flag_entity_over_the_whole_message(component):
+    [m] = component.process([message("im pregnant")])
+    [entity] = m.get("entities")
+    assert (entity["entity"], entity["value"], entity["start"], entity["end"]) == ("urgent_flag", "pregnancy", 0, 11)
+    assert entity["extractor"] == "RedFlagGuard"
+
+
+def test_the_rewritten_intent_entities_and_reading_reach_the_parse_output(component):
+    # add_to_output: what Rasa returns and keeps on the tracker is the guard's decision
+    [m] = component.process([message("my dad fell off a ladder")])
+    output = m.as_dict(only_output_properties=True)
+    assert output["intent"] == {"name": "red_flag", "confidence": 1.0}
+    assert output["intent_ranking"][0] == {"name": "red_flag", "confidence": 1.0}
+    assert [(e["entity"], e["value"]) for e in output["entities"]] == [("red_flag", "trauma")]
+    reading = output["red_flag_guard"]
+    assert reading["helper"] is True and reading["fall"] is True and reading["flags"] == ["trauma"]
+    assert reading["ml_intent"] == "report_spasm"
+
+
+def test_the_first_flag_told_is_the_reason(component):
+    [m] = component.process([message("I fell and now I can't feel my legs")])
+    assert [e["value"] for e in m.get("entities")] == ["trauma"]
+    [m] = component.process([message("I can't feel my legs since I fell")])
+    assert [e["value"] for e in m.get("entities")][0] == "leg_weakness"
+
+
+def test_a_classifier_red_flag_on_top_with_no_rule_match_still_routes_up(component):
+    ranking = [{"name": "red_flag", "confidence": 0.8}, {"name": "report_spasm", "confidence": 0.1}]
+    [m] = component.process([message("something feels really wrong", intent="red_flag", ranking=ranking)])
+    assert m.get("intent")["name"] == "red_flag" and m.get("entities") == []
+
+
+@pytest.mark.parametrize("confidence,routed", [(0.29, False), (0.3, True), (0.31, True)])
+def test_the_classifier_threshold_is_inclusive(component, confidence, routed):
+    ranking = [{"name": "report_spasm", "confidence": 1 - confidence}, {"name": "red_flag", "confidence": confidence}]
+    [m] = component.process([message("my back is weird and wobbly", ranking=ranking)])
+    assert (m.get("intent")["name"] == "red_flag") is routed
+
+
+def test_no_red_flag_guess_at_all_changes_nothing(component):
+    ranking = [{"name": "ask_walking", "confidence": 0.9}, {"name": "deny", "confidence": 0.1}]
+    [m] = component.process([message("can I walk to the shop", intent="ask_walking", ranking=ranking)])
+    assert m.get("intent") == {"name": "ask_walking", "confidence": 0.9}
+
+
+def test_a_denial_also_stops_a_lower_red_flag_guess_from_routing_up(component):
+    ranking = [{"name": "deny", "confidence": 0.6}, {"name": "red_flag", "confidence": 0.4}]
+    [m] = component.process([message("no numbness at all", intent="deny", ranking=ranking)])
+    assert m.get("intent") == {"name": "deny", "confidence": 0.9}
+
+
+def test_a_denied_urgent_guess_falls_back_to_the_best_other_intent(component):
+    ranking = [{"name": "urgent_flag", "confidence": 0.7}, {"name": "red_flag", "confidence": 0.2},
+               {"name": "deny", "confidence": 0.1}]
+    [m] = component.process([message("I don't have a fever", intent="urgent_flag", ranking=ranking)])
+    assert m.get("intent") == {"name": "deny", "confidence": 0.1}
+
+
+def test_a_lookalike_stops_the_classifier_too(component):
+    ranking = [{"name": "red_flag", "confidence": 0.7}, {"name": "out_of_scope", "confidence": 0.3}]
+    [m] = component.process([message("i fell asleep on the sofa", intent="red_flag", ranking=ranking)])
+    assert m.get("intent") == {"name": "out_of_scope", "confidence": 0.3}
+
+
+def test_stale_flag_entities_from_elsewhere_are_dropped_when_nothing_counts(component):
+    stale = [{"entity": "red_flag", "value": "chest", "start": 0, "end": 3},
+             {"entity": "urgent_flag", "value": "fever", "start": 0, "end": 3},
+             {"entity": "other", "value": "kept", "start": 0, "end": 3}]
+    m = message("no chest pain", intent="deny")
+    m.set("entities", stale)
+    [m] = component.process([m])
+    assert [e["entity"] for e in m.get("entities")] == ["other"]
+
+
+def test_a_helper_and_no_fall_are_read(component):
+    [m] = component.process([message("my mum can't pee")])
+    reading = m.get("red_flag_guard")
+    assert reading["helper"] is True and reading["fall"] is False and reading["negated"] == []
+    [m] = component.process([message("no fever")])
+    assert m.get("red_flag_guard")["negated"] == ["fever"] and m.get("red_flag_guard")["helper"] is False
