@@ -43,8 +43,45 @@ MODULES: Dict[str, List[str]] = {
 }
 
 # Surviving mutants that change nothing a person could notice, each with the reason. The key is
-# "<module>:<line>:<mutation>" as printed by the run.
-EQUIVALENT: Dict[str, str] = {}
+# "<module> | <the line as written> | <mutation>", as printed by the run.
+FROZEN = "frozen=True only forbids changing the object after it is made; nothing does"
+EQUIVALENT: Dict[str, str] = {
+    "spasm_aid/safety.py | @dataclass(frozen=True) | True -> False": FROZEN,
+    "spasm_aid/triage.py | @dataclass(frozen=True) | True -> False": FROZEN,
+    "spasm_aid/red_flags/guard.py | @dataclass(frozen=True) | True -> False": FROZEN,
+    "spasm_aid/triage.py | return a if LEVELS.index(a) >= LEVELS.index(b) else b | GtE -> Gt (op 0)":
+        "when both levels are equal, returning b instead of a returns the same level",
+    "spasm_aid/red_flags/guard.py | @lru_cache(maxsize=4) | 4 -> 5":
+        "the cache size: one pipeline path is used per process",
+    "spasm_aid/red_flags/guard.py | @lru_cache(maxsize=4) | 4 -> 0":
+        "no caching makes a guard per call: slower, the same answers",
+    "spasm_aid/red_flags/guard.py | @lru_cache(maxsize=1) | 1 -> 2": "the cache size of one table",
+    "spasm_aid/red_flags/guard.py | @lru_cache(maxsize=1) | 1 -> 0": "no caching reloads the same table",
+    "spasm_aid/red_flags/guard.py | if not Token.has_extension(\"sa_form\"): | 'sa_form' -> 'XX'":
+        "the check only avoids registering the extension twice on re-import; in a fresh process it is unregistered",
+    "spasm_aid/red_flags/guard.py | self.known_words = known_words if known_words is not None else compute_known_words() | IsNot -> Is (op 0)":
+        "the known-words file is the saved computation (a test checks the round trip): same words either way",
+    "spasm_aid/red_flags/guard.py | self.names = names if names is not None else compute_probable_names() | IsNot -> Is (op 0)":
+        "the names file is the saved computation (a test checks the round trip): same names either way",
+    "spasm_aid/red_flags/guard.py | self.helper_cues.add(\"helper\", [self._compile(p, path) for p in raw[\"helper_cues\"]]) | 'helper' -> 'XX'":
+        "the matcher's label is never read: any helper-cue match counts",
+    "spasm_aid/red_flags/guard.py | spec = spec.rstrip(\"?\") | '?' -> 'XX'":
+        "rstrip takes a set of characters: 'XX?XX' still strips the '?', and no lexicon word ends in X",
+    "spasm_aid/red_flags/guard.py | if owner == \"unrelated\": | 'unrelated' -> 'XX'":
+        "an unrelated owner then falls through to `return owner`, which is 'unrelated' too",
+    "spasm_aid/red_flags/guard.py | following = doc[i + 1].norm_ if i + 1 < len(doc) else \"\" | Lt -> LtE (op 0)":
+        "i < start <= len(doc) - 1, so i + 1 < len(doc) always holds",
+    "spasm_aid/rasa_components/safety_policy.py | DEFAULT_PRIORITY = 7  # above RulePolicy (6): the emergency reply wins every tie | 7 -> 8":
+        "any priority above RulePolicy's 6 wins the same ties (a test pins 7 > 6)",
+    "spasm_aid/rasa_components/safety_policy.py | last_user = max((i for i, e in enumerate(events) if isinstance(e, UserUttered)), default=-1) | 1 -> 2":
+        "any negative default means 'no user message yet'",
+    "spasm_aid/rasa_components/safety_policy.py | this_turn = events[last_user + 1 :] if last_user >= 0 else [] | Add -> Sub":
+        "the event before a user message is always action_listen, which no decision looks for",
+    "spasm_aid/rasa_components/safety_policy.py | this_turn = events[last_user + 1 :] if last_user >= 0 else [] | 1 -> 0":
+        "the user message itself is not an ActionExecuted, so the actions of the turn are the same",
+    "spasm_aid/rasa_components/safety_policy.py | for event in reversed(events[: max(last_user, 0)]): | 0 -> 1":
+        "with no user message the first event is action_listen, which the scan skips anyway",
+}
 
 TIMEOUT = 120  # seconds per mutant: a mutant that loops forever counts as killed
 
@@ -61,12 +98,13 @@ class Mutant:
     index: int  # the n-th mutation point of the module, in walking order
     line: int
     description: str
+    source: str = ""  # the line mutated, as written (keys survive edits elsewhere in the file)
     outcome: str = ""  # killed, survived, timeout, error
     seconds: float = 0.0
 
     @property
     def key(self) -> str:
-        return f"{self.module}:{self.line}:{self.description}"
+        return f"{self.module} | {self.source} | {self.description}"
 
 
 def _docstring_nodes(tree: ast.AST) -> set:
@@ -188,11 +226,14 @@ class _Apply(ast.NodeTransformer):
 
 
 def list_mutants(module: str) -> List[Mutant]:
-    tree = ast.parse((ROOT / module).read_text(), module)
-    return [
-        Mutant(module, i, getattr(node, "lineno", 0), description)
-        for i, (node, description, _) in enumerate(mutation_points(tree))
-    ]
+    source = (ROOT / module).read_text()
+    lines = source.splitlines()
+    tree = ast.parse(source, module)
+    mutants = []
+    for i, (node, description, _) in enumerate(mutation_points(tree)):
+        line = getattr(node, "lineno", 0)
+        mutants.append(Mutant(module, i, line, description, lines[line - 1].strip() if line else ""))
+    return mutants
 
 
 def module_name(module: str) -> str:

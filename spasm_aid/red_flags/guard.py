@@ -208,7 +208,9 @@ def compute_known_words() -> frozenset:
     lookup = _lemma_lookup()
     probable = {w.lower() for w, p in _lookups_table("lexeme_prob").items() if p >= KNOWN_WORD_MIN_LOG_PROB}
     grammar = NEGATION_CUES | HEDGE_WORDS | CLAUSE_BREAKS | SUBJECT_PRONOUNS | FIRST_PERSON | OTHER_PEOPLE | UNRELATED
-    return frozenset(lookup) | frozenset(lookup.values()) | frozenset(probable) | grammar
+    words = frozenset(lookup) | frozenset(lookup.values()) | frozenset(probable) | grammar
+    # one word a line in the saved file: entries with spaces (never a token) are left out
+    return frozenset(w for w in words if w and w == "".join(w.split()))
 
 
 def compute_probable_names() -> frozenset:

@@ -135,3 +135,55 @@ def test_a_helper_and_no_fall_are_read(component):
     assert reading["helper"] is True and reading["fall"] is False and reading["negated"] == []
     [m] = component.process([message("no fever")])
     assert m.get("red_flag_guard")["negated"] == ["fever"] and m.get("red_flag_guard")["helper"] is False
+
+
+def test_forcing_an_intent_keeps_the_rest_of_the_ranking_once_each(component):
+    ranking = [{"name": "report_spasm", "confidence": 0.6}, {"name": "red_flag", "confidence": 0.35},
+               {"name": "deny", "confidence": 0.05}]
+    [m] = component.process([message("i cant feel my legs", ranking=ranking)])
+    names = [r["name"] for r in m.get("intent_ranking")]
+    assert names == ["red_flag", "report_spasm", "deny"]
+
+
+def test_the_flag_entity_is_certain(component):
+    [m] = component.process([message("i cant feel my legs")])
+    assert m.get("entities")[0]["confidence_entity"] == 1.0
+
+
+def test_a_request_for_help_is_read_as_such(component):
+    [m] = component.process([message("help")])
+    assert m.get("red_flag_guard")["help_requested"] is True and m.get("red_flag_guard")["flags"] == []
+
+
+def test_a_fallback_without_a_confidence_gets_zero(component):
+    ranking = [{"name": "red_flag", "confidence": 0.7}, {"name": "deny"}]
+    [m] = component.process([message("no numbness in my groin", intent="red_flag", ranking=ranking)])
+    assert m.get("intent") == {"name": "deny", "confidence": 0.0}
+
+
+def test_its_defaults_are_the_project_pipeline_and_a_low_threshold(spacy_model_path):
+    defaults = RedFlagGuardComponent.get_default_config()
+    assert defaults == {"spacy_model": "models/spacy_en", "ml_red_flag_threshold": 0.3}
+    built = RedFlagGuardComponent({**defaults, "spacy_model": str(spacy_model_path)})
+    [m] = built.process([message("i cant feel my legs")])
+    assert m.get("intent")["name"] == "red_flag"
+
+
+def test_config_yml_sets_the_same_threshold():
+    import yaml
+
+    from tests.conftest import ROOT
+
+    config = yaml.safe_load(open(ROOT / "config.yml", encoding="utf-8"))
+    [component] = [c for c in config["pipeline"] if c["name"].endswith("RedFlagGuardComponent")]
+    assert component["ml_red_flag_threshold"] == 0.3
+
+
+@pytest.mark.parametrize("name", ["RedFlagGuardComponent", "SafetyPolicy"])
+def test_the_safety_components_are_registered_as_needing_no_training(name):
+    # nothing they decide is learned from data (and the guard has no train step at all)
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+    import spasm_aid.rasa_components.safety_policy  # noqa: F401  (registers the policy)
+
+    assert DefaultV1Recipe._registered_components[name].is_trainable is False

@@ -132,3 +132,49 @@ def test_repeat_right_after_the_emergency_message_repeats_it(policy):
     action, prediction = predict(policy, t)
     assert action == "utter_emergency"
     assert slot_events(prediction) == {}  # the reason already given is kept
+
+
+# --- what the mutation run found untested (issue 13, scripts/mutation.py) ----------------------
+def test_it_outranks_the_rule_policy_on_a_tie(policy):
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    assert policy.priority == 7 > RulePolicy.get_default_config()["priority"]
+
+
+def test_its_predictions_are_certain(policy):
+    t = tracker(user("red_flag", "help"))
+    action, prediction = predict(policy, t)
+    assert action == "utter_emergency" and max(prediction.probabilities) == 1.0
+
+
+def test_a_user_message_as_the_very_first_event_counts(policy):
+    t = DialogueStateTracker.from_events("t", [user("red_flag", "help")], DOMAIN.slots)
+    assert predict(policy, t)[0] == "utter_emergency"
+    t.update(ActionExecuted("utter_emergency"))
+    assert predict(policy, t)[0] == "action_listen"
+
+
+def test_a_tracker_with_no_user_message_has_nothing_to_say(policy):
+    t = DialogueStateTracker.from_events("t", [ActionExecuted("action_listen")], DOMAIN.slots)
+    assert predict(policy, t)[0] is None
+
+
+def test_an_urgent_flag_entity_is_not_an_emergency(policy):
+    t = tracker(user("urgent_flag", "im pregnant", [{"entity": "urgent_flag", "value": "pregnancy"}]))
+    assert predict(policy, t)[0] is None
+
+
+def test_repeat_after_a_silent_turn_still_repeats_the_emergency(policy):
+    t = tracker(
+        user("red_flag", "help"), ActionExecuted("utter_emergency"), ActionExecuted("action_listen"),
+        user("thank", "ok"), ActionExecuted("action_extract_slots"), ActionExecuted("action_listen"),
+        user("repeat", "repeat"),
+    )
+    assert predict(policy, t)[0] == "utter_emergency"
+
+
+def test_an_action_the_domain_lacks_is_not_predicted(policy):
+    small = Domain.from_dict({"intents": ["red_flag"], "responses": {"utter_other": [{"text": "x"}]}})
+    t = DialogueStateTracker.from_events("t", [ActionExecuted("action_listen"), user("red_flag", "help")], small.slots)
+    prediction = policy.predict_action_probabilities(t, small)
+    assert max(prediction.probabilities) == 0.0

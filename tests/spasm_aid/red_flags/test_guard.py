@@ -327,3 +327,125 @@ def test_a_fall_is_reported_for_the_keep_still_line(guard):
     assert guard.detect("i fell and now i cant feel my legs").fall
     assert not guard.detect("i cant feel my legs").fall
     assert not guard.detect("i didnt fall but i cant feel my legs").fall
+
+
+# --- what the mutation run found untested (issue 13, scripts/mutation.py) ----------------------
+def test_the_known_words_and_names_files_are_the_computation_saved(tmp_path):
+    from spasm_aid.red_flags.guard import (
+        compute_known_words, compute_probable_names, read_known_words, read_probable_names, write_known_words,
+    )
+
+    known, names = compute_known_words(), compute_probable_names()
+    assert write_known_words(tmp_path).name == "known_words.txt.gz"
+    assert read_known_words(tmp_path) == known and read_probable_names(tmp_path) == names
+    assert read_known_words(tmp_path / "missing") == known and read_probable_names(tmp_path / "missing") == names
+    # "never" is English, so never "corrected" to "fever"; grammar words are always known
+    assert {"never", "fever", "numb", "cousin", "pins"} <= known
+    assert {"sarah", "john", "emma"} <= names
+    assert not {"back", "legs", "my", "she", "fell", "pee", "mum", "never"} & names
+
+
+def test_a_guard_built_without_the_files_computes_the_same_words(guard):
+    from spasm_aid.red_flags.guard import RedFlagGuard
+
+    built = RedFlagGuard(guard.nlp)
+    assert built.known_words == guard.known_words and built.names == guard.names
+    assert built.detect("tom cant feel his legs").helper
+
+
+@pytest.mark.parametrize(
+    "word,corrected",
+    [
+        ("numbnes", "numbness"),  # 7 letters, one edit
+        ("parallysys", "paralysis"),  # 10 letters, two edits
+        ("numbnxx", "numbnxx"),  # 7 letters, two edits: too far
+        ("numm", "numm"),  # under 5 letters: left alone
+        ("numbb", "numb"),  # 5 letters, one edit
+        ("numb3", "numb3"),  # not a word
+        ("never", "never"),  # English: left alone
+    ],
+)
+def test_typos_are_corrected_within_their_length_allowance(guard, word, corrected):
+    assert guard._correct(word) == corrected
+
+
+@pytest.mark.parametrize(
+    "text,negated",
+    [
+        ("no very very very very fever", True),  # the cue 5 words back
+        ("no very very very very very fever", False),  # 6: out of reach
+        ("could not fever", False),  # "can't" / "couldn't" is not a denial
+        ("can not fever", False),
+        ("no my fever", False),  # "no, my ...": an answer, then the symptom
+        ("not sure fever", False),  # a hedge routes up
+        ("not very very sure fever", True),  # the hedge word must come right after the cue
+        ("no fever", True),
+    ],
+)
+def test_negation_scope_word_by_word(guard, text, negated):
+    doc = guard.make_doc(text)
+    assert guard._is_negated(doc, len(doc) - 1) is negated
+
+
+@pytest.mark.parametrize(
+    "text,owner",
+    [
+        ("she very very very fell", "other_person"),  # 4 words back: in reach
+        ("she very very very very very fell", "self"),  # out of reach: the speaker's own
+        ("sarah fell", "other_person"),
+        ("sarah very fell", "other_person"),
+        ("sarah very very fell", "self"),  # a name counts only right before the verb
+        ("god fell", "self"),
+        ("my cat fell", "unrelated"),
+        ("a car hit me", "self"),
+        ("she said the car hit me", "self"),
+    ],
+)
+def test_whose_symptom_word_by_word(guard, text, owner):
+    doc = guard.make_doc(text)
+    start = next(i for i, t in enumerate(doc) if t.lower_ in ("fell", "hit"))
+    assert guard._owner(doc, start, start + 1) == owner
+
+
+def test_the_longest_match_at_one_place_is_the_one_reported(guard):
+    [fall] = [d for d in guard.detect("I fell off the roof").detections if d.flag == "trauma"]
+    assert fall.text == "fell off"
+
+
+def test_a_denial_needs_every_symptom_mention_denied(guard):
+    assert guard.detect("no numbness, no tingling").negated_mentions == 2
+    assert guard.detect("no numbness, some tingling").negated_mentions == 0
+
+
+def test_nothing_mentioned_is_not_a_denial():
+    from spasm_aid.red_flags.guard import GuardResult
+
+    assert GuardResult().explicitly_denied is False and GuardResult().negated_mentions == 0
+
+
+def test_flags_by_level(guard):
+    result = guard.detect("I have a fever and can't feel my legs")
+    assert result.flags("urgent") == ["fever"] and result.flags("emergency") == ["leg_weakness"]
+    assert result.flags() == ["fever", "leg_weakness"]
+
+
+def test_a_denied_helper_cue_is_no_helper(guard):
+    assert not guard.detect("I'm not calling for my mum").helper
+    assert guard.detect("I'm calling for my mum").helper
+
+
+def test_lookalikes_are_kept_as_such(guard):
+    assert [d.scope for d in guard.detect("I fell asleep").detections] == ["lookalike"]
+
+
+def test_what_are_questions_ask_what_words_mean(guard):
+    assert not guard.detect("what are pins and needles in the legs").is_emergency
+    assert guard.detect("what, my legs are pins and needles").is_emergency
+
+
+def test_the_guard_is_found_from_any_working_directory(tmp_path, monkeypatch):
+    from spasm_aid.red_flags.guard import guard_for
+
+    monkeypatch.chdir(tmp_path)
+    guard_for.cache_clear()
+    assert guard_for("models/spacy_en").detect("I can't feel my legs").is_emergency
