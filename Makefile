@@ -23,7 +23,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model run serve production assist fault-test load test validate conversation-test report bench eval voice voice-eval lock clean
+.PHONY: help setup model run serve production assist fault-test load test validate conversation-test report bench eval voice voice-eval mutation lock clean
 
 help:
 	@echo "make run     chat with the assistant in the terminal (sets everything up first)"
@@ -38,6 +38,7 @@ help:
 	@echo "make eval    safety and language figures of the current model (reports/)"
 	@echo "make voice   hands-free: microphone and speaker (INPUT=\"a.wav b.wav\" answers WAV files)"
 	@echo "make voice-eval  speech recognition and latency figures (reports/voice.json)"
+	@echo "make mutation    mutation testing of the safety core (reports/mutation.json)"
 
 $(PY):
 	@if [ -z "$(PYTHON_3_10)" ]; then \
@@ -141,6 +142,10 @@ voice: $(MODEL) setup
 
 voice-eval: $(MODEL) setup
 	$(PY) -m spasm_aid.voice.evaluate
+
+# Do the safety core's unit tests fail when its code is wrong? reports/mutation.json (about 20 min).
+mutation: setup
+	$(PY) scripts/mutation.py $(MUTATION_ARGS)
 
 lock: | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt

@@ -45,7 +45,7 @@ MODULES: Dict[str, List[str]] = {
 # Surviving mutants that change nothing a person could notice, each with the reason. The key is
 # "<module> | <the line as written> | <mutation>", as printed by the run.
 FROZEN = "frozen=True only forbids changing the object after it is made; nothing does"
-EQUIVALENT: Dict[str, str] = {
+_EQUIVALENT_BY_LINE: Dict[str, str] = {
     "spasm_aid/safety.py | @dataclass(frozen=True) | True -> False": FROZEN,
     "spasm_aid/triage.py | @dataclass(frozen=True) | True -> False": FROZEN,
     "spasm_aid/red_flags/guard.py | @dataclass(frozen=True) | True -> False": FROZEN,
@@ -99,12 +99,33 @@ class Mutant:
     line: int
     description: str
     source: str = ""  # the line mutated, as written (keys survive edits elsewhere in the file)
+    column: int = 0  # where on the line: two mutations of one line differ by it
     outcome: str = ""  # killed, survived, timeout, error
     seconds: float = 0.0
 
     @property
     def key(self) -> str:
-        return f"{self.module} | {self.source} | {self.description}"
+        return f"{self.module} | {self.source} | col {self.column}: {self.description}"
+
+
+# Lines whose every listed mutation is equivalent wherever on the line it falls (keys without a
+# column); EQUIVALENT below adds the column-precise ones.
+_EQUIVALENT_BY_LINE.update({
+    "spasm_aid/red_flags/guard.py | if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)): | Sub -> Add":
+        "extra start positions give slices shorter than the phrase, which never equal it",
+    "spasm_aid/red_flags/guard.py | if any(tuple(words[i : i + n]) == phrase for i in range(len(words) - n + 1)): | 1 -> 2":
+        "the extra start position gives a slice shorter than the phrase, which never equals it",
+    "spasm_aid/red_flags/guard.py | if not path.is_absolute() and not path.exists(): | And -> Or":
+        "an absolute path that exists is used either way; one that does not exists nowhere",
+    "spasm_aid/red_flags/guard.py | if not text or not text.strip(): | Or -> And":
+        "empty or blank text has no tokens to match: the result is empty either way",
+})
+EQUIVALENT: Dict[str, str] = {}
+
+
+def is_equivalent(mutant: "Mutant") -> Optional[str]:
+    line_key = f"{mutant.module} | {mutant.source} | {mutant.description}"
+    return EQUIVALENT.get(mutant.key) or _EQUIVALENT_BY_LINE.get(line_key)
 
 
 def _docstring_nodes(tree: ast.AST) -> set:
@@ -232,7 +253,9 @@ def list_mutants(module: str) -> List[Mutant]:
     mutants = []
     for i, (node, description, _) in enumerate(mutation_points(tree)):
         line = getattr(node, "lineno", 0)
-        mutants.append(Mutant(module, i, line, description, lines[line - 1].strip() if line else ""))
+        text = lines[line - 1] if line else ""
+        column = getattr(node, "col_offset", 0) - (len(text) - len(text.lstrip()))
+        mutants.append(Mutant(module, i, line, description, text.strip(), column))
     return mutants
 
 
@@ -358,9 +381,12 @@ def main(argv: Optional[List[str]] = None) -> int:
             code = os.waitstatus_to_exitcode(status)
             mutant.outcome = "survived" if code == 0 else "killed"
             mutant.seconds = round(time.monotonic() - since, 2)
+            finished = sum(1 for m in mutants if m.outcome)
+            if finished % 25 == 0:
+                print(f"  {module}: {finished}/{len(mutants)}", file=sys.stderr, flush=True)
         survived = [m for m in mutants if m.outcome == "survived"]
-        equivalent = [m for m in survived if m.key in EQUIVALENT]
-        missed = [m for m in survived if m.key not in EQUIVALENT]
+        equivalent = [m for m in survived if is_equivalent(m)]
+        missed = [m for m in survived if not is_equivalent(m)]
         considered = len(mutants) - len(equivalent)
         score = round((considered - len(missed)) / considered, 4) if considered else None
         results[module] = {
@@ -372,7 +398,7 @@ def main(argv: Optional[List[str]] = None) -> int:
             "survived": len(missed),
             "score_non_equivalent": score,
             "surviving": [m.key for m in missed],
-            "equivalent_with_reasons": {m.key: EQUIVALENT[m.key] for m in equivalent},
+            "equivalent_with_reasons": {m.key: is_equivalent(m) for m in equivalent},
         }
         print(f"{module}: {len(mutants)} mutants, {results[module]['killed']} killed, {len(equivalent)} equivalent, "
               f"{len(missed)} survived: {score:.1%} of non-equivalent mutants killed" if score is not None else module)

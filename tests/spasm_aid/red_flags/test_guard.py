@@ -449,3 +449,37 @@ def test_the_guard_is_found_from_any_working_directory(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     guard_for.cache_clear()
     assert guard_for("models/spacy_en").detect("I can't feel my legs").is_emergency
+
+
+def test_the_names_file_has_its_name(tmp_path):
+    from spasm_aid.red_flags.guard import write_known_words
+
+    write_known_words(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["known_words.txt.gz", "probable_names.txt.gz"]
+
+
+@pytest.mark.parametrize(
+    "word,corrected",
+    [
+        ("urinxxe", "urinxxe"),  # 7 letters, two edits: too far
+        ("numbnxxs", "numbness"),  # 8 letters, two edits: corrected
+        ("numbxxxs", "numbxxxs"),  # 8 letters, three edits: too far
+    ],
+)
+def test_the_typo_allowance_grows_with_the_word(guard, word, corrected):
+    assert guard._correct(word) == corrected
+
+
+def test_a_hedge_counts_only_after_the_negation(guard):
+    doc = guard.make_doc("sure no fever")
+    assert guard._is_negated(doc, 2) is True
+
+
+def test_a_clause_runs_from_the_last_break_to_the_next(guard):
+    doc = guard.make_doc("one two, three four five")
+    assert guard._clause(doc, 4, 5) == (3, 6)
+    assert guard._clause(doc, 1, 2) == (0, 2)
+
+
+def test_a_misspelt_person_still_owns_the_symptom(guard):
+    assert guard.detect("my husbnd fell").helper
