@@ -7,7 +7,7 @@ from typing import Any, Dict, List, Optional
 
 from spasm_aid.evaluation.dataset import ROOT, Example
 from spasm_aid.servers import Chat, endpoints_file, server_env, start_action_server, start_rasa, texts, triage_of
-from spasm_aid.triage import EMERGENCY, load_table
+from spasm_aid.triage import EMERGENCY, SELF_CARE, SOON, load_table
 
 RASA_PORT, ACTION_PORT = 5305, 5355
 OPENING = "my back just spasmed"
@@ -130,7 +130,8 @@ def evaluate(examples: List[Example]) -> Dict[str, Any]:
         nos.record(ok, variant=variant, nudged=nudged, got=payload)
     results["no_variants_at_every_question"] = nos.summary()
 
-    # Every "yes" variant is understood at every question: emergency or urgent next turn.
+    # Every "yes" variant is understood at every question: emergency or urgent next turn; at the
+    # softer over-50 question, self-care with "see a doctor soon".
     yeses = Checks()
     for variant in affirm_variants:
         for index, question in enumerate(table.questions):
@@ -138,8 +139,12 @@ def evaluate(examples: List[Example]) -> Dict[str, Any]:
             chat.say(OPENING)
             for _ in range(index):
                 chat.say("no")
-            payload = triage_of(chat.say(variant))
-            ok = bool(payload) and payload["triage"] == question.level
+            replies = chat.say(variant)
+            payload = triage_of(replies)
+            if question.level == SOON:
+                ok = bool(payload) and payload["triage"] == SELF_CARE and "see a doctor soon" in texts(replies)
+            else:
+                ok = bool(payload) and payload["triage"] == question.level
             yeses.record(ok, variant=variant, question=question.slot, got=payload)
     results["yes_variants_at_every_question"] = yeses.summary()
 
