@@ -96,6 +96,14 @@ def main(argv=None) -> int:
         print_nlu(set_figures)
         report["sets"][set_name] = {"nlu": set_figures}
         figures_by_set[set_name] = set_figures
+    before = out / "eval_holdout_before.json"  # the held-out set before issue 13's changes
+    if before.exists():
+        old = json.loads(before.read_text())["sets"]["holdout"]["nlu"]
+        report["holdout_before_issue13"] = {
+            key: old.get(key)
+            for key in ("red_flag_recall", "red_flag_recall_first_person", "red_flag_recall_helper", "helper_recognised",
+                        "urgent_recall", "false_emergency_rate", "intent_macro_f1")
+        }
     examples = load_examples()
     nlu_figures = figures_by_set.get("messages") or next(iter(figures_by_set.values()))
     report["nlu"] = nlu_figures  # the main set, where earlier reports kept it
