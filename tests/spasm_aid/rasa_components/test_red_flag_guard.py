@@ -187,3 +187,9 @@ def test_the_safety_components_are_registered_as_needing_no_training(name):
     import spasm_aid.rasa_components.safety_policy  # noqa: F401  (registers the policy)
 
     assert DefaultV1Recipe._registered_components[name].is_trainable is False
+
+
+def test_a_red_flag_guess_without_a_confidence_does_not_route_up(component):
+    ranking = [{"name": "report_spasm", "confidence": 0.9}, {"name": "red_flag"}]
+    [m] = component.process([message("my back is weird and wobbly", ranking=ranking)])
+    assert m.get("intent")["name"] == "report_spasm"

@@ -178,3 +178,16 @@ def test_an_action_the_domain_lacks_is_not_predicted(policy):
     t = DialogueStateTracker.from_events("t", [ActionExecuted("action_listen"), user("red_flag", "help")], small.slots)
     prediction = policy.predict_action_probabilities(t, small)
     assert max(prediction.probabilities) == 0.0
+
+
+def test_the_reason_of_a_first_event_red_flag_is_kept(policy):
+    t = DialogueStateTracker.from_events(
+        "t", [user("red_flag", "i cant feel my legs", [{"entity": "red_flag", "value": "leg_weakness"}])], DOMAIN.slots
+    )
+    assert slot_events(predict(policy, t)[1])["red_flag"] == "leg_weakness"
+
+
+def test_the_policy_is_registered_as_needing_no_training():
+    from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+
+    assert DefaultV1Recipe._registered_components["SafetyPolicy"].is_trainable is False
