@@ -120,7 +120,12 @@ _EQUIVALENT_BY_LINE.update({
     "spasm_aid/red_flags/guard.py | if not text or not text.strip(): | Or -> And":
         "empty or blank text has no tokens to match: the result is empty either way",
 })
-EQUIVALENT: Dict[str, str] = {}
+EQUIVALENT: Dict[str, str] = {
+    'spasm_aid/red_flags/guard.py | following = doc[i + 1].norm_ if i + 1 < len(doc) else "" | col 36: 1 -> 0':
+        "i < start < len(doc), so i < len(doc) always holds, as i + 1 < len(doc) does",
+    "spasm_aid/red_flags/guard.py | if any(doc[j].norm_ in HEDGE_WORDS for j in range(i + 1, min(start, i + 3))): | col 54: 1 -> 0":
+        "the extra word is the negation cue itself, and no cue is a hedge word",
+}
 
 
 def is_equivalent(mutant: "Mutant") -> Optional[str]:
