@@ -123,6 +123,8 @@ _EQUIVALENT_BY_LINE.update({
 EQUIVALENT: Dict[str, str] = {
     'spasm_aid/red_flags/guard.py | following = doc[i + 1].norm_ if i + 1 < len(doc) else "" | col 36: 1 -> 0':
         "i < start < len(doc), so i < len(doc) always holds, as i + 1 < len(doc) does",
+    'spasm_aid/red_flags/guard.py | if word == "not" and i > 0 and doc[i - 1].norm_ in ("can", "could"): | col 59: \'could\' -> \'XX\'':
+        "norm_ is the lemma, and the lemma of 'could' is 'can': the second word is never compared",
     "spasm_aid/red_flags/guard.py | if any(doc[j].norm_ in HEDGE_WORDS for j in range(i + 1, min(start, i + 3))): | col 54: 1 -> 0":
         "the extra word is the negation cue itself, and no cue is a hedge word",
 }

@@ -483,3 +483,27 @@ def test_a_clause_runs_from_the_last_break_to_the_next(guard):
 
 def test_a_misspelt_person_still_owns_the_symptom(guard):
     assert guard.detect("my husbnd fell").helper
+
+
+def test_what_is_questions_anywhere_in_the_clause(guard):
+    assert not guard.detect("ok what is saddle numbness").is_emergency
+
+
+def test_a_request_for_help_spans_the_message(guard):
+    [help_request] = [d for d in guard.detect("help me please").detections if d.flag == "help_request"]
+    assert (help_request.start, help_request.end) == (0, 3)
+
+
+def test_the_owner_window_reaches_five_words_back(guard):
+    doc = guard.make_doc("she very very very very fell")
+    assert guard._owner(doc, 5, 6) == "other_person"
+
+
+def test_a_clause_break_word_ends_the_clause(guard):
+    doc = guard.make_doc("one but two three")
+    assert guard._clause(doc, 2, 3) == (2, 4)
+
+
+def test_the_owner_is_looked_for_before_the_match_not_in_it(guard):
+    # "horse" is an unrelated owner ("my horse fell"), but it begins the pattern "horse accident"
+    assert "trauma" in guard.detect("I was in a horse accident").flags()
