@@ -4,6 +4,12 @@ One module per action or form; the clinical logic they apply lives in the plain 
 `spasm_aid` (triage table and pure functions), so it can be tested without Rasa. Nothing on the
 emergency path lives here: the emergency reply is given by the Rasa server itself.
 """
+# ruff: noqa: E402
+from spasm_aid.channels.edge import harden_http
+
+# The action server is Sanic 21.12 too: the same check of request heads as the Rasa server's.
+harden_http()
+
 from actions.pain_relief_form import ValidatePainReliefForm
 from actions.pending_topic import ActionAnswerPendingTopic
 from actions.repeat import ActionRepeat

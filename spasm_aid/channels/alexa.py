@@ -25,6 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid.channels.alexa_verify import RequestVerifier, VerificationError, load_roots
+from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, clean_text, harden_http
 from spasm_aid.channels.rest import failure_reply
 
 logger = logging.getLogger(__name__)
@@ -43,6 +44,8 @@ BUILT_IN = {
 }
 ENDS_SESSION = {"AMAZON.StopIntent", "AMAZON.CancelIntent"}
 CATCH_ALL = "CatchAllIntent"
+MAX_BODY_BYTES = 128 * 1024  # Alexa requests are a few KiB
+TOO_LONG = "That was too long for me. Please say it in a few words."
 REPROMPT_YES_NO = "Please answer yes or no, or say not sure."
 REPROMPT_OPEN = "What would you like to know? You can ask about ice or heat, rest, walking or pain relief."
 REPROMPT_EMERGENCY = "Say repeat to hear the emergency advice again."
@@ -116,6 +119,7 @@ class AlexaChannel(InputChannel):
                 return await reply.read()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        harden_http()
         webhook = Blueprint("spasm_aid_alexa_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -124,6 +128,8 @@ class AlexaChannel(InputChannel):
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
+            if len(request.body or b"") > MAX_BODY_BYTES:
+                return response.json({"error": f"The request is larger than {MAX_BODY_BYTES // 1024} KiB."}, status=413)
             try:
                 envelope = await self.verifier.verify({k.lower(): v for k, v in request.headers.items()}, request.body or b"")
             except VerificationError as error:
@@ -140,6 +146,10 @@ class AlexaChannel(InputChannel):
             intent_name = (alexa_request.get("intent") or {}).get("name")
             sender = f"alexa-{session_id}"
             collector = CollectingOutputChannel()
+            text = clean_text(text)
+            if len(text) > MAX_MESSAGE_CHARS:
+                messages = await REFUSALS.replies(sender, TOO_LONG, text, self.name())
+                return response.json(alexa_response(messages, end_session=False))
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
                 messages = collector.messages or failure_reply(sender)

@@ -37,13 +37,17 @@ class VerificationError(ValueError):
 
 
 def check_cert_url(url: str) -> None:
-    parts = urlsplit(url or "")
+    try:  # urlsplit and .port raise ValueError on a bad port or a broken IPv6 host
+        parts = urlsplit(url or "")
+        hostname, port = parts.hostname, parts.port
+    except ValueError as error:
+        raise VerificationError(f"SignatureCertChainUrl is not a valid URL: {error}") from error
     path = posixpath.normpath(unquote(parts.path)) if parts.path else ""
     if parts.scheme.lower() != "https":
         raise VerificationError("SignatureCertChainUrl must use https")
-    if (parts.hostname or "").lower() != CERT_HOST:
+    if (hostname or "").lower() != CERT_HOST:
         raise VerificationError(f"SignatureCertChainUrl must be on {CERT_HOST}")
-    if parts.port not in (None, 443):
+    if port not in (None, 443):
         raise VerificationError("SignatureCertChainUrl must use port 443")
     if not (path + "/").startswith(CERT_PATH) or path.rstrip("/") == CERT_PATH.rstrip("/"):
         raise VerificationError(f"SignatureCertChainUrl must be a file under {CERT_PATH}")

@@ -7,8 +7,8 @@ inside the server it still answers with the emergency number (HTTP 500), never s
 """
 from __future__ import annotations
 
-import json
 import logging
+import re
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
@@ -19,38 +19,47 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid import settings
+from spasm_aid.channels.edge import (
+    MAX_SCANNED_CHARS, REFUSALS, InputError, check_metadata, clean_sender, clean_text, harden_http, load_json,
+)
 
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
 MAX_BODY_BYTES = 64 * 1024
-EXPECTED = 'Send JSON like {"sender": "<conversation id>", "message": "<text>"}.'
+EXPECTED = 'JSON like {"sender": "<conversation id>", "message": "<text>"}'
 
 
-class InputError(ValueError):
-    pass
-
-
-def parse_payload(body: bytes) -> Tuple[str, str, Optional[Dict[str, Any]]]:
-    """(sender, message, metadata) from a request body, or InputError saying what is wrong."""
-    if len(body) > MAX_BODY_BYTES:
-        raise InputError(f"The request is larger than {MAX_BODY_BYTES // 1024} KiB. {EXPECTED}")
+def parse_payload(body: bytes, content_encoding: Optional[str] = None) -> Tuple[str, str, Optional[Dict[str, Any]]]:
+    """(sender, message, metadata) from a request body, or InputError saying what is wrong; the
+    error carries the text it refused (to be scanned for red flags)."""
+    if content_encoding and content_encoding.strip().lower() not in ("identity", ""):
+        raise InputError(f"Content-Encoding {content_encoding.strip()[:20]} is not accepted. Send {EXPECTED}, uncompressed.", 415)
     try:
-        payload = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
-        raise InputError(f"The body is not valid UTF-8 JSON. {EXPECTED}") from None
+        payload = load_json(body, MAX_BODY_BYTES, EXPECTED)
+    except InputError as error:
+        error.scan_text = body[:MAX_SCANNED_CHARS].decode("utf-8", "replace")
+        raise
     if not isinstance(payload, dict):
-        raise InputError(f"The body must be a JSON object. {EXPECTED}")
-    sender, message, metadata = payload.get("sender"), payload.get("message"), payload.get("metadata")
-    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
-        raise InputError(f"'sender' must be a non-empty string of at most {MAX_SENDER_CHARS} characters. {EXPECTED}")
-    if not sender.isprintable():
-        raise InputError(f"'sender' must contain printable characters only. {EXPECTED}")
-    if not isinstance(message, str):
-        raise InputError(f"'message' must be a string. {EXPECTED}")
-    if metadata is not None and not isinstance(metadata, dict):
-        raise InputError("'metadata' must be a JSON object when given.")
-    return sender, message.replace("\x00", ""), metadata
+        raise InputError(f"The body must be a JSON object. Send {EXPECTED}.")
+    message = payload.get("message")
+    try:
+        sender = clean_sender(payload.get("sender"), MAX_SENDER_CHARS)
+        if not isinstance(message, str):
+            raise InputError(f"'message' must be a string. Send {EXPECTED}.")
+        metadata = check_metadata(payload.get("metadata"))
+    except InputError as error:
+        error.scan_text = message if isinstance(message, str) else ""
+        raise
+    return sender, clean_text(message), metadata
+
+
+async def refusal_body(error: InputError, sender: Any, channel: str = "rest") -> Dict[str, Any]:
+    """The body of a refusal: the error with the emergency number, and the replies a person
+    reads (the emergency message if the refused text names a red flag)."""
+    recipient = sender if isinstance(sender, str) and sender.isprintable() else ""
+    replies = await REFUSALS.replies(recipient[:MAX_SENDER_CHARS], str(error), error.scan_text, channel)
+    return {"error": REFUSALS.refusal_text(str(error)), "messages": replies}
 
 
 def failure_reply(sender: str) -> list:
@@ -87,9 +96,17 @@ def origin_refusal(request: Request) -> Optional[HTTPResponse]:
         return None
     logger.warning("Refused a request from origin %r (not in SPASM_AID_ALLOWED_ORIGINS).", origin)
     return response.json(
-        {"error": f"Web pages from {origin} may not use this assistant. Its operator can allow them in SPASM_AID_ALLOWED_ORIGINS."},
+        {"error": REFUSALS.refusal_text(
+            f"Web pages from {origin} may not use this assistant. Its operator can allow them in SPASM_AID_ALLOWED_ORIGINS."
+        )},
         status=403,
     )
+
+
+def _sender_hint(body: Optional[bytes]) -> str:
+    """The sender id of a refused body, if one can be read cheaply (for the reply's recipient)."""
+    found = re.search(rb'"sender"\s*:\s*"([^"\\]{1,128})"', (body or b"")[:4096])
+    return found.group(1).decode("utf-8", "replace") if found else ""
 
 
 class SpasmAidRestInput(RestInput):
@@ -99,6 +116,7 @@ class SpasmAidRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         settings.allowed_origins()  # a bad SPASM_AID_ALLOWED_ORIGINS stops the start, saying why
+        harden_http()
         webhook = Blueprint("spasm_aid_rest_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -111,9 +129,9 @@ class SpasmAidRestInput(RestInput):
             if refusal is not None:
                 return refusal
             try:
-                sender, text, metadata = parse_payload(request.body or b"")
+                sender, text, metadata = parse_payload(request.body or b"", request.headers.get("content-encoding"))
             except InputError as error:
-                return response.json({"error": str(error)}, status=400)
+                return response.json(await refusal_body(error, _sender_hint(request.body)), status=error.status)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(

@@ -13,7 +13,6 @@ reply gets a header block "Call <number> now".
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import os
 import re
@@ -26,11 +25,20 @@ from slack_sdk.signature import SignatureVerifier
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, InputError, clean_text, harden_http, load_json
 from spasm_aid.channels.rest import with_safety_reply
 
 logger = logging.getLogger(__name__)
 DEFAULT_API = "https://slack.com/api/"
 MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
+TIMESTAMP = re.compile(r"[0-9]{1,12}")  # seconds since 1970, as Slack sends it
+MAX_BODY_BYTES = 128 * 1024  # a Slack message is at most 40,000 characters
+TOO_LONG = "That message is too long for me. Please say it in a few words."
+
+
+def _slack_id(value: Any) -> bool:
+    """A Slack channel or user id: short and printable (they look like C024BE91L)."""
+    return isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable() and ":" not in value
 
 
 class SlackOutput(OutputChannel):
@@ -107,16 +115,33 @@ class SlackChannel(InputChannel):
             return response.json(
                 {"error": "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (README, Slack)."}, status=503
             )
-        if not self.verifier.is_valid(request.body or b"", request.headers.get("x-slack-request-timestamp"),
-                                 request.headers.get("x-slack-signature")):
+        body = request.body or b""
+        if len(body) > MAX_BODY_BYTES:
+            return response.json({"error": f"The request is larger than {MAX_BODY_BYTES // 1024} KiB."}, status=413)
+        if not self._signed(body, request.headers.get("x-slack-request-timestamp"), request.headers.get("x-slack-signature")):
             return response.json({"error": "Missing, wrong or stale X-Slack-Signature."}, status=401)
         return None
+
+    def _signed(self, body: bytes, timestamp: Optional[str], signature: Optional[str]) -> bool:
+        """slack_sdk's check, given only what it can read: a timestamp of digits, an ASCII
+        signature and a UTF-8 body (it raises on anything else; Slack never sends it)."""
+        if not timestamp or not TIMESTAMP.fullmatch(timestamp) or not signature or not signature.isascii():
+            return False
+        try:
+            body.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return self.verifier.is_valid(body, timestamp, signature)
 
     def _handle_later(self, on_new_message, text: str, channel: str, user: str) -> None:
         async def handle() -> None:
             sender = f"{channel}:{user}"
             output = SlackOutput(self.token, self.api_url)
-            message = UserMessage(text, output, sender, input_channel=self.name())
+            if len(text) > MAX_MESSAGE_CHARS:  # refused, but read for a red flag first
+                for reply in await REFUSALS.replies(sender, TOO_LONG, text, self.name()):
+                    await with_safety_reply(output.send_response(sender, reply), output, sender, "Slack")
+                return
+            message = UserMessage(clean_text(text), output, sender, input_channel=self.name())
             await with_safety_reply(on_new_message(message), output, sender, "Slack")
 
         task = asyncio.get_running_loop().create_task(handle())
@@ -124,6 +149,7 @@ class SlackChannel(InputChannel):
         task.add_done_callback(self.tasks.discard)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        harden_http()
         webhook = Blueprint("spasm_aid_slack_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -136,9 +162,9 @@ class SlackChannel(InputChannel):
             if refusal is not None:
                 return refusal
             try:
-                body = json.loads(request.body)
-            except ValueError:
-                return response.json({"error": "The body is not JSON: expected a Slack event."}, status=400)
+                body = load_json(request.body or b"", MAX_BODY_BYTES, "a Slack event")
+            except InputError as error:
+                return response.json({"error": str(error)}, status=error.status)
             if not isinstance(body, dict):
                 return response.json({"error": "Expected a JSON object."}, status=400)
             if body.get("type") == "url_verification":
@@ -150,7 +176,7 @@ class SlackChannel(InputChannel):
             wanted = (event.get("type") == "message" and event.get("channel_type") == "im") or event.get("type") == "app_mention"
             if not wanted or event.get("bot_id") or event.get("subtype") or not isinstance(event.get("text"), str):
                 return response.json({"ok": True})
-            if not isinstance(event.get("channel"), str) or not isinstance(event.get("user"), str):
+            if not _slack_id(event.get("channel")) or not _slack_id(event.get("user")):
                 return response.json({"error": "The event lacks its channel or user."}, status=400)
             self.seen_events.add(event_id)
             if len(self.seen_events) > 10_000:
@@ -164,11 +190,14 @@ class SlackChannel(InputChannel):
             if refusal is not None:
                 return refusal
             try:
-                payload = json.loads(parse_qs((request.body or b"").decode())["payload"][0])
+                form = parse_qs((request.body or b"").decode())["payload"][0]
+                payload = load_json(form.encode(), MAX_BODY_BYTES, "a block_actions payload")
                 action = payload["actions"][0]
                 channel, user = payload["channel"]["id"], payload["user"]["id"]
                 text = str(action["value"])
-            except (KeyError, IndexError, TypeError, ValueError, UnicodeDecodeError):
+                if not _slack_id(channel) or not _slack_id(user):
+                    raise ValueError("no channel or user id")
+            except (KeyError, IndexError, TypeError, ValueError, UnicodeDecodeError):  # InputError is a ValueError
                 return response.json({"error": "Expected a form field 'payload' with a block_actions JSON."}, status=400)
             self._handle_later(on_new_message, text, channel, user)
             return response.json({"ok": True})

@@ -21,10 +21,12 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from spasm_aid import settings
+from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, InputError, check_metadata, clean_text, harden_http
 from spasm_aid.channels.rest import MAX_SENDER_CHARS, failure_reply
 
 logger = logging.getLogger(__name__)
-MAX_MESSAGE_CHARS = 10_000  # longer text is refused politely (the NLU keeps the first 1000 anyway)
+MAX_PACKET_BYTES = 128 * 1024  # python-engineio's default is 1 MB per packet
+TOO_LONG = "That message is too long for me. Please say it in a few words."
 
 
 def valid_session_id(value: Any) -> Optional[str]:
@@ -44,12 +46,19 @@ class SpasmAidSocketIOInput(SocketIOInput):
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        harden_http()
         webhook = super().blueprint(on_new_message)
         sio = self.sio
         sio.eio.cors_allowed_origins = settings.allowed_origins()
+        sio.eio.max_http_buffer_size = MAX_PACKET_BYTES
 
         async def say(room: str, text: str) -> None:
             await sio.emit(self.bot_message_evt, {"text": text}, room=room, namespace=self.namespace)
+
+        async def refuse(room: str, reason: str, text: str = "") -> None:
+            for reply in await REFUSALS.replies(room, reason, text, self.name()):
+                await sio.emit(self.bot_message_evt, {k: v for k, v in reply.items() if k != "recipient_id"},
+                               room=room, namespace=self.namespace)
 
         @sio.on("session_request", namespace=self.namespace)
         async def session_request(sid: Text, data: Any) -> None:
@@ -62,22 +71,25 @@ class SpasmAidSocketIOInput(SocketIOInput):
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any) -> None:
             if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
-                await say(sid, 'Sorry, I could not read that. Send {"message": "<text>", "session_id": "<id>"}.')
+                await refuse(sid, 'Sorry, I could not read that. Send {"message": "<text>", "session_id": "<id>"}.')
                 return
-            text = data.get("message", "")
+            text = clean_text(data.get("message", ""))
             if len(text) > MAX_MESSAGE_CHARS:
-                await say(sid, "That message is too long for me. Please say it in a few words.")
+                await refuse(sid, TOO_LONG, text)
                 return
             if self.session_persistence:
                 sender_id = valid_session_id(data.get("session_id"))
                 if sender_id is None:
-                    await say(sid, "Sorry, I lost track of our conversation. Please reload the page.")
+                    await refuse(sid, "Sorry, I lost track of our conversation. Please reload the page.", text)
                     return
                 room = sender_id
             else:
                 sender_id = room = sid
-            metadata = data.get(self.metadata_key)
-            metadata = metadata if isinstance(metadata, dict) else {}
+            try:
+                metadata = check_metadata(data.get(self.metadata_key)) or {}
+            except InputError as error:
+                await refuse(room, f"Sorry, I could not read that: {error}", text)
+                return
             output = SpasmAidSocketIOOutput(sio, self.bot_message_evt)
             try:
                 await on_new_message(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata))

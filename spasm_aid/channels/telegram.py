@@ -13,7 +13,6 @@ emergency number as a contact card, which Telegram's apps call with one tap.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
@@ -25,10 +24,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid import settings
+from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, InputError, clean_text, harden_http, load_json
 from spasm_aid.channels.rest import with_safety_reply
 
 logger = logging.getLogger(__name__)
 DEFAULT_API = "https://api.telegram.org"
+MAX_BODY_BYTES = 64 * 1024  # a Telegram message is at most 4096 characters
+TOO_LONG = "That message is too long for me. Please say it in a few words."
 NOT_TEXT = "I can only read text here. Tell me in words what's happening. If you need help now, call {number}."
 
 
@@ -75,16 +77,26 @@ class TelegramBotOutput(OutputChannel):
             )
 
 
+def _chat_id(message: Any) -> Optional[int]:
+    """The chat id of a Telegram Message object (an integer), or None."""
+    chat = message.get("chat") if isinstance(message, dict) else None
+    chat_id = chat.get("id") if isinstance(chat, dict) else None
+    return chat_id if isinstance(chat_id, int) and not isinstance(chat_id, bool) else None
+
+
 def _update_text(update: Dict[str, Any]):
     """(chat id, text or None, callback query id or None) of an update; None if it is not for us."""
     query = update.get("callback_query")
     if isinstance(query, dict):
-        chat = ((query.get("message") or {}).get("chat") or {}).get("id")
-        return (chat, str(query.get("data") or ""), query.get("id")) if chat is not None else None
+        chat = _chat_id(query.get("message"))
+        query_id = query.get("id") if isinstance(query.get("id"), str) else None
+        data = query.get("data")
+        return (chat, data if isinstance(data, str) else "", query_id) if chat is not None else None
     message = update.get("message")
-    if isinstance(message, dict) and isinstance(message.get("chat"), dict) and "id" in message["chat"]:
+    chat = _chat_id(message)
+    if chat is not None:
         text = message.get("text")
-        return message["chat"]["id"], text if isinstance(text, str) else None, None
+        return chat, text if isinstance(text, str) else None, None
     return None  # edited messages, channel posts, member updates: nothing to answer
 
 
@@ -110,6 +122,7 @@ class TelegramChannel(InputChannel):
         return TelegramBotOutput(self.token, self.api_url) if self.configured else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        harden_http()
         webhook = Blueprint("spasm_aid_telegram_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -124,12 +137,13 @@ class TelegramChannel(InputChannel):
                     status=503,
                 )
             given = request.headers.get("x-telegram-bot-api-secret-token", "")
-            if not hmac.compare_digest(given.encode(), self.secret.encode()):
+            # header bytes Sanic could not decode arrive as surrogates: compared as they came
+            if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self.secret.encode()):
                 return response.json({"error": "Wrong or missing X-Telegram-Bot-Api-Secret-Token."}, status=403)
             try:
-                update = json.loads(request.body or b"")
-            except ValueError:
-                return response.json({"error": "The body is not JSON: expected a Telegram Update."}, status=400)
+                update = load_json(request.body or b"", MAX_BODY_BYTES, "a Telegram Update")
+            except InputError as error:
+                return response.json({"error": str(error)}, status=error.status)
             found = _update_text(update) if isinstance(update, dict) else None
             if found is None:
                 return response.json({"ok": True})  # acknowledged: Telegram must not resend it
@@ -141,8 +155,11 @@ class TelegramChannel(InputChannel):
                     await output.call("answerCallbackQuery", {"callback_query_id": query_id})
                 if text is None:
                     await output.send_text_message(chat_id, NOT_TEXT.format(number=settings.emergency_number()))
+                elif len(text) > MAX_MESSAGE_CHARS:
+                    for reply in await REFUSALS.replies(str(chat_id), TOO_LONG, text, self.name()):
+                        await output.send_response(str(chat_id), reply)
                 else:
-                    await on_new_message(UserMessage(text, output, str(chat_id), input_channel=self.name()))
+                    await on_new_message(UserMessage(clean_text(text), output, str(chat_id), input_channel=self.name()))
 
             await with_safety_reply(respond(), output, str(chat_id), "Telegram")
             return response.json({"ok": True})

@@ -18,7 +18,7 @@ import base64
 import logging
 import tempfile
 import threading
-from collections import defaultdict, deque
+from collections import OrderedDict, defaultdict, deque
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Text
 
@@ -27,43 +27,47 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from spasm_aid.channels.rest import InputError, MAX_SENDER_CHARS, failure_reply, origin_refusal, parse_payload
+from spasm_aid.channels.edge import REFUSALS, InputError, clean_sender, harden_http
+from spasm_aid.channels.rest import MAX_SENDER_CHARS, failure_reply, origin_refusal, parse_payload, refusal_body
 from spasm_aid.settings import emergency_number
 
 logger = logging.getLogger(__name__)
 
 MAX_PENDING = 50
 MAX_WAIT_SECONDS = 30
+MAX_CONVERSATIONS_REMEMBERED = 10_000
 MAX_AUDIO_BYTES = 2 * 1024 * 1024  # about a minute of 16 kHz 16-bit mono
 
 
 class PendingMessages:
-    """Bot messages per conversation, until the client collects them."""
+    """Bot messages per conversation, until the client collects them. Only conversations with
+    messages waiting, or a client waiting, take memory: polling with made-up ids costs nothing."""
 
     def __init__(self) -> None:
         self.queues: Dict[str, Deque[Dict[str, Any]]] = defaultdict(lambda: deque(maxlen=MAX_PENDING))
         self.events: Dict[str, asyncio.Event] = {}
-
-    def _event(self, sender: str) -> asyncio.Event:
-        if sender not in self.events:
-            self.events[sender] = asyncio.Event()
-        return self.events[sender]
+        self.waiting: Dict[str, int] = {}
 
     def add(self, sender: str, message: Dict[str, Any]) -> None:
         self.queues[sender].append(message)
-        self._event(sender).set()
+        if sender in self.events:
+            self.events[sender].set()
 
     def take(self, sender: str) -> List[Dict[str, Any]]:
-        messages = list(self.queues.pop(sender, []))
-        self._event(sender).clear()
-        return messages
+        return list(self.queues.pop(sender, []))
 
     async def wait(self, sender: str, seconds: float) -> List[Dict[str, Any]]:
-        if not self.queues.get(sender):
+        if not self.queues.get(sender) and seconds > 0:
+            event = self.events.setdefault(sender, asyncio.Event())
+            self.waiting[sender] = self.waiting.get(sender, 0) + 1
             try:
-                await asyncio.wait_for(self._event(sender).wait(), timeout=seconds)
+                await asyncio.wait_for(event.wait(), timeout=seconds)
             except asyncio.TimeoutError:
-                return []
+                pass
+            finally:
+                self.waiting[sender] -= 1
+                if not self.waiting[sender]:
+                    del self.waiting[sender], self.events[sender]
         return self.take(sender)
 
 
@@ -92,7 +96,8 @@ class VoiceInput(InputChannel):
 
     def __init__(self) -> None:
         self.store = PendingMessages()
-        self.last_messages: Dict[str, List[Dict[str, Any]]] = {}  # to know a yes/no question is pending
+        # the last replies of recent conversations, to know a yes/no question is pending
+        self.last_messages: "OrderedDict[str, List[Dict[str, Any]]]" = OrderedDict()
         self._recognizer = None
         self._loading = threading.Lock()
         self._speaker = None
@@ -143,6 +148,7 @@ class VoiceInput(InputChannel):
         return body
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        harden_http()
         webhook = Blueprint("spasm_aid_voice_webhook", __name__)
 
         @webhook.route("/", methods=["GET"])
@@ -159,12 +165,14 @@ class VoiceInput(InputChannel):
             heard: Optional[str] = None
             try:
                 if content_type in ("audio/wav", "audio/x-wav", "audio/wave"):
-                    sender = request.args.get("sender", "")
-                    if not sender or len(sender) > MAX_SENDER_CHARS or not sender.isprintable():
-                        raise InputError("?sender= is required with audio: the conversation id.")
+                    try:
+                        sender = clean_sender(request.args.get("sender", ""), MAX_SENDER_CHARS)
+                    except InputError:
+                        raise InputError("?sender= is required with audio: the conversation id.") from None
                     body = request.body or b""
                     if not body or len(body) > MAX_AUDIO_BYTES:
-                        raise InputError(f"The audio must be a WAV file of at most {MAX_AUDIO_BYTES // 1024} KiB.")
+                        raise InputError(f"The audio must be a WAV file of at most {MAX_AUDIO_BYTES // 1024} KiB.",
+                                         413 if body else 400)
                     expect_yes_no = self._expects_yes_no(sender)
                     # recognition and the guard's reading of the words off the event loop: both
                     # take a while, the first time (models load) and every time (decoding)
@@ -182,10 +190,12 @@ class VoiceInput(InputChannel):
                         return response.json(self.render([unclear], with_audio, heard))
                     text, metadata = decision.text, None
                 else:
-                    sender, text, metadata = parse_payload(request.body or b"")
+                    sender, text, metadata = parse_payload(request.body or b"", request.headers.get("content-encoding"))
                     heard = text
             except InputError as error:
-                return response.json({"error": str(error)}, status=400)
+                refused = await refusal_body(error, request.args.get("sender", ""), self.name())
+                return response.json(dict(self.render(refused["messages"], with_audio), error=refused["error"]),
+                                     status=error.status)
             output = VoiceOutput(self.store, sender)
             try:
                 await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
@@ -194,17 +204,22 @@ class VoiceInput(InputChannel):
                 return response.json(self.render(failure_reply(sender), with_audio, heard), status=500)
             messages = self.store.take(sender)
             self.last_messages[sender] = messages
+            self.last_messages.move_to_end(sender)
+            while len(self.last_messages) > MAX_CONVERSATIONS_REMEMBERED:
+                self.last_messages.popitem(last=False)
             return response.json(self.render(messages or failure_reply(sender), with_audio, heard))
 
         @webhook.route("/pending", methods=["GET"])
         async def pending(request: Request) -> HTTPResponse:
-            sender = request.args.get("sender", "")
-            if not sender:
-                return response.json({"error": "?sender= is required: the conversation id."}, status=400)
+            try:
+                sender = clean_sender(request.args.get("sender", ""), MAX_SENDER_CHARS)
+            except InputError:
+                return response.json({"error": REFUSALS.refusal_text("?sender= is required: the conversation id.")},
+                                     status=400)
             try:
                 wait = min(MAX_WAIT_SECONDS, max(0.0, float(request.args.get("wait", "0"))))
             except ValueError:
-                return response.json({"error": "?wait= must be a number of seconds."}, status=400)
+                return response.json({"error": REFUSALS.refusal_text("?wait= must be a number of seconds.")}, status=400)
             messages = await self.store.wait(sender, wait)
             return response.json(self.render(messages, request.args.get("audio", "1") != "0"))
 

@@ -13,6 +13,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid import settings
+from spasm_aid.channels.edge import harden_http
 
 WEB_DIR = Path(__file__).resolve().parent.parent.parent / "web"
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
@@ -25,6 +26,7 @@ class WebChatInput(InputChannel):
         return "chat"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        harden_http()
         missing = [f for f in FILES if not (WEB_DIR / f).is_file()]
         if missing:
             raise FileNotFoundError(f"The web chat page is incomplete: {missing} missing in {WEB_DIR}")

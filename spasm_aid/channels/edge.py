@@ -1,0 +1,246 @@
+"""What every channel checks at its edge, before anything reaches the tracker (issue 14).
+
+- `harden_http()`: the HTTP server (Sanic 21.12, pinned by Rasa 3.6) spins at 100% CPU for ever
+  after a request with `Content-Length: -1`, and answers 500 to a body without a length
+  (`Transfer-Encoding: gzip`). No Sanic release Rasa 3.6 accepts fixes this (21.12.2 is the
+  last), so the request head is checked right after Sanic parses it and refused with 400 before
+  Sanic reads any body. Installed by every channel and by the action server.
+- `load_json()`: JSON with a size and nesting limit (Python's parser fails with RecursionError,
+  a 500, at about 990 levels).
+- `check_metadata()`: a message's metadata is a small, shallow JSON object or it is refused;
+  nothing deeper ever reaches the tracker (a 900-level object broke every later action call).
+- `clean_text()`: message text without lone surrogates, NUL and other control characters, so
+  that it can be stored, logged and sent to the action server.
+- `Refusals`: what a person reads when their message is refused: the reason, and the emergency
+  number; if the refused text names a red flag, the emergency message itself (rendered by the
+  assistant's own response generator from domain.yml, as in a conversation).
+"""
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+import threading
+from typing import Any, Dict, List, Optional
+
+from spasm_aid import settings
+from spasm_aid.text_limit import MAX_SCANNED_CHARS, WINDOW_CHARS, _windows
+
+logger = logging.getLogger(__name__)
+
+MAX_JSON_DEPTH = 32  # a Telegram update or Slack event is about 6 deep
+MAX_METADATA_BYTES = 4096
+MAX_METADATA_DEPTH = 4
+MAX_MESSAGE_CHARS = 10_000  # longer text is refused (scanned for red flags first)
+_CONTENT_LENGTH = re.compile(r"[0-9]{1,15}")
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class InputError(ValueError):
+    """Input a channel refuses; `status` is the HTTP status to answer with."""
+
+    def __init__(self, message: str, status: int = 400, scan_text: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.scan_text = scan_text  # the refused text, scanned for red flags before answering
+
+
+# --- the HTTP server ---------------------------------------------------------------------------
+_installed = False
+_install_lock = threading.Lock()
+
+
+def head_problem(headers) -> Optional[str]:
+    """Why a request head must be refused before its body is read, or None (pure).
+    `headers`: a Sanic Header (getall) or any mapping of lower-case names to lists of values."""
+    encodings = [v.strip().lower() for v in _all(headers, "transfer-encoding")]
+    lengths = [v.strip() for v in _all(headers, "content-length")]
+    if encodings and encodings != ["chunked"]:
+        return f"Transfer-Encoding {', '.join(encodings)} is not accepted; send the body as it is, with a Content-Length."
+    if encodings and lengths:
+        return "A request may not have both Transfer-Encoding and Content-Length."
+    if len(lengths) > 1 or any(not _CONTENT_LENGTH.fullmatch(v) for v in lengths):
+        return "Content-Length must be one whole number of bytes."
+    return None
+
+
+def _all(headers, name: str) -> List[str]:
+    if hasattr(headers, "getall"):
+        return list(headers.getall(name, []))
+    return list(headers.get(name, []))
+
+
+def harden_http() -> None:
+    """Check every request head Sanic parses (idempotent; see the module's docstring)."""
+    global _installed
+    with _install_lock:
+        if _installed:
+            return
+        from sanic.exceptions import InvalidUsage
+        from sanic.http import Http
+        from sanic.touchup import TouchUp
+
+        # Sanic recompiles this method from its source at start-up ("touchup", which drops the
+        # signal calls no handler listens to). The original is kept, under another name, for
+        # that treatment; the check below stays as written.
+        Http._parse_head_unchecked = Http.http1_request_header
+        TouchUp._registry.discard((Http, "http1_request_header"))
+        TouchUp.register(Http, "_parse_head_unchecked")
+
+        def refuse(http: Http, reason: str) -> None:
+            # nothing of the body is read, and the connection is closed after the answer
+            http.request_body = None
+            http.request_bytes_left = http.request_bytes = 0
+            http.keep_alive = False
+            raise InvalidUsage(f"{reason} If you need help now, call {_number()}.")
+
+        async def checked_request_header(http: Http) -> None:
+            try:
+                await http._parse_head_unchecked()
+            except (KeyError, ValueError):  # Sanic's own int(content-length), or a body without one
+                refuse(http, "The request has a body but no valid Content-Length.")
+            problem = head_problem(http.request.headers)
+            if problem:
+                refuse(http, problem)
+
+        Http.http1_request_header = checked_request_header
+        _installed = True
+
+
+# --- JSON and text -----------------------------------------------------------------------------
+def json_depth(text: str) -> int:
+    """How deeply arrays and objects nest in a JSON text (strings are skipped; pure)."""
+    depth = deepest = 0
+    for char in _STRINGS.sub('""', text):
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def load_json(body: bytes, max_bytes: int, what: str, max_depth: int = MAX_JSON_DEPTH) -> Any:
+    """The decoded body, or InputError (413 when too large, else 400) saying what is wrong."""
+    if len(body) > max_bytes:
+        raise InputError(f"The request is larger than {max_bytes // 1024} KiB. Expected {what}.", 413)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"The body is not UTF-8. Expected {what}.") from None
+    if json_depth(text) > max_depth:
+        raise InputError(f"The JSON nests more than {max_depth} levels deep. Expected {what}.")
+    try:
+        return json.loads(text)
+    except ValueError:
+        raise InputError(f"The body is not valid JSON. Expected {what}.") from None
+
+
+def check_metadata(metadata: Any) -> Optional[Dict[str, Any]]:
+    """The metadata to keep with a message: None, or a small shallow object (else InputError)."""
+    if metadata is None:
+        return None
+    if not isinstance(metadata, dict):
+        raise InputError("'metadata' must be a JSON object when given.")
+    try:
+        size = len(json.dumps(metadata, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+    except (ValueError, RecursionError):
+        raise InputError("'metadata' could not be read as JSON.") from None
+    if size > MAX_METADATA_BYTES:
+        raise InputError(f"'metadata' must be at most {MAX_METADATA_BYTES} bytes of JSON.", 413)
+    if json_depth(json.dumps(metadata)) > MAX_METADATA_DEPTH:
+        raise InputError(f"'metadata' may nest at most {MAX_METADATA_DEPTH} levels deep.")
+    return metadata
+
+
+def clean_text(text: str) -> str:
+    """Text safe to store and pass on: lone surrogates become U+FFFD, control characters
+    (except tab and newlines) are dropped. Words, emoji and right-to-left text are kept."""
+    return _CONTROL.sub("", _SURROGATE.sub("\ufffd", text))
+
+
+def clean_sender(sender: Any, max_chars: int = 128) -> str:
+    """A conversation id: a non-empty printable string of at most `max_chars`, or InputError."""
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > max_chars:
+        raise InputError(f"'sender' must be a non-empty string of at most {max_chars} characters.")
+    if not sender.isprintable() or clean_text(sender) != sender:
+        raise InputError("'sender' must contain printable characters only.")
+    return sender
+
+
+def _number() -> str:
+    try:
+        return settings.emergency_number()
+    except settings.SettingsError:
+        return settings.DEFAULT_EMERGENCY_NUMBER
+
+
+# --- what a refused person reads ---------------------------------------------------------------
+class Refusals:
+    """Replies to refused messages, each with the emergency number; the emergency message when
+    the refused text names a red flag. The guard and the response generator load on first use."""
+
+    def __init__(self, spacy_model: str = "models/spacy_en") -> None:
+        self.spacy_model = spacy_model
+        self._guard = None
+        self._nlg = None
+        self._domain = None
+        self._loading = threading.Lock()
+
+    def _load(self) -> None:
+        with self._loading:
+            if self._guard is None:
+                from rasa.shared.core.domain import Domain
+
+                from spasm_aid.rasa_components.nlg import SpasmAidNaturalLanguageGenerator
+                from spasm_aid.red_flags.guard import guard_for
+
+                self._domain = Domain.load(str(settings.PROJECT_ROOT / "domain.yml"))
+                self._nlg = SpasmAidNaturalLanguageGenerator(domain=self._domain)
+                self._guard = guard_for(self.spacy_model)
+
+    def scan(self, text: str):
+        """The guard's reading of the piece of `text` that names an emergency, or None. The text is
+        read in windows, as the length limiter inside the pipeline reads it."""
+        self._load()
+        for piece in _windows(text[:MAX_SCANNED_CHARS], WINDOW_CHARS):
+            result = self._guard.detect(piece)
+            if result.is_emergency:
+                return result
+        return None
+
+    def refusal_text(self, reason: str) -> str:
+        return f"{reason} If you need help now, call {_number()}."
+
+    async def replies(self, sender: str, reason: str, text: str = "", channel: str = "rest") -> List[Dict[str, Any]]:
+        """The reply messages for a refused message: the emergency message if `text` names a red
+        flag, else `reason` with the number."""
+        found = None
+        if text:  # the guard's work, off the event loop (up to a second or two for a long text)
+            found = await asyncio.get_running_loop().run_in_executor(None, self.scan, clean_text(text))
+        if found is None:
+            return [{"recipient_id": sender, "text": self.refusal_text(reason)}]
+        return [dict(await self.emergency(found, channel), recipient_id=sender)]
+
+    async def emergency(self, found, channel: str) -> Dict[str, Any]:
+        from rasa.shared.core.events import SlotSet
+        from rasa.shared.core.trackers import DialogueStateTracker
+
+        from spasm_aid.emergency_message import HELPER
+
+        self._load()
+        flag = next((f for f in found.flags("emergency") if f != "help_request"), None)
+        events = [SlotSet("red_flag", flag), SlotSet("triage", "emergency")]
+        if found.helper:
+            events.append(SlotSet("speaker", HELPER))
+        if found.fall:
+            events.append(SlotSet("fall_reported", True))
+        tracker = DialogueStateTracker.from_events("refused", events, slots=self._domain.slots)
+        message = await self._nlg.generate("utter_emergency", tracker, channel)
+        return {key: message[key] for key in ("text", "custom") if key in message}
+
+
+REFUSALS = Refusals()
