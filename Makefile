@@ -28,7 +28,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 help:
 	@echo "make run     chat with the assistant in the terminal (sets everything up first)"
 	@echo "make test    run the whole test suite (sets everything up first)"
-	@echo "make serve   REST and socketio on :5005, action server on :5055"
+	@echo "make serve   REST and socketio on 127.0.0.1:5005, action server on :5055"
 	@echo "make production  2 Rasa + 2 action servers behind nginx on :8080, PostgreSQL + Redis"
 	@echo "make load    Locust at 1, 50 and 200 users against the production profile"
 	@echo "make assist  Home Assistant Assist (Wyoming) on :10700, for the assistant of make serve"
@@ -83,9 +83,13 @@ run: $(MODEL) setup
 	@mkdir -p var
 	$(PY) scripts/with_action_server.py --rasa-model $(MODEL) -- $(PY) -m spasm_aid.terminal
 
+# Loopback unless SERVE_INTERFACE says otherwise: platforms and browsers reach the assistant
+# through a hardened front (make production: nginx), never Sanic directly (README, "Exposing").
+SERVE_INTERFACE ?= 127.0.0.1
 serve: $(MODEL) setup
 	@mkdir -p var
-	$(PY) scripts/with_action_server.py -- $(RASA) run -m $(MODEL) --port 5005
+	@if [ "$(SERVE_INTERFACE)" != "127.0.0.1" ]; then echo "Warning: listening on $(SERVE_INTERFACE), without the nginx front of make production." >&2; fi
+	$(PY) scripts/with_action_server.py -- $(RASA) run -m $(MODEL) --port 5005 --interface $(SERVE_INTERFACE)
 
 # Home Assistant Assist: a Wyoming conversation agent on :10700 for the assistant of make serve.
 assist: setup

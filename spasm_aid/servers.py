@@ -99,7 +99,8 @@ def start_action_server(port: int, env: Dict[str, str], log: Path) -> Server:
 
 
 def start_rasa(port: int, endpoints: Path, env: Dict[str, str], log: Path, model: Path = MODEL) -> Server:
-    args = [str(BIN / "rasa"), "run", "-m", str(model), "--port", str(port), "--endpoints", str(endpoints)]
+    args = [str(BIN / "rasa"), "run", "-m", str(model), "--port", str(port), "--interface", "127.0.0.1",
+            "--endpoints", str(endpoints)]
     return Server(args, env, log, f"http://127.0.0.1:{port}/")
 
 

@@ -81,11 +81,22 @@ def hash_sender(sender_id: str, salt: bytes) -> str:
     return hmac.new(salt, sender_id.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
 
+def private_file(path: Path) -> None:
+    """Create `path` (empty) readable by its owner only, or make it so: the session log and the
+    salt are nobody else's business on a shared machine. SQLite gives its journal the same mode."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
+    except PermissionError:  # another user's file: leave it, SQLite will say if it can't open it
+        pass
+
+
 # --- database --------------------------------------------------------------------------------
 def make_engine(url: Optional[str] = None) -> Engine:
     url = url or settings.database_url()
-    if url.startswith("sqlite:///"):
-        Path(url[len("sqlite:///") :]).parent.mkdir(parents=True, exist_ok=True)
+    if url.startswith("sqlite:///") and url != "sqlite:///:memory:":
+        private_file(Path(url[len("sqlite:///") :]))
     kwargs: Dict[str, Any] = {"future": True, "pool_pre_ping": True}
     if url.startswith("postgresql"):
         kwargs["connect_args"] = {"connect_timeout": 3}
@@ -217,8 +228,9 @@ class SessionAggregator:
         when = _when(event)
         session_id = self._keyed_id(sender_id, event)
         if kind == "session_started":
+            # written with its first turn: a restart with nothing said after it leaves no empty row
             self._close(sender_id, "new_session")
-            self._touch(self._start(sender_id, when, session_id=session_id))
+            self._start(sender_id, when, session_id=session_id)
             return
         if kind == "restart":
             self._close(sender_id, "restart")

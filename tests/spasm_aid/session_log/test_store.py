@@ -112,6 +112,23 @@ def test_new_session_and_restart_start_new_rows():
     assert [r["end_reason"] for r in records] == ["restart", "new_session", None]
 
 
+def test_a_restart_with_nothing_said_after_it_leaves_no_empty_row():
+    agg = SessionAggregator(SALT)
+    agg.handle(user("d", "greet"))
+    agg.handle(user("d", "restart", t=2))  # the typed "/restart"
+    agg.handle({"sender_id": "d", "event": "restart", "timestamp": 2})
+    agg.handle({"sender_id": "d", "event": "session_started", "timestamp": 2})
+    [record] = agg.dirty.values()
+    assert (record["turns"], record["end_reason"], record["channel"]) == (2, "restart", "rest")
+
+
+def test_the_session_log_database_is_readable_by_its_owner_only(tmp_path):
+    from spasm_aid.session_log.store import make_engine
+
+    make_engine(f"sqlite:///{tmp_path / 'var' / 'sessions.db'}").dispose()
+    assert (tmp_path / "var" / "sessions.db").stat().st_mode & 0o777 == 0o600
+
+
 @pytest.mark.parametrize(
     "event",
     [None, "text", 42, {}, {"event": "user"}, {"sender_id": "", "event": "user"}, {"sender_id": 5, "event": "bot"},
