@@ -23,6 +23,9 @@ TARGETS = {
     "intent_macro_f1": (">=", 0.95),
     "helper_recognised": (">=", 1.0),
     "all_clear_turns_to_first_advice": ("<=", 8),
+    "junk_emergency_rate": ("<=", 0.0),
+    "junk_not_understood_rate": (">=", 0.9),
+    "symptom_like_taken_for_junk": ("<=", 0),
 }
 
 
@@ -104,6 +107,18 @@ def main(argv=None) -> int:
             for key in ("red_flag_recall", "red_flag_recall_first_person", "red_flag_recall_helper", "helper_recognised",
                         "urgent_recall", "false_emergency_rate", "intent_macro_f1")
         }
+    from spasm_aid.evaluation import junk
+
+    junk_figures = junk.score(parser_.parse, junk.load())
+    report["junk"] = junk_figures
+    print(f"Junk and odd input ({junk.JUNK_PATH.name}):")
+    print(f"  junk given the emergency message  {junk_figures['junk_emergency_rate']:.1%} of {junk_figures['junk_examples']}")
+    print(f"  junk answered 'didn't catch that' {junk_figures['junk_not_understood_rate']:.1%}")
+    print(f"  symptom-like taken for junk       {junk_figures['symptom_like_taken_for_junk']} of {junk_figures['symptom_like_examples']}")
+    print(f"  symptom-like routed up            {junk_figures['symptom_like_routed_up']:.1%}")
+    for key in ("junk_routed_up", "junk_answered_otherwise", "symptom_like_not_routed_up"):
+        if junk_figures[key]:
+            print(f"  {key}:", *junk_figures[key], sep="\n    ")
     examples = load_examples()
     nlu_figures = figures_by_set.get("messages") or next(iter(figures_by_set.values()))
     report["nlu"] = nlu_figures  # the main set, where earlier reports kept it
@@ -113,6 +128,8 @@ def main(argv=None) -> int:
         for key in ("red_flag_recall", "urgent_recall", "false_emergency_rate", "intent_macro_f1", "helper_recognised"):
             if set_figures.get(key) is not None:
                 figures[f"{set_name}.{key}"] = set_figures[key]
+    for key in ("junk_emergency_rate", "junk_not_understood_rate", "symptom_like_taken_for_junk"):
+        figures[key] = junk_figures[key]
     if not args.skip_conversations:
         from spasm_aid.evaluation import conversations
 

@@ -19,6 +19,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
 from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
@@ -81,6 +82,10 @@ def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: fl
                 )
                 if fallback:
                     _force_intent(message, fallback["name"], fallback.get("confidence", 0.0))
+        elif result.junk:
+            # markup, code, identifiers or mashing (spasm_aid.red_flags.junk): the classifier's
+            # guess means nothing; "didn't catch that" names the serious symptoms and the number
+            _force_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
         elif top != RED_FLAG_INTENT and ml_red_flag and ml_red_flag.get("confidence", 0) >= ml_red_flag_threshold:
             _force_intent(message, RED_FLAG_INTENT)
     message.set(ENTITIES, entities, add_to_output=True)
@@ -94,6 +99,7 @@ def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: fl
             # a helper speaking for someone there now (clinical-guidance section 0), a fall
             "helper": result.helper,
             "fall": result.fall,
+            "junk": result.junk,
             "ml_intent": ml_intent,
         },
         add_to_output=True,

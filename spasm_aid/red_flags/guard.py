@@ -21,6 +21,7 @@ from rapidfuzz.distance import Levenshtein
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
+from spasm_aid.red_flags.junk import JunkDetector
 from spasm_aid.triage import EMERGENCY, load_table
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
@@ -105,8 +106,13 @@ _CONTRACTIONS = [
 ]
 
 
+_MARKUP_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
+
+
 def normalise_text(text: str) -> str:
-    """Expand contractions, with or without apostrophes, so negations are plain words."""
+    """Expand contractions, with or without apostrophes, so negations are plain words; markup
+    tags become spaces ("<b>I can't feel my legs</b>" is read as the words it shows)."""
+    text = _MARKUP_TAG.sub(" ", text)
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     return text
@@ -137,6 +143,7 @@ class GuardResult:
     detections: List[Detection] = field(default_factory=list)
     negated_mentions: int = 0  # symptom words mentioned only to deny them ("no numbness")
     helper_cue: bool = False  # "I'm calling for my mum", "my wife's back went"
+    junk: bool = False  # markup, code, identifiers or mashing, with nothing found (red_flags.junk)
 
     @property
     def helper(self) -> bool:
@@ -292,9 +299,14 @@ class RedFlagGuard:
             self.help_words = frozenset(w.lower() for w in help_spec["whole_message_words"])
             self.symptom_lemmas = frozenset(self._lemma(str(w).lower()) for w in raw.get("symptom_words", []))
             self.helper_cues.add("helper", [self._compile(p, path) for p in raw["helper_cues"]])
+            symptom_words = {w for name in raw["junk_symptom_sets"] for w in self._sets[name]}
+            symptom_words |= {str(w).lower() for w in raw["junk_never_words"]}
         except (KeyError, TypeError) as exc:
-            raise LexiconError(f"{path}: expected 'flags', 'sets', 'helper_cues' and '{HELP_KEY}': {exc}") from exc
+            raise LexiconError(
+                f"{path}: expected 'flags', 'sets', 'helper_cues', 'junk_symptom_sets', 'junk_never_words' and '{HELP_KEY}': {exc}"
+            ) from exc
         self._vocab_list = sorted(self.vocabulary)
+        self.junk = JunkDetector(self.known_words, symptom_words | self.symptom_lemmas, self._correct, self._lemma)
 
     # --- compiling ---------------------------------------------------------------------
     def _lemma(self, word: str) -> str:
@@ -490,7 +502,8 @@ class RedFlagGuard:
         if negated_mentions < len(mentions):
             negated_mentions = 0  # a symptom mentioned without a negation: not a plain denial
         helper_cue = any(not self._is_negated(doc, start) for _, start, _ in self.helper_cues(doc))
-        return GuardResult(_dedupe_overlaps(detections), negated_mentions, helper_cue)
+        junk = not detections and not helper_cue and self.junk(text, re.findall(r"[a-z]+", doc.text.lower()))
+        return GuardResult(_dedupe_overlaps(detections), negated_mentions, helper_cue, junk)
 
 
 def _dedupe_overlaps(detections: Sequence[Detection]) -> List[Detection]:

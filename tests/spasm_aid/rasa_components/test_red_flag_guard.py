@@ -193,3 +193,17 @@ def test_a_red_flag_guess_without_a_confidence_does_not_route_up(component):
     ranking = [{"name": "report_spasm", "confidence": 0.9}, {"name": "red_flag"}]
     [m] = component.process([message("my back is weird and wobbly", ranking=ranking)])
     assert m.get("intent")["name"] == "report_spasm"
+
+
+# --- junk (issue 14) ----------------------------------------------------------------------------
+def test_junk_is_not_understood_whatever_the_classifier_guessed(component):
+    ranking = [{"name": "red_flag", "confidence": 0.98}, {"name": "greet", "confidence": 0.01}]
+    [m] = component.process([message("<script>alert(1)</script>", intent="red_flag", ranking=ranking)])
+    assert m.get("intent") == {"name": "nlu_fallback", "confidence": 1.0}
+    assert m.get("red_flag_guard")["junk"] is True
+
+
+def test_a_weak_red_flag_guess_on_words_still_routes_up_junk_or_not(component):
+    ranking = [{"name": "greet", "confidence": 0.6}, {"name": "red_flag", "confidence": 0.35}]
+    [m] = component.process([message("legz numm", intent="greet", ranking=ranking)])
+    assert m.get("intent")["name"] == "red_flag" and not m.get("red_flag_guard")["junk"]
