@@ -36,6 +36,7 @@ logger = logging.getLogger(__name__)
 MAX_PENDING = 50
 MAX_WAIT_SECONDS = 30
 MAX_CONVERSATIONS_REMEMBERED = 10_000
+AUDIO_TYPES = ("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave", "audio/flac", "audio/x-flac", "audio/ogg")
 MAX_AUDIO_BYTES = 2 * 1024 * 1024  # about a minute of 16 kHz 16-bit mono
 
 
@@ -164,7 +165,7 @@ class VoiceInput(InputChannel):
             content_type = (request.headers.get("content-type") or "").split(";")[0].strip()
             heard: Optional[str] = None
             try:
-                if content_type in ("audio/wav", "audio/x-wav", "audio/wave"):
+                if content_type in AUDIO_TYPES:
                     try:
                         sender = clean_sender(request.args.get("sender", ""), MAX_SENDER_CHARS)
                     except InputError:
@@ -232,16 +233,13 @@ class VoiceInput(InputChannel):
             self._questions = yes_no_questions()
         return VoiceState(self._questions, last_replies=self.last_messages.get(sender, [])).expects_yes_no
 
-    def _recognise(self, wav: bytes, expect_yes_no: bool = False):
-        """(recognition, what to do with it), for a WAV body."""
-        from spasm_aid.voice.asr import RecognitionError, read_wav
+    def _recognise(self, audio: bytes, expect_yes_no: bool = False):
+        """(recognition, what to do with it), for a recording's bytes."""
+        from spasm_aid.voice.asr import RecognitionError, read_audio
         from spasm_aid.voice.dialogue import decide
 
-        with tempfile.NamedTemporaryFile(suffix=".wav") as handle:
-            handle.write(wav)
-            handle.flush()
-            try:
-                result = self.recognizer().recognise(read_wav(Path(handle.name)), expect_yes_no)
-            except RecognitionError as error:
-                raise InputError(str(error)) from error
+        try:
+            result = self.recognizer().recognise(read_audio(audio), expect_yes_no)
+        except RecognitionError as error:
+            raise InputError(str(error)) from error
         return result, decide(result, self.names_emergency)
