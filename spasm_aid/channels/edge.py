@@ -101,7 +101,7 @@ def harden_http() -> None:
             try:
                 await http._parse_head_unchecked()
             except (KeyError, ValueError):  # Sanic's own int(content-length), or a body without one
-                refuse(http, "The request has a body but no valid Content-Length.")
+                refuse(http, "A request body needs a whole-number Content-Length or Transfer-Encoding chunked.")
             problem = head_problem(http.request.headers)
             if problem:
                 refuse(http, problem)
@@ -241,6 +241,11 @@ class Refusals:
         tracker = DialogueStateTracker.from_events("refused", events, slots=self._domain.slots)
         message = await self._nlg.generate("utter_emergency", tracker, channel)
         return {key: message[key] for key in ("text", "custom") if key in message}
+
+
+def message_only(reply: Dict[str, Any]) -> Dict[str, Any]:
+    """A reply for an output channel's send_response (which takes the recipient separately)."""
+    return {key: value for key, value in reply.items() if key != "recipient_id"}
 
 
 REFUSALS = Refusals()

@@ -25,7 +25,7 @@ from slack_sdk.signature import SignatureVerifier
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, InputError, clean_text, harden_http, load_json
+from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, message_only, InputError, clean_text, harden_http, load_json
 from spasm_aid.channels.rest import with_safety_reply
 
 logger = logging.getLogger(__name__)
@@ -139,7 +139,7 @@ class SlackChannel(InputChannel):
             output = SlackOutput(self.token, self.api_url)
             if len(text) > MAX_MESSAGE_CHARS:  # refused, but read for a red flag first
                 for reply in await REFUSALS.replies(sender, TOO_LONG, text, self.name()):
-                    await with_safety_reply(output.send_response(sender, reply), output, sender, "Slack")
+                    await with_safety_reply(output.send_response(sender, message_only(reply)), output, sender, "Slack")
                 return
             message = UserMessage(clean_text(text), output, sender, input_channel=self.name())
             await with_safety_reply(on_new_message(message), output, sender, "Slack")

@@ -21,7 +21,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from spasm_aid import settings
-from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, InputError, check_metadata, clean_text, harden_http
+from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, message_only, InputError, check_metadata, clean_text, harden_http
 from spasm_aid.channels.rest import MAX_SENDER_CHARS, failure_reply
 
 logger = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ class SpasmAidSocketIOInput(SocketIOInput):
 
         async def refuse(room: str, reason: str, text: str = "") -> None:
             for reply in await REFUSALS.replies(room, reason, text, self.name()):
-                await sio.emit(self.bot_message_evt, {k: v for k, v in reply.items() if k != "recipient_id"},
+                await sio.emit(self.bot_message_evt, message_only(reply),
                                room=room, namespace=self.namespace)
 
         @sio.on("session_request", namespace=self.namespace)

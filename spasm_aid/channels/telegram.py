@@ -24,12 +24,12 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid import settings
-from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, InputError, clean_text, harden_http, load_json
+from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, message_only, InputError, clean_text, harden_http, load_json
 from spasm_aid.channels.rest import with_safety_reply
 
 logger = logging.getLogger(__name__)
 DEFAULT_API = "https://api.telegram.org"
-MAX_BODY_BYTES = 64 * 1024  # a Telegram message is at most 4096 characters
+MAX_BODY_BYTES = 128 * 1024  # a Telegram message is at most 4096 characters; at most what the guard reads whole
 TOO_LONG = "That message is too long for me. Please say it in a few words."
 NOT_TEXT = "I can only read text here. Tell me in words what's happening. If you need help now, call {number}."
 
@@ -157,7 +157,7 @@ class TelegramChannel(InputChannel):
                     await output.send_text_message(chat_id, NOT_TEXT.format(number=settings.emergency_number()))
                 elif len(text) > MAX_MESSAGE_CHARS:
                     for reply in await REFUSALS.replies(str(chat_id), TOO_LONG, text, self.name()):
-                        await output.send_response(str(chat_id), reply)
+                        await output.send_response(str(chat_id), message_only(reply))
                 else:
                     await on_new_message(UserMessage(clean_text(text), output, str(chat_id), input_channel=self.name()))
 

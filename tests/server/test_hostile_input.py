@@ -56,21 +56,22 @@ def test_odd_but_valid_sender_ids_work(servers, sender):
 
 @pytest.mark.parametrize("path", ["/webhooks/rest/webhook", "/webhooks/voice/webhook"])
 @pytest.mark.parametrize(
-    "body,content_type",
+    "body,content_type,expected",
     [
-        (b"", "application/json"),
-        (b"\x00\x01\x02\xff" * 100, "application/octet-stream"),
-        (b'{"sender": "x", "message": "hi"' , "application/json"),
-        (b'{"sender": ["x"], "message": {"a": 1}}', "application/json"),
-        (b"x" * (70 * 1024), "application/json"),
-        (b"not a wav at all", "audio/wav"),
+        (b"", "application/json", 400),
+        (b"\x00\x01\x02\xff" * 100, "application/octet-stream", 400),
+        (b'{"sender": "x", "message": "hi"', "application/json", 400),
+        (b'{"sender": ["x"], "message": {"a": 1}}', "application/json", 400),
+        (b"x" * (70 * 1024), "application/json", 413),
+        (b"not a wav at all", "audio/wav", 400),
     ],
+    ids=["empty", "binary", "truncated", "wrong-types", "70-KiB", "not-a-wav"],
 )
-def test_every_message_endpoint_answers_bad_bodies_with_a_clear_400(servers, path, body, content_type):
+def test_every_message_endpoint_answers_bad_bodies_with_a_clear_4xx_and_the_number(servers, path, body, content_type, expected):
     status, payload = raw(servers["served"], path + ("?sender=x" if content_type == "audio/wav" else ""), body,
                           {"Content-Type": content_type})
-    assert status == 400, payload[:200]
-    assert json.loads(payload)["error"]
+    assert status == expected, payload[:200]
+    assert "call 911" in json.loads(payload)["error"]
 
 
 @pytest.mark.parametrize("path", ["/webhooks/rest/webhook", "/webhooks/voice/webhook"])
