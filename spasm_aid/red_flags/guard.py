@@ -42,6 +42,7 @@ CLAUSE_BREAKS = frozenset(
     {"but", "and", "though", "although", "however", "yet", "so", "because", "except", "also", "then", "plus", "while"}
 )
 SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "they", "we", "you", "it", "im"})
+SENTENCE_ENDS = frozenset({".", "!", "?", ";", "...", "!!", "!!!", "??", "?!"})
 NEGATION_WINDOW = 5  # tokens looked back from a match for a negation cue
 
 # Whose symptom is it? Looking back from a match, the first of these decides: "my dad can't
@@ -465,8 +466,17 @@ class RedFlagGuard:
         return spans
 
     def _whole_message_help(self, doc: Doc) -> bool:
-        words = [t.norm_ for t in doc if not t.is_punct]
-        return bool(words) and "help" in words and all(w in self.help_words for w in words)
+        """The message, or one sentence of it, is a bare call for help: "help!", "please help me",
+        "I'm stuck on the floor. Help!" (not "can you help me with ice?")."""
+        sentence: List[str] = []
+        for token in list(doc) + [None]:
+            if token is None or token.text in SENTENCE_ENDS or "\n" in token.text:
+                if sentence and "help" in sentence and all(w in self.help_words for w in sentence):
+                    return True
+                sentence = []
+            elif not token.is_punct and not token.is_space:
+                sentence.append(token.norm_)
+        return False
 
     def detect(self, text: str) -> GuardResult:
         if not text or not text.strip():

@@ -507,3 +507,14 @@ def test_a_clause_break_word_ends_the_clause(guard):
 def test_the_owner_is_looked_for_before_the_match_not_in_it(guard):
     # "horse" is an unrelated owner ("my horse fell"), but it begins the pattern "horse accident"
     assert "trauma" in guard.detect("I was in a horse accident").flags()
+
+
+# --- a bare call for help as one sentence of a longer message (issue 14, found by make fuzz) ---
+@pytest.mark.parametrize("text", ["I'm stuck on the floor. Help!", "la la la. help", "my back went.\nhelp me please"])
+def test_a_sentence_that_is_only_a_call_for_help_is_one(guard, text):
+    assert guard.detect(text).help_requested
+
+
+@pytest.mark.parametrize("text", ["Can you help? I need ice advice", "the heat pack didn't help.", "help me choose: ice or heat?"])
+def test_help_inside_an_ordinary_sentence_is_not_a_call_for_help(guard, text):
+    assert not guard.detect(text).help_requested

@@ -62,3 +62,14 @@ def test_recordings_that_promise_unbounded_work_are_refused_before_decoding(data
     monkeypatch.setattr(soundfile, "read", no_decoding)
     with pytest.raises(RecognitionError, match=reason):
         read_audio(data)
+
+
+def test_16_khz_mono_16_bit_pcm_is_passed_on_bit_for_bit():
+    samples = (np.arange(16000) % 2000 - 1000).astype("<i2")
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(samples.tobytes())
+    assert read_audio(buffer.getvalue()) == samples.tobytes()

@@ -1,0 +1,192 @@
+"""Send the fuzz strategies' requests to a running assistant and check every answer.
+
+Rules, for every request:
+- an answer comes (within REQUEST_TIMEOUT): no hang;
+- no 5xx, except the documented failure reply, which carries the emergency number; a channel a
+  platform calls may answer 503 "not configured";
+- a refusal a person can read (4xx on REST and voice) carries the emergency number;
+- a message naming a red flag gets the emergency message (in the reply, or in the refusal).
+After each batch (one endpoint's requests) the assistant must still answer a plain "hello", and
+the resident memory of its Rasa servers is recorded: growth over the run must stay under
+MAX_RSS_GROWTH_MB.
+"""
+from __future__ import annotations
+
+import json
+import socket
+import time
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from typing import Callable, Dict, List, Sequence
+
+from hypothesis import HealthCheck, Phase, given, settings
+
+from fuzz.requests import (
+    Probe, alexa_requests, raw_heads, red_flag_messages, rest_messages, slack_requests, telegram_updates,
+    voice_audio, voice_pending, web_page,
+)
+from spasm_aid.servers import rss_mb
+
+REQUEST_TIMEOUT = 60
+MAX_RSS_GROWTH_MB = 50
+PERSON_FACING = ("rest", "rest-red-flag", "voice", "voice-red-flag", "voice-audio", "voice-pending")
+
+
+@dataclass
+class Target:
+    name: str
+    port: int
+    pids: Sequence[int]  # the Rasa servers' processes, for memory
+    number: str = "911"
+    telegram_secret: str = ""
+    slack_secret: str = ""
+
+
+@dataclass
+class Report:
+    target: str
+    requests: int = 0
+    statuses: Dict[str, int] = field(default_factory=dict)
+    failure_replies: int = 0
+    problems: List[str] = field(default_factory=list)
+    rss_mb: List[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> Dict:
+        growth = (max(self.rss_mb) - self.rss_mb[0]) if self.rss_mb else None
+        return {"target": self.target, "requests": self.requests, "statuses": self.statuses,
+                "failure_replies": self.failure_replies, "problems": self.problems[:50], "problem_count": len(self.problems),
+                "rss_mb_start": self.rss_mb[0] if self.rss_mb else None, "rss_mb_max": max(self.rss_mb) if self.rss_mb else None,
+                "rss_growth_mb": round(growth, 1) if growth is not None else None, "seconds": round(self.seconds, 1)}
+
+
+def send(target: Target, probe: Probe):
+    """(status, body bytes); status 0 for a socket answer that is not HTTP, -1 for a hang."""
+    if probe.raw is not None:
+        try:
+            with socket.create_connection(("127.0.0.1", target.port), timeout=REQUEST_TIMEOUT) as conn:
+                conn.sendall(probe.raw)
+                answer = b""
+                while chunk := conn.recv(65536):
+                    answer += chunk
+        except socket.timeout:
+            return -1, b""
+        except ConnectionError:
+            return 0, b""  # the server closed the connection on a request it would not read
+        if not answer:
+            return 0, b""
+        try:
+            return int(answer.split(b" ", 2)[1]), answer
+        except (IndexError, ValueError):
+            return 0, answer
+    request = urllib.request.Request(f"http://127.0.0.1:{target.port}{probe.path}", data=probe.body if probe.method == "POST" else None,
+                                     headers=probe.headers, method=probe.method)
+    try:
+        with urllib.request.urlopen(request, timeout=REQUEST_TIMEOUT) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except (socket.timeout, TimeoutError):
+        return -1, b""
+    except (urllib.error.URLError, ConnectionError) as error:
+        return -2, str(error).encode()
+
+
+def routed_up(body: bytes) -> bool:
+    try:
+        payload = json.loads(body)
+    except ValueError:
+        return False
+    messages = payload if isinstance(payload, list) else payload.get("messages", []) if isinstance(payload, dict) else []
+    return any(isinstance(m, dict) and (m.get("custom") or {}).get("triage") == "emergency" for m in messages)
+
+
+def check(target: Target, probe: Probe, status: int, body: bytes, report: Report) -> None:
+    report.requests += 1
+    report.statuses[str(status)] = report.statuses.get(str(status), 0) + 1
+    number = target.number.encode()
+    if status == -1:
+        report.problems.append(f"no answer within {REQUEST_TIMEOUT} s: {probe.describe()}")
+    elif status == -2:
+        report.problems.append(f"connection failed ({body[:100]!r}): {probe.describe()}")
+    elif status >= 500:
+        if b"not configured" in body and status == 503:
+            pass
+        elif number in body:
+            report.failure_replies += 1
+        else:
+            report.problems.append(f"{status} without the number: {probe.describe()} -> {body[:200]!r}")
+    elif 400 <= status < 500 and probe.endpoint in PERSON_FACING and number not in body:
+        report.problems.append(f"{status} refusal without the number: {probe.describe()} -> {body[:200]!r}")
+    if probe.must_route_up and not routed_up(body):
+        report.problems.append(f"red flag without the emergency message ({status}): {probe.describe()} -> {body[:200]!r}")
+
+
+def alive(target: Target) -> bool:
+    probe = Probe("alive", "POST", "/webhooks/rest/webhook", {"Content-Type": "application/json"},
+                  json.dumps({"sender": f"alive-{uuid.uuid4().hex[:6]}", "message": "hello"}).encode())
+    status, body = send(target, probe)
+    return status == 200 and body.startswith(b"[{")
+
+
+def batches(target: Target):
+    """(name, strategy) per endpoint."""
+    yield "rest", rest_messages()
+    yield "rest-red-flag", red_flag_messages()
+    yield "voice", rest_messages("/webhooks/voice/webhook?audio=0", "voice")
+    yield "voice-red-flag", red_flag_messages("/webhooks/voice/webhook?audio=0", "voice-red-flag")
+    yield "voice-audio", voice_audio()
+    yield "voice-pending", voice_pending()
+    yield "web", web_page()
+    yield "telegram", telegram_updates(target.telegram_secret or "unset")
+    yield "slack", slack_requests(target.slack_secret or "unset")
+    yield "alexa", alexa_requests()
+    yield "raw-head", raw_heads()
+
+
+def warm_up(target: Target) -> None:
+    """What loads lazily, loaded before memory is first measured: the speech recogniser (first
+    recording), the refusal scanner (first refusal), a conversation."""
+    from fuzz.requests import wav
+
+    for probe in (
+        Probe("warm-up", "POST", "/webhooks/voice/webhook?audio=0&sender=warm-up", {"Content-Type": "audio/wav"},
+              wav(16000, 1, 2, 16000)),
+        Probe("warm-up", "POST", "/webhooks/rest/webhook", {"Content-Type": "application/json"}, b"{"),
+        Probe("warm-up", "POST", "/webhooks/rest/webhook", {"Content-Type": "application/json"},
+              json.dumps({"sender": "warm-up", "message": "my back just spasmed"}).encode()),
+    ):
+        send(target, probe)
+
+
+def run(target: Target, examples: int, log: Callable[[str], None] = print) -> Report:
+    """Every batch with `examples` requests (fewer if Hypothesis runs out of distinct ones); the
+    same requests on every run (derandomised), so a finding can be reproduced."""
+    report = Report(target.name)
+    started = time.monotonic()
+    warm_up(target)
+    report.rss_mb.append(sum(rss_mb(pid) for pid in target.pids))
+    for name, strategy in batches(target):
+        before = report.requests
+
+        @settings(max_examples=examples, deadline=None, database=None, derandomize=True, phases=(Phase.generate,),
+                  suppress_health_check=list(HealthCheck))
+        @given(strategy)
+        def batch(probe: Probe) -> None:
+            status, body = send(target, probe)
+            check(target, probe, status, body, report)
+
+        batch()
+        if not alive(target):
+            report.problems.append(f"the assistant stopped answering after the {name} batch")
+            break
+        report.rss_mb.append(sum(rss_mb(pid) for pid in target.pids))
+        log(f"  {name:<15} {report.requests - before:>4} requests, RSS {report.rss_mb[-1]:.0f} MB, "
+            f"problems so far {len(report.problems)}")
+    report.seconds = time.monotonic() - started
+    growth = max(report.rss_mb) - report.rss_mb[0]
+    if growth > MAX_RSS_GROWTH_MB:
+        report.problems.append(f"resident memory grew {growth:.0f} MB (limit {MAX_RSS_GROWTH_MB})")
+    return report
