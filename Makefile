@@ -23,7 +23,7 @@ export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model run serve production assist fault-test load test validate conversation-test report bench eval voice voice-eval mutation lock clean
+.PHONY: help setup model run serve production assist fault-test load test validate conversation-test report bench eval voice voice-eval mutation fuzz lock clean
 
 help:
 	@echo "make run     chat with the assistant in the terminal (sets everything up first)"
@@ -39,6 +39,7 @@ help:
 	@echo "make voice   hands-free: microphone and speaker (INPUT=\"a.wav b.wav\" answers WAV files)"
 	@echo "make voice-eval  speech recognition and latency figures (reports/voice.json)"
 	@echo "make mutation    mutation testing of the safety core (reports/mutation.json)"
+	@echo "make fuzz    hostile input on every endpoint of make serve and make production (reports/fuzz.json)"
 
 $(PY):
 	@if [ -z "$(PYTHON_3_10)" ]; then \
@@ -150,6 +151,11 @@ voice-eval: $(MODEL) setup
 # Do the safety core's unit tests fail when its code is wrong? reports/mutation.json (about 20 min).
 mutation: setup
 	$(PY) scripts/mutation.py $(MUTATION_ARGS)
+
+# Hypothesis-drawn hostile requests on every endpoint, checked for hangs, 5xx, refusals without the
+# number, lost emergencies and memory growth (fuzz/; about 30 min; FUZZ_ARGS="--examples 50" is quicker).
+fuzz: $(MODEL) setup
+	$(PY) -m fuzz $(FUZZ_ARGS)
 
 lock: | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt

@@ -57,7 +57,8 @@ def fuzz_production(examples: int, workdir: Path) -> dict:
     except ProfileError as error:
         return {"target": "production", "skipped": str(error)}
     try:
-        target = Target("production", config.public_port, [s.process.pid for s in profile.rasa if s is not None])
+        target = Target("production", config.public_port, [s.process.pid for s in profile.rasa if s is not None],
+                        origin=config.allowed_origins[0])
         print(f"the production profile behind nginx on {config.public_port} ({examples} requests per endpoint):", flush=True)
         return run(target, examples).as_dict()
     finally:

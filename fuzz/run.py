@@ -29,7 +29,7 @@ from fuzz.requests import (
 )
 from spasm_aid.servers import rss_mb
 
-REQUEST_TIMEOUT = 60
+REQUEST_TIMEOUT = 60  # seconds; Sanic answers or times out a request within 60
 MAX_RSS_GROWTH_MB = 50
 PERSON_FACING = ("rest", "rest-red-flag", "voice", "voice-red-flag", "voice-audio", "voice-pending")
 
@@ -42,6 +42,7 @@ class Target:
     number: str = "911"
     telegram_secret: str = ""
     slack_secret: str = ""
+    origin: str = "http://localhost:5005"  # a web page origin the target allows (socket.io)
 
 
 @dataclass
@@ -124,6 +125,51 @@ def check(target: Target, probe: Probe, status: int, body: bytes, report: Report
         report.problems.append(f"red flag without the emergency message ({status}): {probe.describe()} -> {body[:200]!r}")
 
 
+def socketio_batch(target: Target, examples: int, report: Report) -> None:
+    """The web page's socket.io channel: every event gets an answer (a polite refusal with the
+    number, or the assistant's reply); a red flag gets the emergency message."""
+    import queue
+
+    import socketio
+
+    from fuzz.requests import socketio_messages
+
+    replies: "queue.Queue" = queue.Queue()
+    client = socketio.Client()
+    client.on("bot_uttered", replies.put)
+    client.on("session_confirm", lambda data: replies.put({"session": data}))
+    client.connect(f"http://127.0.0.1:{target.port}", transports=["polling"], headers={"Origin": target.origin})
+    try:
+        client.emit("session_request", {"session_id": f"fuzz-{uuid.uuid4().hex[:8]}"})
+        session = replies.get(timeout=REQUEST_TIMEOUT)["session"]
+
+        @settings(max_examples=examples, deadline=None, database=None, derandomize=True, phases=(Phase.generate,),
+                  suppress_health_check=list(HealthCheck))
+        @given(socketio_messages())
+        def batch(drawn) -> None:
+            data, must_route_up = drawn
+            if isinstance(data, dict) and "session_id" in data:
+                data = dict(data, session_id=session)
+            client.emit("user_uttered", data)
+            got = []
+            try:
+                got.append(replies.get(timeout=REQUEST_TIMEOUT))
+                while True:  # the rest of this answer
+                    got.append(replies.get(timeout=1.5))
+            except queue.Empty:
+                pass
+            report.requests += 1
+            description = f"socketio {json.dumps(data, ensure_ascii=False)[:150]!r}"
+            if not got:
+                report.problems.append(f"no answer within {REQUEST_TIMEOUT} s: {description}")
+            elif must_route_up and not any((r.get("custom") or {}).get("triage") == "emergency" for r in got):
+                report.problems.append(f"red flag without the emergency message: {description} -> {got[:2]}")
+
+        batch()
+    finally:
+        client.eio.disconnect(abort=True)
+
+
 def alive(target: Target) -> bool:
     probe = Probe("alive", "POST", "/webhooks/rest/webhook", {"Content-Type": "application/json"},
                   json.dumps({"sender": f"alive-{uuid.uuid4().hex[:6]}", "message": "hello"}).encode())
@@ -146,12 +192,24 @@ def batches(target: Target):
     yield "raw-head", raw_heads()
 
 
+def http_batch(target: Target, strategy, examples: int, report: Report) -> None:
+    @settings(max_examples=examples, deadline=None, database=None, derandomize=True, phases=(Phase.generate,),
+              suppress_health_check=list(HealthCheck))
+    @given(strategy)
+    def batch(probe: Probe) -> None:
+        status, body = send(target, probe)
+        check(target, probe, status, body, report)
+
+    batch()
+
+
 def warm_up(target: Target) -> None:
     """What loads lazily, loaded before memory is first measured: the speech recogniser (first
-    recording), the refusal scanner (first refusal), a conversation."""
+    recording), the refusal scanner (first refusal), a conversation; on every server behind the
+    load balancer (round robin: twice as many rounds as servers)."""
     from fuzz.requests import wav
 
-    for probe in (
+    for probe in 2 * len(target.pids) * (
         Probe("warm-up", "POST", "/webhooks/voice/webhook?audio=0&sender=warm-up", {"Content-Type": "audio/wav"},
               wav(16000, 1, 2, 16000)),
         Probe("warm-up", "POST", "/webhooks/rest/webhook", {"Content-Type": "application/json"}, b"{"),
@@ -168,17 +226,12 @@ def run(target: Target, examples: int, log: Callable[[str], None] = print) -> Re
     started = time.monotonic()
     warm_up(target)
     report.rss_mb.append(sum(rss_mb(pid) for pid in target.pids))
-    for name, strategy in batches(target):
+    for name, strategy in list(batches(target)) + [("socketio", None)]:
         before = report.requests
-
-        @settings(max_examples=examples, deadline=None, database=None, derandomize=True, phases=(Phase.generate,),
-                  suppress_health_check=list(HealthCheck))
-        @given(strategy)
-        def batch(probe: Probe) -> None:
-            status, body = send(target, probe)
-            check(target, probe, status, body, report)
-
-        batch()
+        if strategy is None:
+            socketio_batch(target, examples, report)
+        else:
+            http_batch(target, strategy, examples, report)
         if not alive(target):
             report.problems.append(f"the assistant stopped answering after the {name} batch")
             break

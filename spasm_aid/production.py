@@ -66,7 +66,10 @@ class ProfileConfig:
     allowed_origins: List[str] = field(
         default_factory=lambda: _env("SPASM_AID_ALLOWED_ORIGINS", "http://localhost:8080").split()
     )
-    max_body: str = _env("SPASM_AID_MAX_BODY", "64k")
+    # The largest request nginx passes on: a voice recording of up to 2 MiB. Each channel refuses
+    # what is too big for it below that (64 KiB of JSON on REST), reading the refused text for a
+    # red flag first, which nginx cannot do.
+    max_body: str = _env("SPASM_AID_MAX_BODY", "2200k")
     # Action calls carry the whole conversation (the tracker), so the internal hop to the action
     # servers needs far more than a message: 64k broke conversations after about 20 turns.
     action_max_body: str = _env("SPASM_AID_ACTION_MAX_BODY", "16m")

@@ -61,7 +61,7 @@ class SpasmAidSocketIOInput(SocketIOInput):
                                room=room, namespace=self.namespace)
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: Text, data: Any) -> None:
+        async def session_request(sid: Text, data: Any = None) -> None:
             session_id = valid_session_id(data.get("session_id") if isinstance(data, dict) else None)
             session_id = session_id or uuid.uuid4().hex
             if self.session_persistence:
@@ -69,7 +69,7 @@ class SpasmAidSocketIOInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: Text, data: Any) -> None:
+        async def handle_message(sid: Text, data: Any = None) -> None:  # an event may come without data
             if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
                 await refuse(sid, 'Sorry, I could not read that. Send {"message": "<text>", "session_id": "<id>"}.')
                 return

@@ -16,11 +16,36 @@ def test_the_rasa_api_needs_the_token(profile):
 
 
 def test_a_huge_body_is_refused_politely_with_the_emergency_number(profile):
-    status, payload = raw(profile.config.public_port, "/webhooks/rest/webhook", b"x" * (1024 * 1024),
+    status, payload = raw(profile.config.public_port, "/webhooks/rest/webhook", b"x" * (3 * 1024 * 1024),
                           {"Content-Type": "application/json"})
     assert status == 413
     error = json.loads(payload)["error"]
     assert "too large" in error and "911" in error
+
+
+def test_an_over_long_message_with_a_red_flag_gets_the_emergency_message_through_nginx(profile):
+    # nginx passes it on (it cannot read it); the REST channel refuses it and reads it first
+    body = json.dumps({"sender": "long-flag", "message": "la " * 30000 + "I can't feel my legs"}).encode()
+    status, payload = raw(profile.config.public_port, "/webhooks/rest/webhook", body, {"Content-Type": "application/json"})
+    assert status == 413
+    [reply] = json.loads(payload)["messages"]
+    assert reply["custom"]["triage"] == "emergency" and "911" in reply["text"]
+
+
+def test_a_recording_of_several_seconds_reaches_the_voice_connector_through_nginx(profile):
+    import io
+    import wave
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(b"\x00\x00" * 16000 * 5)  # 5 s of silence: 160 KB, over the old 64 KiB limit
+    status, payload = raw(profile.config.public_port, "/webhooks/voice/webhook?sender=five-seconds&audio=0",
+                          buffer.getvalue(), {"Content-Type": "audio/wav"})
+    assert status == 200, payload[:200]
+    assert json.loads(payload)["messages"]
 
 
 def test_a_foreign_web_page_is_refused_through_the_load_balancer(profile):

@@ -56,6 +56,7 @@ def servers(tmp_path_factory):
         for server in started:
             server.wait_ready()
         yield {"served": RASA_PORT, "degraded": DEGRADED_PORT, "db": served_env["SPASM_AID_DB_URL"], "logs": base,
+               "served_pid": started[1].process.pid,
                "platforms": platforms, "messaging": MESSAGING, "alexa_ca": alexa_ca}
     finally:
         for server in started:
