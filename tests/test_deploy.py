@@ -53,3 +53,13 @@ def test_the_generated_nginx_configuration_is_accepted_by_nginx(tmp_path):
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     check = subprocess.run([nginx, "-t", "-c", str(conf), "-p", str(tmp_path)], capture_output=True, text=True)
     assert check.returncode == 0, check.stderr
+
+
+def test_make_serve_listens_on_loopback_unless_told_otherwise():
+    # platforms and browsers reach the assistant through nginx, never Sanic directly (issue 14)
+    def serve_command(*extra):
+        dry = subprocess.run(["make", "-n", "serve", *extra], capture_output=True, text=True, cwd=DEPLOY.parent)
+        return next(line for line in dry.stdout.splitlines() if " run -m " in line)
+
+    assert serve_command().endswith("--interface 127.0.0.1")
+    assert serve_command("SERVE_INTERFACE=0.0.0.0").endswith("--interface 0.0.0.0")
