@@ -365,7 +365,12 @@ class RedFlagGuard:
         for token in doc:
             form = self._correct(token.lower_)
             token._.sa_form = form
-            token.norm_ = self._lemma(form) if form != token.lower_ else (token.lemma_ or form).lower()
+            # spaCy's lookup lemmatizer is case-sensitive ("LEGS" stays "LEGS"): a word not in
+            # lower case, or corrected, is looked up in lower case (found by make fuzz, issue 14)
+            if form != token.lower_ or token.text != token.lower_:
+                token.norm_ = self._lemma(form)
+            else:
+                token.norm_ = (token.lemma_ or form).lower()
         return doc
 
     def _is_negated(self, doc: Doc, start: int) -> bool:

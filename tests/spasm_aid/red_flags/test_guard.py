@@ -518,3 +518,28 @@ def test_a_sentence_that_is_only_a_call_for_help_is_one(guard, text):
 @pytest.mark.parametrize("text", ["Can you help? I need ice advice", "the heat pack didn't help.", "help me choose: ice or heat?"])
 def test_help_inside_an_ordinary_sentence_is_not_a_call_for_help(guard, text):
     assert not guard.detect(text).help_requested
+
+
+# --- case (issue 14, found by make fuzz: "I CAN'T FEEL MY LEGS" was missed by the guard) ------
+def odd_case(text):
+    return "".join(c.upper() if i % 3 == 0 else c.lower() for i, c in enumerate(text))
+
+
+@pytest.mark.parametrize("change", [str.upper, str.title, odd_case], ids=["upper", "title", "odd"])
+@pytest.mark.parametrize("flag,text", cases(POSITIVE))
+def test_each_flag_is_recognised_in_any_case(guard, flag, text, change):
+    result = guard.detect(change(text))
+    assert flag in result.flags(), f"{change(text)!r} -> {result.detections}"
+
+
+@pytest.mark.parametrize("change", [str.upper, odd_case], ids=["upper", "odd"])
+@pytest.mark.parametrize("flag,text", cases(NEGATED))
+def test_negations_hold_in_any_case(guard, flag, text, change):
+    assert not guard.detect(change(text)).is_emergency
+
+
+@pytest.mark.parametrize("change", [str.upper, odd_case], ids=["upper", "odd"])
+@pytest.mark.parametrize("text", BENIGN)
+def test_benign_messages_stay_benign_in_any_case(guard, text, change):
+    result = guard.detect(change(text))
+    assert result.flags() == [] and not result.help_requested, f"{change(text)!r} -> {result.detections}"
