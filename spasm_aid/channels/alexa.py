@@ -25,7 +25,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid.channels.alexa_verify import RequestVerifier, VerificationError, load_roots
-from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, clean_text, harden_http
+from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, TOO_LONG, clean_text, harden_http
 from spasm_aid.channels.rest import failure_reply
 
 logger = logging.getLogger(__name__)
@@ -45,7 +45,6 @@ BUILT_IN = {
 ENDS_SESSION = {"AMAZON.StopIntent", "AMAZON.CancelIntent"}
 CATCH_ALL = "CatchAllIntent"
 MAX_BODY_BYTES = 128 * 1024  # Alexa requests are a few KiB
-TOO_LONG = "That was too long for me. Please say it in a few words."
 REPROMPT_YES_NO = "Please answer yes or no, or say not sure."
 REPROMPT_OPEN = "What would you like to know? You can ask about ice or heat, rest, walking or pain relief."
 REPROMPT_EMERGENCY = "Say repeat to hear the emergency advice again."

@@ -33,6 +33,7 @@ MAX_JSON_DEPTH = 32  # a Telegram update or Slack event is about 6 deep
 MAX_METADATA_BYTES = 4096
 MAX_METADATA_DEPTH = 4
 MAX_MESSAGE_CHARS = 10_000  # longer text is refused (scanned for red flags first)
+TOO_LONG = "That message is too long for me. Please say it in a few words."
 _CONTENT_LENGTH = re.compile(r"[0-9]{1,15}")
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")

@@ -2,8 +2,10 @@
 {"sender": "<conversation id>", "message": "<text>", "metadata": {...optional}}.
 
 Rasa's own REST channel answers malformed input with an empty list or an HTML page; this one
-answers 400 with a JSON error that says what was expected, and if handling a message fails
-inside the server it still answers with the emergency number (HTTP 500), never silence.
+answers 400 (413 too large, 415 compressed) with {"error": <what was expected, and the emergency
+number>, "messages": [<the reply to show: the emergency message if the refused text names a red
+flag>]} (spasm_aid.channels.edge), and if handling a message fails inside the server it still
+answers with the emergency number (HTTP 500), never silence.
 """
 from __future__ import annotations
 

@@ -25,7 +25,9 @@ from slack_sdk.signature import SignatureVerifier
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, message_only, InputError, clean_text, harden_http, load_json
+from spasm_aid.channels.edge import (
+    InputError, MAX_MESSAGE_CHARS, REFUSALS, TOO_LONG, clean_text, harden_http, load_json, message_only,
+)
 from spasm_aid.channels.rest import with_safety_reply
 
 logger = logging.getLogger(__name__)
@@ -33,7 +35,6 @@ DEFAULT_API = "https://slack.com/api/"
 MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # seconds since 1970, as Slack sends it
 MAX_BODY_BYTES = 128 * 1024  # a Slack message is at most 40,000 characters
-TOO_LONG = "That message is too long for me. Please say it in a few words."
 
 
 def _slack_id(value: Any) -> bool:

@@ -1,14 +1,16 @@
 """Rasa's socket.io channel, made safe for the web chat page.
 
-Three things differ from Rasa 3.6's own channel:
+What differs from Rasa 3.6's own channel:
 - web pages are accepted only from SPASM_AID_ALLOWED_ORIGINS (settings.allowed_origins); Rasa
   creates its server with `cors_allowed_origins=[]`, which turns the origin check off;
 - joining the conversation's room is awaited: Rasa calls python-socketio 5's (now asynchronous)
   `enter_room` without `await`, so with `session_persistence` no reply ever reached the page;
 - a custom payload (the triage signal) is sent as {"custom": {...}}: Rasa's channel passes it
   to `emit` as keyword arguments, which fails for anything but its own format;
-- a malformed message (not an object, no text, a bad session id) gets a polite reply, and a
-  failure while handling a message still answers with the emergency number, as on REST.
+- a malformed message (not an object, no text, a bad session id, an event without data, deep
+  metadata) or one over 10,000 characters gets a polite refusal with the emergency number, or
+  the emergency message if the refused text names a red flag (spasm_aid.channels.edge); packets
+  are capped at 128 KiB; a failure while handling a message still answers with the number.
 """
 from __future__ import annotations
 
@@ -21,12 +23,13 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from spasm_aid import settings
-from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, message_only, InputError, check_metadata, clean_text, harden_http
+from spasm_aid.channels.edge import (
+    InputError, MAX_MESSAGE_CHARS, REFUSALS, TOO_LONG, check_metadata, clean_text, harden_http, message_only,
+)
 from spasm_aid.channels.rest import MAX_SENDER_CHARS, failure_reply
 
 logger = logging.getLogger(__name__)
 MAX_PACKET_BYTES = 128 * 1024  # python-engineio's default is 1 MB per packet
-TOO_LONG = "That message is too long for me. Please say it in a few words."
 
 
 def valid_session_id(value: Any) -> Optional[str]:

@@ -24,13 +24,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid import settings
-from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, message_only, InputError, clean_text, harden_http, load_json
+from spasm_aid.channels.edge import (
+    InputError, MAX_MESSAGE_CHARS, REFUSALS, TOO_LONG, clean_text, harden_http, load_json, message_only,
+)
 from spasm_aid.channels.rest import with_safety_reply
 
 logger = logging.getLogger(__name__)
 DEFAULT_API = "https://api.telegram.org"
 MAX_BODY_BYTES = 128 * 1024  # a Telegram message is at most 4096 characters; at most what the guard reads whole
-TOO_LONG = "That message is too long for me. Please say it in a few words."
 NOT_TEXT = "I can only read text here. Tell me in words what's happening. If you need help now, call {number}."
 
 
