@@ -116,8 +116,10 @@ def voice_audio(draw):
 
 @st.composite
 def voice_pending(draw):
-    query = urlencode({"sender": draw(st.text(max_size=300)), "wait": draw(st.sampled_from(["0", "-1", "nan", "inf", "x", "1e9"])),
-                       "audio": "0"})
+    # a long wait (capped at 30 s) now and then: each one holds the request for those 30 s
+    wait = draw(st.sampled_from(["inf", "1e9"])) if draw(st.integers(0, 19)) == 0 else draw(
+        st.sampled_from(["0", "-1", "nan", "x", "0.2", ""]))
+    query = urlencode({"sender": draw(st.text(max_size=300)), "wait": wait, "audio": "0"})
     return Probe("voice-pending", "GET", f"/webhooks/voice/pending?{query}")
 
 
