@@ -48,6 +48,15 @@ def test_a_recording_of_several_seconds_reaches_the_voice_connector_through_ngin
     assert json.loads(payload)["messages"]
 
 
+def test_a_body_in_an_unsupported_transfer_encoding_gets_400_with_the_number(profile):
+    from tests.server.test_edge import send_raw
+
+    head = (b"POST /webhooks/rest/webhook HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\nTransfer-Encoding: gzip\r\n"
+            b"Connection: close\r\n\r\nxx")
+    answer = send_raw(profile.config.public_port, head)
+    assert answer.startswith(b"HTTP/1.1 400") and b"call 911" in answer, answer[:300]
+
+
 def test_a_foreign_web_page_is_refused_through_the_load_balancer(profile):
     body = json.dumps({"sender": "x", "message": "hello"}).encode()
     status, _ = raw(profile.config.public_port, "/webhooks/rest/webhook", body,
