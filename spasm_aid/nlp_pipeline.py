@@ -45,9 +45,8 @@ def main(argv=None) -> int:
     nlp = build_pipeline()
     Path(args.path).parent.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(args.path)
-    from spasm_aid.red_flags.guard import write_known_words
-
-    write_known_words(Path(args.path))  # the guard's typo correction reads this list
+    # The guard's word lists beside it are written by the guard itself (make's KNOWN step), so
+    # that this module and the guard do not import each other.
     print(f"spaCy pipeline written to {args.path}")
     return 0
 

@@ -63,3 +63,9 @@ def test_make_serve_listens_on_loopback_unless_told_otherwise():
 
     assert serve_command().endswith("--interface 127.0.0.1")
     assert serve_command("SERVE_INTERFACE=0.0.0.0").endswith("--interface 0.0.0.0")
+
+
+def test_the_image_holds_what_the_servers_read_at_start():
+    copied = {line.split()[1] for line in (DEPLOY / "Dockerfile").read_text().splitlines() if line.startswith("COPY ")}
+    for needed in ("actions", "spasm_aid", "models", "web", "requirements.lock"):
+        assert needed in copied, f"deploy/Dockerfile does not COPY {needed}"
