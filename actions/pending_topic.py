@@ -14,8 +14,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.intents import PAIN_RELIEF_INTENT, TOPIC_INTENTS, TOPIC_RESPONSES
-
-SCREENING_FORM = "screening_form"
+from spasm_aid.contract import SCREENING_FORM
 
 
 def pending_topic(events: List[Dict[str, Any]]) -> Optional[str]:

@@ -27,6 +27,7 @@ from fuzz.requests import (
     Probe, alexa_requests, raw_heads, red_flag_messages, rest_messages, slack_requests, telegram_updates,
     voice_audio, voice_pending, web_page,
 )
+from spasm_aid.contract import routes_to_emergency
 from spasm_aid.servers import rss_mb
 
 REQUEST_TIMEOUT = 60  # seconds; Sanic answers or times out a request within 60
@@ -101,7 +102,7 @@ def routed_up(body: bytes) -> bool:
     except ValueError:
         return False
     messages = payload if isinstance(payload, list) else payload.get("messages", []) if isinstance(payload, dict) else []
-    return any(isinstance(m, dict) and (m.get("custom") or {}).get("triage") == "emergency" for m in messages)
+    return routes_to_emergency(messages)
 
 
 def check(target: Target, probe: Probe, status: int, body: bytes, report: Report) -> None:
@@ -162,7 +163,7 @@ def socketio_batch(target: Target, examples: int, report: Report) -> None:
             description = f"socketio {json.dumps(data, ensure_ascii=False)[:150]!r}"
             if not got:
                 report.problems.append(f"no answer within {REQUEST_TIMEOUT} s: {description}")
-            elif must_route_up and not any((r.get("custom") or {}).get("triage") == "emergency" for r in got):
+            elif must_route_up and not routes_to_emergency(got):
                 report.problems.append(f"red flag without the emergency message: {description} -> {got[:2]}")
 
         batch()

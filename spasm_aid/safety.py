@@ -11,12 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-RED_FLAG_INTENT = "red_flag"
+from spasm_aid.contract import RED_FLAG_INTENT, SCREENING_FORM
+
 EMERGENCY_RESPONSE = "utter_emergency"
 EMERGENCY_REMINDER = "utter_emergency_reminder"
 DISCLAIMER = "utter_disclaimer"
 SCREEN_FIRST = "utter_screen_first"
-SCREENING_FORM = "screening_form"
 DEACTIVATE_LOOP = "action_deactivate_loop"
 ACTION_LISTEN = "action_listen"
 EMERGENCY_ROUTE = "emergency"

@@ -12,12 +12,10 @@ from typing import Iterable, List, Mapping, Optional, Tuple
 
 import yaml
 
-TABLE_PATH = Path(__file__).with_name("triage_table.yml")
+from spasm_aid.contract import EMERGENCY, SELF_CARE, URGENT
 
-EMERGENCY = "emergency"
-URGENT = "urgent"
+TABLE_PATH = Path(__file__).with_name("triage_table.yml")
 SOON = "soon"  # see a doctor soon, not same-day: advice only, the route stays self-care
-SELF_CARE = "self_care"
 LEVELS = (SELF_CARE, URGENT, EMERGENCY)  # routes, ordered from least to most severe
 QUESTION_LEVELS = (EMERGENCY, URGENT, SOON)
 

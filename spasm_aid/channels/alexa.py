@@ -27,6 +27,7 @@ from sanic.response import HTTPResponse
 from spasm_aid.channels.alexa_verify import RequestVerifier, VerificationError, load_roots
 from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, TOO_LONG, clean_text, harden_http
 from spasm_aid.channels.rest import failure_reply
+from spasm_aid.contract import routes_to_emergency
 
 logger = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def ssml(texts: List[str], slow: bool = False) -> str:
 
 def alexa_response(messages: List[Dict[str, Any]], end_session: bool) -> Dict[str, Any]:
     texts = [m["text"] for m in messages if m.get("text")]
-    emergency = any((m.get("custom") or {}).get("triage") == "emergency" for m in messages)
+    emergency = routes_to_emergency(messages)
     result: Dict[str, Any] = {"outputSpeech": {"type": "SSML", "ssml": ssml(texts, slow=emergency)},
                               "shouldEndSession": end_session}
     if not end_session:

@@ -29,6 +29,7 @@ from spasm_aid.channels.edge import (
     InputError, MAX_MESSAGE_CHARS, REFUSALS, TOO_LONG, clean_text, harden_http, load_json, message_only,
 )
 from spasm_aid.channels.rest import with_safety_reply
+from spasm_aid.contract import TriagePayload
 
 logger = logging.getLogger(__name__)
 DEFAULT_API = "https://slack.com/api/"
@@ -78,8 +79,9 @@ class SlackOutput(OutputChannel):
         await self.client.chat_postMessage(channel=self.channel_of(recipient_id), text=text, blocks=blocks)
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
-        if json_message.get("triage") == "emergency" and json_message.get("call"):
-            number = json_message["call"]
+        payload = TriagePayload.of(json_message)
+        if payload is not None and payload.is_emergency() and payload.call:
+            number = payload.call
             await self.client.chat_postMessage(
                 channel=self.channel_of(recipient_id),
                 text=f"Call {number} now",

@@ -28,6 +28,7 @@ from spasm_aid.channels.edge import (
     InputError, MAX_MESSAGE_CHARS, REFUSALS, TOO_LONG, clean_text, harden_http, load_json, message_only,
 )
 from spasm_aid.channels.rest import with_safety_reply
+from spasm_aid.contract import TriagePayload
 
 logger = logging.getLogger(__name__)
 DEFAULT_API = "https://api.telegram.org"
@@ -71,10 +72,11 @@ class TelegramBotOutput(OutputChannel):
         await self.call("sendMessage", {"chat_id": recipient_id, "text": text, "reply_markup": {"inline_keyboard": keyboard}})
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
-        if json_message.get("triage") == "emergency" and json_message.get("call"):
+        payload = TriagePayload.of(json_message)
+        if payload is not None and payload.is_emergency() and payload.call:
             await self.call(
                 "sendContact",
-                {"chat_id": recipient_id, "phone_number": str(json_message["call"]), "first_name": "Emergency services"},
+                {"chat_id": recipient_id, "phone_number": str(payload.call), "first_name": "Emergency services"},
             )
 
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
+from spasm_aid.contract import RED_FLAG_INTENT, URGENT_FLAG_INTENT
 from spasm_aid.evaluation.dataset import Example
 from spasm_aid.red_flags.guard import RedFlagGuard
 
-RED_FLAG, URGENT_FLAG = "red_flag", "urgent_flag"
+RED_FLAG, URGENT_FLAG = RED_FLAG_INTENT, URGENT_FLAG_INTENT
 
 
 @dataclass

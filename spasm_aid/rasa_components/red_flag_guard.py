@@ -24,14 +24,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from spasm_aid.red_flags.guard import GuardResult, RedFlagGuard, guard_for
+from spasm_aid.contract import RED_FLAG_INTENT, RED_FLAG_SLOT, URGENT_FLAG_INTENT, URGENT_FLAG_SLOT
 from spasm_aid.triage import EMERGENCY, URGENT
 
 logger = logging.getLogger(__name__)
 
-RED_FLAG_INTENT = "red_flag"
-URGENT_FLAG_INTENT = "urgent_flag"
 GUARD_METADATA_KEY = "red_flag_guard"
-GUARD_ENTITIES = ("red_flag", "urgent_flag")
+GUARD_ENTITIES = (RED_FLAG_SLOT, URGENT_FLAG_SLOT)  # the entities fill the slots of the same name
 
 
 def _force_intent(message: Message, intent: str, confidence: float = 1.0) -> None:

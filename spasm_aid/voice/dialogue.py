@@ -11,6 +11,7 @@ from typing import Callable, Dict, Iterable, List, Optional, Set
 
 import yaml
 
+from spasm_aid.contract import routes_to_emergency
 from spasm_aid.voice import tts
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -105,7 +106,7 @@ def emergency_detector(spacy_model: str = "models/spacy_en") -> Callable[[str], 
 def calls_for_help(replies: Iterable[dict]) -> bool:
     """The emergency message, or the unclear-speech reply (which gives the number too)."""
     return any(
-        (r.get("custom") or {}).get("triage") == "emergency" or (r.get("custom") or {}).get("safety") == "unclear_speech"
+        routes_to_emergency([r]) or (r.get("custom") or {}).get("safety") == "unclear_speech"
         for r in replies
     )
 
@@ -123,7 +124,7 @@ class VoiceState:
 
     @property
     def last_was_emergency(self) -> bool:
-        return any((r.get("custom") or {}).get("triage") == "emergency" for r in self.last_replies)
+        return routes_to_emergency(self.last_replies)
 
     def local_command(self, text: str) -> Optional[str]:
         """'faster' is handled here (the assistant has no such intent); 'slower' also here,

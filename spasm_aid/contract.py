@@ -1,0 +1,63 @@
+"""The names the parts of the assistant agree on (issue 15): intents, slots and forms the code
+refers to, and the triage payload every reply may carry. domain.yml, the training data and the
+rules are checked against this module by tests/spasm_aid/test_contract.py, so renaming one side
+without the other fails a test instead of a conversation.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Optional
+
+# --- intents --------------------------------------------------------------------------------
+RED_FLAG_INTENT = "red_flag"
+URGENT_FLAG_INTENT = "urgent_flag"
+NOT_UNDERSTOOD_INTENT = "nlu_fallback"  # Rasa's own name; answered by utter_default
+
+# --- slots and entities (the flag entities fill the slots of the same name) -------------------
+RED_FLAG_SLOT = "red_flag"
+URGENT_FLAG_SLOT = "urgent_flag"
+TRIAGE_SLOT = "triage"
+SPEAKER_SLOT = "speaker"
+FALL_REPORTED_SLOT = "fall_reported"
+
+# --- forms ----------------------------------------------------------------------------------
+SCREENING_FORM = "screening_form"
+PAIN_RELIEF_FORM = "pain_relief_form"
+
+# --- triage levels (the triage slot's values and the payload's "triage") ----------------------
+EMERGENCY = "emergency"
+URGENT = "urgent"
+SELF_CARE = "self_care"
+
+
+@dataclass(frozen=True)
+class TriagePayload:
+    """A reply's custom payload {"triage": level, "reason": flag id or None, "call": number},
+    as the response generator writes it (spasm_aid.rasa_components.nlg)."""
+
+    level: str
+    reason: Optional[str] = None
+    call: Optional[str] = None
+
+    @classmethod
+    def of(cls, message: Any) -> Optional["TriagePayload"]:
+        """The payload of one reply message ({"custom": {...}} or a bare custom dict), or None."""
+        if not isinstance(message, Mapping):
+            return None
+        custom = message.get("custom", message)
+        if not isinstance(custom, Mapping) or not isinstance(custom.get("triage"), str):
+            return None
+        return cls(custom["triage"], custom.get("reason"), custom.get("call"))
+
+    @classmethod
+    def first(cls, messages: Iterable[Any]) -> Optional["TriagePayload"]:
+        """The first triage payload among reply messages, or None."""
+        return next((p for p in map(cls.of, messages or []) if p is not None), None)
+
+    def is_emergency(self) -> bool:
+        return self.level == EMERGENCY
+
+
+def routes_to_emergency(messages: Iterable[Any]) -> bool:
+    """Do these reply messages carry the emergency message?"""
+    return any(p is not None and p.is_emergency() for p in map(TriagePayload.of, messages or []))
