@@ -85,7 +85,7 @@ run: $(MODEL) setup
 	$(PY) scripts/with_action_server.py --rasa-model $(MODEL) -- $(PY) -m spasm_aid.terminal
 
 # Loopback unless SERVE_INTERFACE says otherwise: platforms and browsers reach the assistant
-# through a hardened front (make production: nginx), never Sanic directly (README, "Exposing").
+# through a hardened front (make production: nginx), never Sanic directly (README, "Channels"; docs/hardening.md).
 SERVE_INTERFACE ?= 127.0.0.1
 serve: $(MODEL) setup
 	@mkdir -p var

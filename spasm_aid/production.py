@@ -11,7 +11,7 @@
 - the HTTP API of Rasa only with a token (SPASM_AID_API_TOKEN, or one generated into
   var/production/api_token), CORS only for SPASM_AID_ALLOWED_ORIGINS.
 A server that dies is started again (the others carry its conversations meanwhile). Ctrl-C
-stops everything. Settings come from the environment (README, "Production").
+stops everything. Settings come from the environment (docs/production.md).
 """
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
 """Alexa custom skill (web service): POST /webhooks/alexa/webhook; set up as in the README
-("Alexa"), with the interaction model in deploy/alexa/interaction-model.json.
+("Channels"; details in docs/channels.md), with the interaction model in
+deploy/alexa/interaction-model.json.
 
 Every request is verified as Amazon requires (spasm_aid/channels/alexa_verify.py); any failure
 is answered 400. Settings: ALEXA_SKILL_ID (the skill's id: requests for other skills are

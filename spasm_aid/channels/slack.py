@@ -1,5 +1,5 @@
 """Slack: Events API at POST /webhooks/slack/events, button clicks at POST
-/webhooks/slack/interactive; set up as in the README ("Slack").
+/webhooks/slack/interactive; set up as in the README ("Channels"; details in docs/channels.md).
 
 Configured from the environment: SLACK_BOT_TOKEN (xoxb-...) and SLACK_SIGNING_SECRET; every
 request must carry a valid X-Slack-Signature over its timestamp and body, checked with slack_sdk's

@@ -1,4 +1,4 @@
-"""Telegram: POST /webhooks/telegram/webhook, set up as in the README ("Telegram").
+"""Telegram: POST /webhooks/telegram/webhook, set up as in the README ("Channels"; details in docs/channels.md).
 
 Configured from the environment: TELEGRAM_BOT_TOKEN (from @BotFather) and
 TELEGRAM_WEBHOOK_SECRET (any random string, given to Telegram with setWebhook; Telegram sends it
