@@ -12,7 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-DEFAULT_PATH = Path("models/spacy_en")
+from spasm_aid.paths import SPACY_MODEL
+
+DEFAULT_PATH = Path(SPACY_MODEL)
 
 
 def build_pipeline():

@@ -13,7 +13,7 @@ import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional
 
-ROOT = Path(__file__).resolve().parent.parent
+from spasm_aid.paths import ROOT
 
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
 BIN = Path(sys.executable).parent

@@ -5,8 +5,10 @@ import os
 import re
 from pathlib import Path
 
+from spasm_aid.paths import ROOT
+
 DEFAULT_EMERGENCY_NUMBER = "911"
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = ROOT  # kept: the name other modules use
 DEFAULT_VAR_DIR = PROJECT_ROOT / "var"
 
 

@@ -9,7 +9,7 @@ from typing import Iterable, List, Optional, Tuple
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
+from spasm_aid.paths import ROOT
 NLU_DIR = ROOT / "data" / "nlu"
 ANNOTATION = re.compile(r"\[([^\]]*)\][({][^)}]*[)}]")  # [text]{"entity": ...} or [text](entity)
 

@@ -25,6 +25,7 @@ import threading
 from typing import Any, Dict, List, Optional
 
 from spasm_aid import settings
+from spasm_aid.paths import SPACY_MODEL
 from spasm_aid.text_limit import MAX_SCANNED_CHARS, WINDOW_CHARS, _windows
 
 logger = logging.getLogger(__name__)
@@ -184,7 +185,7 @@ class Refusals:
     """Replies to refused messages, each with the emergency number; the emergency message when
     the refused text names a red flag. The guard and the response generator load on first use."""
 
-    def __init__(self, spacy_model: str = "models/spacy_en") -> None:
+    def __init__(self, spacy_model: str = SPACY_MODEL) -> None:
         self.spacy_model = spacy_model
         self._guard = None
         self._nlg = None

@@ -4,7 +4,6 @@ same server, so it needs no CORS; its one script dependency is vendored (web/ven
 """
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Awaitable, Callable, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -14,8 +13,8 @@ from sanic.response import HTTPResponse
 
 from spasm_aid import settings
 from spasm_aid.channels.edge import harden_http
+from spasm_aid.paths import WEB_DIR
 
-WEB_DIR = Path(__file__).resolve().parent.parent.parent / "web"
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 FILES = ("index.html", "chat.js", "chat.css", "vendor/socket.io.min.js")  # nothing else is served
 

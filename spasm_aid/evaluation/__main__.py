@@ -15,6 +15,7 @@ from pathlib import Path
 
 from spasm_aid.evaluation import nlu, plots
 from spasm_aid.evaluation.dataset import EVAL_SETS, ROOT, load_examples
+from spasm_aid.paths import SPACY_MODEL
 
 TARGETS = {
     "red_flag_recall": (">=", 1.0),
@@ -86,7 +87,7 @@ def main(argv=None) -> int:
 
     from spasm_aid.red_flags.guard import guard_for
 
-    guard = guard_for("models/spacy_en")
+    guard = guard_for(SPACY_MODEL)
     parser_ = nlu.ModelParser(model)
     sets = EVAL_SETS if args.set == "all" else {args.set: EVAL_SETS[args.set]}
     report = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "model": model.name, "sets": {}}

@@ -25,6 +25,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from spasm_aid.red_flags.guard import GuardResult, RedFlagGuard, guard_for
 from spasm_aid.contract import RED_FLAG_INTENT, RED_FLAG_SLOT, URGENT_FLAG_INTENT, URGENT_FLAG_SLOT
+from spasm_aid.paths import SPACY_MODEL
 from spasm_aid.triage import EMERGENCY, URGENT
 
 logger = logging.getLogger(__name__)
@@ -118,7 +119,7 @@ class RedFlagGuardComponent(GraphComponent, IntentClassifier, EntityExtractorMix
     def get_default_config() -> Dict[Text, Any]:
         return {
             # the spaCy pipeline the project builds (python -m spasm_aid.nlp_pipeline)
-            "spacy_model": "models/spacy_en",
+            "spacy_model": SPACY_MODEL,
             # a classifier's red_flag guess at or above this confidence routes up
             "ml_red_flag_threshold": 0.3,
         }

@@ -13,6 +13,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from spasm_aid.red_flags.guard import guard_for
+from spasm_aid.paths import SPACY_MODEL
 from spasm_aid.text_limit import MAX_CHARS, limit_text
 
 
@@ -20,7 +21,7 @@ from spasm_aid.text_limit import MAX_CHARS, limit_text
 class TextLengthLimiter(GraphComponent):
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {"max_chars": MAX_CHARS, "spacy_model": "models/spacy_en"}
+        return {"max_chars": MAX_CHARS, "spacy_model": SPACY_MODEL}
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         self.config = config

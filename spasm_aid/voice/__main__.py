@@ -31,7 +31,7 @@ from spasm_aid.voice.dialogue import (
 )
 from spasm_aid.voice.speakable import breath_parts
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from spasm_aid.paths import ROOT
 UNREACHABLE = (
     "Sorry, I can't reach the assistant right now. If you need help now, call your emergency number, "
     "911 in the US, 999 in the UK, 112 in Europe."

@@ -30,7 +30,7 @@ from typing import Optional, Tuple
 
 logger = logging.getLogger(__name__)
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from spasm_aid.paths import ROOT
 DEFAULT_MODEL_DIR = ROOT / "models" / "asr"
 SAMPLE_RATE = 16000
 NOISE_FLOOR = 0.003  # of full scale

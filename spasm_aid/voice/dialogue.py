@@ -14,7 +14,7 @@ import yaml
 from spasm_aid.contract import routes_to_emergency
 from spasm_aid.voice import tts
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from spasm_aid.paths import ROOT, SPACY_MODEL
 FASTER = {"faster", "speed up", "go faster"}
 SLOWER = {"slower", "slow down", "speak slower", "slower please"}
 NOT_HEARD_YES_NO = "Sorry, was that a yes or a no?"
@@ -94,7 +94,7 @@ def decide(recognition, names_emergency: Callable[[str], bool]) -> Decision:
     return Decision("send", recognition.text)
 
 
-def emergency_detector(spacy_model: str = "models/spacy_en") -> Callable[[str], bool]:
+def emergency_detector(spacy_model: str = SPACY_MODEL) -> Callable[[str], bool]:
     """The assistant's own rule-based red-flag guard, as a yes/no on a text (the path as in
     config.yml, so a Rasa server shares the guard it already has)."""
     from spasm_aid.red_flags.guard import guard_for

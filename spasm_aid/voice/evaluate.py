@@ -36,7 +36,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from spasm_aid.paths import ROOT
 VOICES = ("en-us", "en-us+f3")
 RATES = (130, 170)  # words per minute: slow and brisk
 

