@@ -5,7 +5,8 @@ downloaded), recognised offline (pocketsphinx, and the second recogniser that li
 emergencies), and compared with what was said: word error rate, and, more important, whether the assistant's understanding (intent, and emergency routing for red flags)
 is the same as for the typed phrase. Then a served assistant answers each recognised phrase and
 the reply is synthesised: time from the end of speech to the reply audio being ready, and the
-recogniser's real-time factor. Writes reports/voice.json.
+recogniser's real-time factor. Writes reports/voice.json (figures) and
+reports/voice-utterances.json (every utterance: what each recogniser heard; not committed).
 
 Each utterance ends in one outcome, as the voice layer would answer it: "emergency" (the
 assistant's emergency message), "safety_reply" (speech too unclear to act on: "if something
@@ -169,6 +170,28 @@ class Judge:
         }
 
 
+def split_rows(report: dict):
+    """(the figures, the per-utterance rows by section): the figures are committed, the rows
+    (about 18,000 lines) are written beside them and regenerated, not committed."""
+    summary, rows = {}, {}
+    for key, value in report.items():
+        if key == "rows":
+            rows["tuning"] = value
+        elif isinstance(value, dict) and "rows" in value:
+            summary[key] = {k: v for k, v in value.items() if k != "rows"}
+            rows[key] = value["rows"]
+        else:
+            summary[key] = value
+    return summary, rows
+
+
+def write_report(report: dict, out: Path) -> None:
+    summary, rows = split_rows(report)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(summary, indent=2) + "\n")
+    out.with_name(out.stem + "-utterances.json").write_text(json.dumps(rows, indent=2) + "\n")
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default=str(ROOT / "models" / "spasm-aid.tar.gz"))
@@ -304,8 +327,7 @@ def main(argv=None) -> int:
         },
         "rows": rows,
     }
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(report, Path(args.out))
     print(f"{report['utterances']} utterances ({report['phrases']} phrases x {len(VOICES)} voices x {len(RATES)} speeds)")
     print(f"word error rate                {report['word_error_rate']:.1%}")
     print(f"intent accuracy after speech   {report['intent_accuracy']:.1%}")

@@ -68,3 +68,16 @@ def test_the_benign_speech_set_is_every_example_but_the_red_flags():
     intents = {intent for intent, _ in phrases}
     assert "red_flag" not in intents and {"urgent_flag", "affirm", "ask_ice_heat", "greet"} <= intents
     assert len(phrases) >= 500 and all(text and not text.startswith("-") for _, text in phrases)
+
+
+def test_the_committed_voice_report_keeps_the_figures_and_the_rows_go_beside_it(tmp_path):
+    from spasm_aid.voice.evaluate import write_report
+
+    report = {"word_error_rate": 0.1, "rows": [{"phrase": "yes"}],
+              "held_out": {"intent_accuracy": 0.9, "rows": [{"phrase": "no"}]}}
+    write_report(report, tmp_path / "voice.json")
+    import json
+
+    assert json.loads((tmp_path / "voice.json").read_text()) == {"word_error_rate": 0.1, "held_out": {"intent_accuracy": 0.9}}
+    assert json.loads((tmp_path / "voice-utterances.json").read_text()) == {
+        "tuning": [{"phrase": "yes"}], "held_out": [{"phrase": "no"}]}
