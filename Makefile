@@ -94,7 +94,7 @@ serve: $(MODEL) setup
 
 # Home Assistant Assist: a Wyoming conversation agent on :10700 for the assistant of make serve.
 assist: setup
-	$(PY) -m spasm_aid.home_assistant $(ASSIST_ARGS)
+	$(PY) -m spasm_aid.channels.home_assistant $(ASSIST_ARGS)
 
 # Several Rasa and action servers behind nginx, sharing PostgreSQL and Redis (spasm_aid/production.py).
 production: $(MODEL) setup

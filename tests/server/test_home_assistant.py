@@ -18,7 +18,7 @@ from wyoming.client import AsyncTcpClient
 from wyoming.handle import Handled
 from wyoming.info import Describe, Info
 
-from spasm_aid.home_assistant import serve
+from spasm_aid.channels.home_assistant import serve
 from spasm_aid.servers import stop_process
 from spasm_aid.triage import load_table
 
@@ -34,7 +34,7 @@ def assist(servers, tmp_path_factory):
     # As it is run for Home Assistant: its own process (make assist).
     log = open(tmp_path_factory.mktemp("assist") / "assist.log", "wb")
     process = subprocess.Popen(
-        [sys.executable, "-m", "spasm_aid.home_assistant", "--uri", f"tcp://127.0.0.1:{PORT}",
+        [sys.executable, "-m", "spasm_aid.channels.home_assistant", "--uri", f"tcp://127.0.0.1:{PORT}",
          "--assistant", f"http://127.0.0.1:{servers['served']}"],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT,
     )

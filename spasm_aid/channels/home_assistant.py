@@ -1,6 +1,6 @@
 """Home Assistant Assist: a Wyoming service that is a conversation agent for its speakers.
 
-    python -m spasm_aid.home_assistant [--uri tcp://0.0.0.0:10700] [--assistant http://127.0.0.1:5005]
+    python -m spasm_aid.channels.home_assistant [--uri tcp://0.0.0.0:10700] [--assistant http://127.0.0.1:5005]
     (make assist)
 
 Home Assistant's Wyoming integration treats a service that advertises `handle` as a
