@@ -144,8 +144,7 @@ def socketio_batch(target: Target, examples: int, report: Report) -> None:
         client.emit("session_request", {"session_id": f"fuzz-{uuid.uuid4().hex[:8]}"})
         session = replies.get(timeout=REQUEST_TIMEOUT)["session"]
 
-        @settings(max_examples=examples, deadline=None, database=None, derandomize=True, phases=(Phase.generate,),
-                  suppress_health_check=list(HealthCheck))
+        @fuzz_settings(examples)
         @given(socketio_messages())
         def batch(drawn) -> None:
             data, must_route_up = drawn
@@ -193,9 +192,15 @@ def batches(target: Target):
     yield "raw-head", raw_heads()
 
 
+def fuzz_settings(examples: int) -> settings:
+    """Hypothesis as a generator: the same `examples` draws on every run, nothing shrunk or stored
+    (problems are collected, not raised)."""
+    return settings(max_examples=examples, deadline=None, database=None, derandomize=True, phases=(Phase.generate,),
+                    suppress_health_check=list(HealthCheck))
+
+
 def http_batch(target: Target, strategy, examples: int, report: Report) -> None:
-    @settings(max_examples=examples, deadline=None, database=None, derandomize=True, phases=(Phase.generate,),
-              suppress_health_check=list(HealthCheck))
+    @fuzz_settings(examples)
     @given(strategy)
     def batch(probe: Probe) -> None:
         status, body = send(target, probe)

@@ -97,7 +97,7 @@ def harden_http() -> None:
             http.request_body = None
             http.request_bytes_left = http.request_bytes = 0
             http.keep_alive = False
-            raise InvalidUsage(f"{reason} If you need help now, call {_number()}.")
+            raise InvalidUsage(with_number(reason))
 
         async def checked_request_header(http: Http) -> None:
             try:
@@ -148,12 +148,12 @@ def check_metadata(metadata: Any) -> Optional[Dict[str, Any]]:
     if not isinstance(metadata, dict):
         raise InputError("'metadata' must be a JSON object when given.")
     try:
-        size = len(json.dumps(metadata, ensure_ascii=False).encode("utf-8", "surrogatepass"))
+        text = json.dumps(metadata, ensure_ascii=False)
     except (ValueError, RecursionError):
         raise InputError("'metadata' could not be read as JSON.") from None
-    if size > MAX_METADATA_BYTES:
+    if len(text.encode("utf-8", "surrogatepass")) > MAX_METADATA_BYTES:
         raise InputError(f"'metadata' must be at most {MAX_METADATA_BYTES} bytes of JSON.", 413)
-    if json_depth(json.dumps(metadata)) > MAX_METADATA_DEPTH:
+    if json_depth(text) > MAX_METADATA_DEPTH:
         raise InputError(f"'metadata' may nest at most {MAX_METADATA_DEPTH} levels deep.")
     return metadata
 
@@ -173,11 +173,14 @@ def clean_sender(sender: Any, max_chars: int = 128) -> str:
     return sender
 
 
-def _number() -> str:
+def with_number(reason: str) -> str:
+    """`reason`, then where to call: the configured number, or the default if the setting is
+    broken (a refusal must never fail for want of a number)."""
     try:
-        return settings.emergency_number()
+        number = settings.emergency_number()
     except settings.SettingsError:
-        return settings.DEFAULT_EMERGENCY_NUMBER
+        number = settings.DEFAULT_EMERGENCY_NUMBER
+    return f"{reason} If you need help now, call {number}."
 
 
 # --- what a refused person reads ---------------------------------------------------------------
@@ -215,7 +218,7 @@ class Refusals:
         return None
 
     def refusal_text(self, reason: str) -> str:
-        return f"{reason} If you need help now, call {_number()}."
+        return with_number(reason)
 
     async def replies(self, sender: str, reason: str, text: str = "", channel: str = "rest") -> List[Dict[str, Any]]:
         """The reply messages for a refused message: the emergency message if `text` names a red

@@ -23,6 +23,7 @@ from sanic.response import HTTPResponse
 from spasm_aid import settings
 from spasm_aid.channels.edge import (
     MAX_SCANNED_CHARS, REFUSALS, InputError, check_metadata, clean_sender, clean_text, harden_http, load_json,
+    with_number,
 )
 
 logger = logging.getLogger(__name__)
@@ -65,17 +66,7 @@ async def refusal_body(error: InputError, sender: Any, channel: str = "rest") ->
 
 
 def failure_reply(sender: str) -> list:
-    number = settings.DEFAULT_EMERGENCY_NUMBER
-    try:
-        number = settings.emergency_number()
-    except settings.SettingsError:
-        pass
-    return [
-        {
-            "recipient_id": sender,
-            "text": f"Sorry, something went wrong on my side. If you need help now, call {number}.",
-        }
-    ]
+    return [{"recipient_id": sender, "text": with_number("Sorry, something went wrong on my side.")}]
 
 
 async def with_safety_reply(work: Awaitable[Any], output: OutputChannel, recipient: str, channel: str) -> None:
