@@ -18,12 +18,11 @@ MODEL  := models/spasm-aid.tar.gz
 DATA   := $(shell find data -name '*.yml' 2>/dev/null)
 PYTHON_3_10 := $(shell command -v python3.10 2>/dev/null)
 
-export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 
-.PHONY: help setup model run serve production assist fault-test load test validate conversation-test report bench eval voice voice-eval mutation fuzz lock clean
+.PHONY: help setup model run serve production assist fault-test load test lint validate conversation-test report bench eval voice voice-eval mutation fuzz lock clean
 
 help:
 	@echo "make run     chat with the assistant in the terminal (sets everything up first)"
@@ -47,9 +46,12 @@ $(PY):
 	  exit 1; fi
 	$(PYTHON_3_10) -m venv $(VENV)
 
-# Reinstall only when the lock file changes.
-$(STAMP): requirements.lock | $(PY)
+# Reinstall only when the lock file or the package definition changes. The project itself is
+# installed in place (editable, no dependencies of its own: the lock pins them), so every process
+# imports spasm_aid, actions and tools without PYTHONPATH.
+$(STAMP): requirements.lock pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
 # Debian packages for voice (espeak-ng, sox, ...): installed when missing.
@@ -60,8 +62,8 @@ $(DEBS): scripts/install_debian_packages.sh | $(PY)
 setup: $(STAMP) $(DEBS) $(SPACY) $(KNOWN) $(ASR)
 
 # The speech recogniser's language model, from the training data.
-$(ASR): $(STAMP) $(DATA) spasm_aid/voice/lm.py spasm_aid/voice/extra.dict
-	$(PY) -m spasm_aid.voice.lm models/asr
+$(ASR): $(STAMP) $(DATA) tools/asr_model.py tools/asr_extra.dict
+	$(PY) -m tools.asr_model models/asr
 
 # The project's own spaCy pipeline: blank English + lookup lemmatizer, no download.
 $(SPACY): $(STAMP) spasm_aid/nlp_pipeline.py
@@ -82,7 +84,7 @@ model: $(MODEL)
 # typed "no" into "yes". Both servers listen on loopback only.
 run: $(MODEL) setup
 	@mkdir -p var
-	$(PY) scripts/with_action_server.py --rasa-model $(MODEL) -- $(PY) -m spasm_aid.terminal
+	$(PY) -m tools.with_action_server --rasa-model $(MODEL) -- $(PY) -m spasm_aid.terminal
 
 # Loopback unless SERVE_INTERFACE says otherwise: platforms and browsers reach the assistant
 # through a hardened front (make production: nginx), never Sanic directly (README, "Channels"; docs/hardening.md).
@@ -90,15 +92,15 @@ SERVE_INTERFACE ?= 127.0.0.1
 serve: $(MODEL) setup
 	@mkdir -p var
 	@if [ "$(SERVE_INTERFACE)" != "127.0.0.1" ]; then echo "Warning: listening on $(SERVE_INTERFACE), without the nginx front of make production." >&2; fi
-	$(PY) scripts/with_action_server.py -- $(RASA) run -m $(MODEL) --port 5005 --interface $(SERVE_INTERFACE)
+	$(PY) -m tools.with_action_server -- $(RASA) run -m $(MODEL) --port 5005 --interface $(SERVE_INTERFACE)
 
 # Home Assistant Assist: a Wyoming conversation agent on :10700 for the assistant of make serve.
 assist: setup
 	$(PY) -m spasm_aid.channels.home_assistant $(ASSIST_ARGS)
 
-# Several Rasa and action servers behind nginx, sharing PostgreSQL and Redis (spasm_aid/production.py).
+# Several Rasa and action servers behind nginx, sharing PostgreSQL and Redis (tools/production.py).
 production: $(MODEL) setup
-	$(PY) -m spasm_aid.production $(PRODUCTION_ARGS)
+	$(PY) -m tools.production $(PRODUCTION_ARGS)
 
 # Kill servers, stop Redis, restart PostgreSQL under the production profile (also part of make test).
 fault-test: $(MODEL) setup
@@ -106,14 +108,14 @@ fault-test: $(MODEL) setup
 
 # The load generator lives in its own environment: Locust's gevent must not patch Rasa's.
 LOADVENV := .venv-load
-$(LOADVENV)/.installed: loadtest/requirements.lock | $(PY)
+$(LOADVENV)/.installed: tools/loadtest/requirements.lock | $(PY)
 	$(PYTHON_3_10) -m venv $(LOADVENV)
-	$(LOADVENV)/bin/pip install --quiet --disable-pip-version-check -r loadtest/requirements.lock
+	$(LOADVENV)/bin/pip install --quiet --disable-pip-version-check -r tools/loadtest/requirements.lock
 	@touch $@
 
 # Locust at 1, 50 and 200 users against the production profile; reports/load.json.
 load: $(MODEL) setup $(LOADVENV)/.installed
-	$(PY) -m loadtest.run $(LOAD_ARGS)
+	$(PY) -m tools.loadtest.run $(LOAD_ARGS)
 
 validate: $(STAMP)
 	$(RASA) data validate
@@ -124,7 +126,13 @@ conversation-test: $(MODEL) setup
 	$(RASA) test core --model $(MODEL) --stories tests/conversations \
 	  --fail-on-prediction-errors --out results/core
 
+# ruff (errors, likely bugs, import order) and mypy (types), both configured in pyproject.toml.
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
 test: $(MODEL) setup
+	$(MAKE) --no-print-directory lint
 	$(PY) -m pytest
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory conversation-test
@@ -133,29 +141,29 @@ report: $(STAMP)
 	$(PY) -m spasm_aid.session_log.report
 
 bench: $(MODEL) setup
-	$(PY) scripts/bench.py
+	$(PY) -m tools.bench
 
 # Uses the current model as it is (trains nothing): red-flag recall, false emergencies,
 # intent scores, scripted conversations; writes reports/eval.json and PNG plots.
 eval: setup
-	$(PY) -m spasm_aid.evaluation
+	$(PY) -m tools.evaluation
 
 # Hands-free loop: starts the action server and the assistant, then listens.
 voice: $(MODEL) setup
-	$(PY) scripts/with_action_server.py --rasa-model $(MODEL) -- \
+	$(PY) -m tools.with_action_server --rasa-model $(MODEL) -- \
 	  $(PY) -m spasm_aid.voice $(if $(INPUT),--input $(INPUT)) $(VOICE_ARGS)
 
 voice-eval: $(MODEL) setup
-	$(PY) -m spasm_aid.voice.evaluate
+	$(PY) -m tools.evaluation.voice
 
 # Do the safety core's unit tests fail when its code is wrong? reports/mutation.json (about 20 min).
 mutation: setup
-	$(PY) scripts/mutation.py $(MUTATION_ARGS)
+	$(PY) -m tools.mutation $(MUTATION_ARGS)
 
 # Hypothesis-drawn hostile requests on every endpoint, checked for hangs, 5xx, refusals without the
-# number, lost emergencies and memory growth (fuzz/; about 30 min; FUZZ_ARGS="--examples 50" is quicker).
+# number, lost emergencies and memory growth (tools/fuzz/; about 30 min; FUZZ_ARGS="--examples 50" is quicker).
 fuzz: $(MODEL) setup
-	$(PY) -m fuzz $(FUZZ_ARGS)
+	$(PY) -m tools.fuzz $(FUZZ_ARGS)
 
 lock: | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt

@@ -24,6 +24,15 @@ FALL_REPORTED_SLOT = "fall_reported"
 SCREENING_FORM = "screening_form"
 PAIN_RELIEF_FORM = "pain_relief_form"
 
+# --- replies that expect a yes/no answer -------------------------------------------------------
+# The response generator marks the questions of the yes/no forms (screening, pain-relief
+# cautions) with {"custom": {"expects": "yes_no"}} beside their Yes / No / Not sure buttons;
+# every reader (voice recogniser grammar, Alexa's reprompt, the voice connector) asks
+# expects_yes_no() instead of matching response names or texts.
+YES_NO_QUESTION_PREFIXES = ("utter_ask_screen_", "utter_ask_caution_")
+EXPECTS_KEY = "expects"
+YES_NO = "yes_no"
+
 # --- triage levels (the triage slot's values and the payload's "triage") ----------------------
 EMERGENCY = "emergency"
 URGENT = "urgent"
@@ -61,3 +70,16 @@ class TriagePayload:
 def routes_to_emergency(messages: Iterable[Any]) -> bool:
     """Do these reply messages carry the emergency message?"""
     return any(p is not None and p.is_emergency() for p in map(TriagePayload.of, messages or []))
+
+
+def is_yes_no_question(response_name: str) -> bool:
+    """Does this response (by its name in domain.yml) ask a yes/no form question?"""
+    return response_name.startswith(YES_NO_QUESTION_PREFIXES)
+
+
+def expects_yes_no(messages: Iterable[Any]) -> bool:
+    """Does this reply end on a question that expects yes or no (the generator's marker)?"""
+    return any(
+        isinstance(m, Mapping) and isinstance(m.get("custom"), Mapping) and m["custom"].get(EXPECTS_KEY) == YES_NO
+        for m in messages or []
+    )

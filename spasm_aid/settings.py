@@ -1,24 +1,98 @@
-"""Settings read from the environment, each checked with a clear message."""
+"""Every setting the project reads from the environment, in one place, each checked with a clear
+message (which variable, what was expected, what to do).
+
+`Settings.from_env()` reads them all at once (start-up checks, the production profile, the
+channels); the small functions below read one each for the hot paths (the emergency number is
+read on every emergency reply, so a bad value elsewhere never stops it). No other module reads
+os.environ for configuration (a test checks), and `VARIABLES` lists every name, which the
+deployment files are checked against.
+"""
 from __future__ import annotations
 
+import functools
 import os
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
 from spasm_aid.paths import ROOT
 
 DEFAULT_EMERGENCY_NUMBER = "911"
 PROJECT_ROOT = ROOT  # kept: the name other modules use
 DEFAULT_VAR_DIR = PROJECT_ROOT / "var"
+DEFAULT_ALLOWED_ORIGINS = (
+    "http://localhost:5005", "http://127.0.0.1:5005", "http://localhost:8080", "http://127.0.0.1:8080",
+)
+DEFAULT_TELEGRAM_API = "https://api.telegram.org"
+DEFAULT_SLACK_API = "https://slack.com/api/"
+
+# Every variable the project reads, with what it is for (docs/production.md explains them).
+VARIABLES = {
+    "SPASM_AID_EMERGENCY_NUMBER": "the number the emergency message gives (2-6 digits; 911 by default)",
+    "SPASM_AID_VAR_DIR": "where the session log, salt and logs live (var/)",
+    "SPASM_AID_DB_URL": "the session log database (SQLite in var/ by default)",
+    "SPASM_AID_LOG_TEXT": "1 to keep what people typed in the session log (off by default)",
+    "SPASM_AID_LOCALE": "language of the replies (en)",
+    "SPASM_AID_PACK_MINUTES": "minutes an ice or heat pack stays on (20)",
+    "SPASM_AID_WALK_INTERVAL_MINUTES": "minutes between gentle-walk reminders (120)",
+    "SPASM_AID_ALLOWED_ORIGINS": "web pages allowed to talk to the assistant",
+    "SPASM_AID_SENDER_SALT": "the salt of the hashed sender ids (a random one in var/ by default)",
+    "SPASM_AID_API_TOKEN": "the token of Rasa's HTTP API in the production profile",
+    "SPASM_AID_ACTION_PORT": "port of the action server started by make run / make serve",
+    "SPASM_AID_ACTION_URL": "production profile: where Rasa calls the actions (read by Rasa from endpoints.production.yml)",
+    "ALEXA_SKILL_ID": "the Alexa skill whose requests are accepted",
+    "ALEXA_TRUST_ROOTS": "CA bundle for Alexa's signing certificate (certifi's by default)",
+    "ALEXA_CERT_MIRROR": "a local mirror of Alexa's certificate URLs (tests)",
+    "TELEGRAM_BOT_TOKEN": "the Telegram bot's token",
+    "TELEGRAM_WEBHOOK_SECRET": "the secret Telegram sends with every update",
+    "TELEGRAM_API_URL": "Telegram's Bot API (tests point it at a local fake)",
+    "SLACK_BOT_TOKEN": "the Slack app's bot token",
+    "SLACK_SIGNING_SECRET": "the Slack app's signing secret",
+    "SLACK_API_URL": "Slack's Web API (tests point it at a local fake)",
+    "SPASM_AID_PUBLIC_PORT": "production profile: nginx's public port (8080)",
+    "SPASM_AID_ACTION_LB_PORT": "production profile: nginx's internal port for the action servers (8055)",
+    "SANIC_WORKERS": "production profile: Sanic workers per Rasa server (1)",
+    "SPASM_AID_PG_HOST": "production profile: PostgreSQL host",
+    "SPASM_AID_PG_PORT": "production profile: PostgreSQL port",
+    "SPASM_AID_PG_USER": "production profile: PostgreSQL user",
+    "SPASM_AID_PG_PASSWORD": "production profile: PostgreSQL password",
+    "SPASM_AID_PG_DATABASE": "production profile: PostgreSQL database",
+    "SPASM_AID_REDIS_HOST": "production profile: Redis host",
+    "SPASM_AID_REDIS_PORT": "production profile: Redis port",
+    "SPASM_AID_REDIS_DB": "production profile: Redis database number",
+    "SPASM_AID_REDIS_PREFIX": "production profile: prefix of the Redis keys",
+    "SPASM_AID_MAX_BODY": "production profile: largest request nginx passes on (2200k)",
+    "SPASM_AID_ACTION_MAX_BODY": "production profile: largest call to the action servers (16m)",
+}
+
+Environ = Optional[Mapping[str, str]]
 
 
 class SettingsError(ValueError):
     """An environment variable has a value the assistant cannot use."""
 
 
-def emergency_number() -> str:
+def _get(name: str, environ: Environ = None, default: str = "") -> str:
+    assert name in VARIABLES, f"{name} is not listed in spasm_aid.settings.VARIABLES"
+    value = (os.environ if environ is None else environ).get(name, "").strip()
+    return value or default
+
+
+def _int(name: str, default: int, environ: Environ = None, low: int = 0, high: int = 65535) -> int:
+    value = _get(name, environ)
+    if not value:
+        return default
+    if not re.fullmatch(r"\d+", value) or not low <= int(value) <= high:
+        raise SettingsError(f"{name} must be a whole number from {low} to {high}; got {value!r}. Fix the variable and restart.")
+    return int(value)
+
+
+def emergency_number(environ: Environ = None) -> str:
     """The number the emergency message tells people to call (SPASM_AID_EMERGENCY_NUMBER)."""
-    value = os.environ.get("SPASM_AID_EMERGENCY_NUMBER", DEFAULT_EMERGENCY_NUMBER).strip()
+    # set but empty is a mistake, not "use 911": in the UK that default would send people to a wrong number
+    source = os.environ if environ is None else environ
+    value = source["SPASM_AID_EMERGENCY_NUMBER"].strip() if "SPASM_AID_EMERGENCY_NUMBER" in source else DEFAULT_EMERGENCY_NUMBER
     if not re.fullmatch(r"\d{2,6}", value):
         raise SettingsError(
             f"SPASM_AID_EMERGENCY_NUMBER must be the local emergency number as 2 to 6 digits "
@@ -27,27 +101,26 @@ def emergency_number() -> str:
     return value
 
 
-def var_dir() -> Path:
-    return Path(os.environ.get("SPASM_AID_VAR_DIR", str(DEFAULT_VAR_DIR)))
+def var_dir(environ: Environ = None) -> Path:
+    return Path(_get("SPASM_AID_VAR_DIR", environ, str(DEFAULT_VAR_DIR)))
 
 
-def database_url() -> str:
+def database_url(environ: Environ = None) -> str:
     """Session log database: SPASM_AID_DB_URL, or SQLite at var/sessions.db."""
-    url = os.environ.get("SPASM_AID_DB_URL", "").strip()
-    return url or f"sqlite:///{var_dir() / 'sessions.db'}"
+    return _get("SPASM_AID_DB_URL", environ) or f"sqlite:///{var_dir(environ) / 'sessions.db'}"
 
 
-def log_text() -> bool:
+def log_text(environ: Environ = None) -> bool:
     """Free text is stored only when SPASM_AID_LOG_TEXT=1 (opt in)."""
-    return os.environ.get("SPASM_AID_LOG_TEXT", "0").strip().lower() in ("1", "true", "yes")
+    return _get("SPASM_AID_LOG_TEXT", environ, "0").lower() in ("1", "true", "yes")
 
 
-def locale() -> str:
-    return os.environ.get("SPASM_AID_LOCALE", "en").strip() or "en"
+def locale(environ: Environ = None) -> str:
+    return _get("SPASM_AID_LOCALE", environ, "en")
 
 
-def _minutes(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
+def _minutes(name: str, default: float, environ: Environ = None) -> float:
+    value = _get(name, environ)
     if not value:
         return default
     try:
@@ -59,26 +132,21 @@ def _minutes(name: str, default: float) -> float:
     return minutes
 
 
-def pack_minutes() -> float:
+def pack_minutes(environ: Environ = None) -> float:
     """How long an ice or heat pack stays on (SPASM_AID_PACK_MINUTES; guidance: 15-20)."""
-    return _minutes("SPASM_AID_PACK_MINUTES", 20.0)
+    return _minutes("SPASM_AID_PACK_MINUTES", 20.0, environ)
 
 
-def walk_interval_minutes() -> float:
+def walk_interval_minutes(environ: Environ = None) -> float:
     """Gap between gentle-walk reminders (SPASM_AID_WALK_INTERVAL_MINUTES; 'every couple of hours')."""
-    return _minutes("SPASM_AID_WALK_INTERVAL_MINUTES", 120.0)
+    return _minutes("SPASM_AID_WALK_INTERVAL_MINUTES", 120.0, environ)
 
 
-DEFAULT_ALLOWED_ORIGINS = (
-    "http://localhost:5005", "http://127.0.0.1:5005", "http://localhost:8080", "http://127.0.0.1:8080",
-)
-
-
-def allowed_origins():
+def allowed_origins(environ: Environ = None) -> Union[str, List[str]]:
     """Web pages allowed to talk to the assistant (browsers send their Origin): the list in
     SPASM_AID_ALLOWED_ORIGINS (spaces or commas between them), or "*" for any. Clients that are
     not browsers (speakers, messaging webhooks) send no Origin and are not affected."""
-    value = os.environ.get("SPASM_AID_ALLOWED_ORIGINS", "").strip()
+    value = _get("SPASM_AID_ALLOWED_ORIGINS", environ)
     if value == "*":
         return "*"
     origins = [o.rstrip("/") for o in re.split(r"[\s,]+", value) if o] or list(DEFAULT_ALLOWED_ORIGINS)
@@ -96,3 +164,154 @@ def origin_allowed(origin) -> bool:
         return True
     allowed = allowed_origins()
     return allowed == "*" or origin.rstrip("/") in allowed
+
+
+def sender_salt_value(environ: Environ = None) -> str:
+    """SPASM_AID_SENDER_SALT, or "" (then the session log keeps a random salt in var/)."""
+    return _get("SPASM_AID_SENDER_SALT", environ)
+
+
+def action_port(environ: Environ = None) -> int:
+    return _int("SPASM_AID_ACTION_PORT", 5055, environ, low=1)
+
+
+def _read_all(readers: Dict[str, Callable[[], Any]]) -> Dict[str, Any]:
+    """Every value read; a SettingsError naming every variable that is wrong at once."""
+    values, problems = {}, []
+    for name, read in readers.items():
+        try:
+            values[name] = read()
+        except SettingsError as error:
+            problems.extend(str(error).splitlines())
+    if problems:
+        raise SettingsError("\n".join(problems))
+    return values
+
+
+@dataclass(frozen=True)
+class AlexaSettings:
+    skill_id: Optional[str]
+    trust_roots: Optional[str]  # None: certifi's bundle
+    cert_mirror: str
+
+    @classmethod
+    def from_env(cls, environ: Environ = None) -> AlexaSettings:
+        return cls(_get("ALEXA_SKILL_ID", environ) or None, _get("ALEXA_TRUST_ROOTS", environ) or None,
+                   _get("ALEXA_CERT_MIRROR", environ).rstrip("/"))
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    bot_token: str
+    webhook_secret: str
+    api_url: str
+
+    @classmethod
+    def from_env(cls, environ: Environ = None) -> TelegramSettings:
+        return cls(_get("TELEGRAM_BOT_TOKEN", environ), _get("TELEGRAM_WEBHOOK_SECRET", environ),
+                   _get("TELEGRAM_API_URL", environ, DEFAULT_TELEGRAM_API))
+
+
+@dataclass(frozen=True)
+class SlackSettings:
+    bot_token: str
+    signing_secret: str
+    api_url: str
+
+    @classmethod
+    def from_env(cls, environ: Environ = None) -> SlackSettings:
+        return cls(_get("SLACK_BOT_TOKEN", environ), _get("SLACK_SIGNING_SECRET", environ),
+                   _get("SLACK_API_URL", environ, DEFAULT_SLACK_API))
+
+
+_SIZE = re.compile(r"\d+[km]?")
+
+
+@dataclass(frozen=True)
+class ProductionSettings:
+    """The production profile's own settings (tools/production.py; docs/production.md)."""
+
+    public_port: int = 8080
+    action_port: int = 8055
+    sanic_workers: int = 1
+    pg_host: str = "127.0.0.1"
+    pg_port: int = 5432
+    pg_user: str = "postgres"
+    pg_password: str = ""
+    pg_database: str = "spasm_aid"
+    redis_host: str = "127.0.0.1"
+    redis_port: int = 6379
+    redis_db: int = 0
+    redis_prefix: str = "spasmaid"
+    # The largest request nginx passes on: a voice recording of up to 2 MiB. Each channel refuses
+    # what is too big for it below that (64 KiB of JSON on REST), reading the refused text for a
+    # red flag first, which nginx cannot do.
+    max_body: str = "2200k"
+    # Action calls carry the whole conversation (the tracker), so the internal hop to the action
+    # servers needs far more than a message: 64k broke conversations after about 20 turns.
+    action_max_body: str = "16m"
+    api_token: str = ""
+
+    @classmethod
+    def from_env(cls, environ: Environ = None) -> ProductionSettings:
+        d = cls()
+
+        def size(name: str, default: str) -> str:
+            value = _get(name, environ, default).lower()
+            if not _SIZE.fullmatch(value):
+                raise SettingsError(f"{name} must be an nginx size such as 2200k or 16m; got {value!r}.")
+            return value
+
+        readers = dict(
+            public_port=lambda: _int("SPASM_AID_PUBLIC_PORT", d.public_port, environ, low=1),
+            action_port=lambda: _int("SPASM_AID_ACTION_LB_PORT", d.action_port, environ, low=1),
+            sanic_workers=lambda: _int("SANIC_WORKERS", d.sanic_workers, environ, low=1, high=64),
+            pg_host=lambda: _get("SPASM_AID_PG_HOST", environ, d.pg_host),
+            pg_port=lambda: _int("SPASM_AID_PG_PORT", d.pg_port, environ, low=1),
+            pg_user=lambda: _get("SPASM_AID_PG_USER", environ, d.pg_user),
+            # a password is taken as given, spaces and all
+            pg_password=lambda: (os.environ if environ is None else environ).get("SPASM_AID_PG_PASSWORD", ""),
+            pg_database=lambda: _get("SPASM_AID_PG_DATABASE", environ, d.pg_database),
+            redis_host=lambda: _get("SPASM_AID_REDIS_HOST", environ, d.redis_host),
+            redis_port=lambda: _int("SPASM_AID_REDIS_PORT", d.redis_port, environ, low=1),
+            redis_db=lambda: _int("SPASM_AID_REDIS_DB", d.redis_db, environ, high=1024),
+            redis_prefix=lambda: _get("SPASM_AID_REDIS_PREFIX", environ, d.redis_prefix),
+            max_body=lambda: size("SPASM_AID_MAX_BODY", d.max_body),
+            action_max_body=lambda: size("SPASM_AID_ACTION_MAX_BODY", d.action_max_body),
+            api_token=lambda: _get("SPASM_AID_API_TOKEN", environ),
+        )
+        return cls(**_read_all(readers))
+
+
+@dataclass(frozen=True)
+class Settings:
+    emergency_number: str = DEFAULT_EMERGENCY_NUMBER
+    var_dir: Path = DEFAULT_VAR_DIR
+    database_url: str = f"sqlite:///{DEFAULT_VAR_DIR / 'sessions.db'}"
+    log_text: bool = False
+    locale: str = "en"
+    pack_minutes: float = 20.0
+    walk_interval_minutes: float = 120.0
+    allowed_origins: Union[str, Tuple[str, ...]] = DEFAULT_ALLOWED_ORIGINS
+    sender_salt: str = ""
+    action_port: int = 5055
+    alexa: AlexaSettings = field(default_factory=lambda: AlexaSettings.from_env({}))
+    telegram: TelegramSettings = field(default_factory=lambda: TelegramSettings.from_env({}))
+    slack: SlackSettings = field(default_factory=lambda: SlackSettings.from_env({}))
+    production: ProductionSettings = field(default_factory=ProductionSettings)
+
+    @classmethod
+    def from_env(cls, environ: Environ = None) -> Settings:
+        """Every setting, checked; a SettingsError lists every variable that is wrong at once."""
+        readers = {
+            "emergency_number": emergency_number, "var_dir": var_dir, "database_url": database_url,
+            "log_text": log_text, "locale": locale, "pack_minutes": pack_minutes,
+            "walk_interval_minutes": walk_interval_minutes, "allowed_origins": allowed_origins,
+            "sender_salt": sender_salt_value, "action_port": action_port, "alexa": AlexaSettings.from_env,
+            "telegram": TelegramSettings.from_env, "slack": SlackSettings.from_env,
+            "production": ProductionSettings.from_env,
+        }
+        values = _read_all({name: functools.partial(read, environ) for name, read in readers.items()})
+        if isinstance(values["allowed_origins"], list):
+            values["allowed_origins"] = tuple(values["allowed_origins"])
+        return cls(**values)

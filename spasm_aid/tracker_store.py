@@ -37,6 +37,8 @@ def redact(data: Dict[str, Any]) -> Dict[str, Any]:
 
 
 class PrivateSQLTrackerStore(SQLTrackerStore):
+    engine: Any  # made by SQLTrackerStore, replaced below
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # Check pooled connections before use: after a database restart, Rasa's engine would

@@ -10,6 +10,7 @@ from typing import Iterable, List, Optional, Tuple
 import yaml
 
 from spasm_aid.paths import ROOT
+
 NLU_DIR = ROOT / "data" / "nlu"
 ANNOTATION = re.compile(r"\[([^\]]*)\][({][^)}]*[)}]")  # [text]{"entity": ...} or [text](entity)
 

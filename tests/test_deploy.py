@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from spasm_aid.production import Profile, ProfileConfig
+from tools.production import Profile, ProfileConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"

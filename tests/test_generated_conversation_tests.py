@@ -7,6 +7,6 @@ from tests.conftest import ROOT
 
 def test_generated_conversation_tests_are_up_to_date():
     result = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "make_conversation_tests.py"), "--check"], capture_output=True, text=True
+        [sys.executable, "-m", "tools.make_conversation_tests", "--check"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stderr

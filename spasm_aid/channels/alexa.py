@@ -14,7 +14,6 @@ reprompt whenever the session stays open, and the session closed only after stop
 from __future__ import annotations
 
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
@@ -25,10 +24,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from spasm_aid import settings
 from spasm_aid.channels.alexa_verify import RequestVerifier, VerificationError, load_roots
 from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, TOO_LONG, clean_text, harden_http
 from spasm_aid.channels.rest import failure_reply
-from spasm_aid.contract import routes_to_emergency
+from spasm_aid.contract import expects_yes_no, routes_to_emergency
 
 logger = logging.getLogger(__name__)
 
@@ -68,7 +68,7 @@ def alexa_response(messages: List[Dict[str, Any]], end_session: bool) -> Dict[st
     result: Dict[str, Any] = {"outputSpeech": {"type": "SSML", "ssml": ssml(texts, slow=emergency)},
                               "shouldEndSession": end_session}
     if not end_session:
-        asks_yes_no = bool(messages and messages[-1].get("buttons"))
+        asks_yes_no = expects_yes_no(messages)
         again = REPROMPT_EMERGENCY if emergency else REPROMPT_YES_NO if asks_yes_no else REPROMPT_OPEN
         result["reprompt"] = {"outputSpeech": {"type": "SSML", "ssml": ssml([again])}}
     return {"version": "1.0", "response": result}
@@ -83,6 +83,8 @@ def what_was_said(request: Dict[str, Any]) -> Optional[str]:
         return None
     intent = request.get("intent") or {}
     name = intent.get("name")
+    if not isinstance(name, str):
+        return ""
     if name == CATCH_ALL:
         slot = ((intent.get("slots") or {}).get("utterance") or {}).get("value")
         return slot if isinstance(slot, str) else ""
@@ -101,9 +103,10 @@ class AlexaChannel(InputChannel):
     def __init__(self) -> None:
         import certifi
 
-        self.skill_id = os.environ.get("ALEXA_SKILL_ID", "").strip() or None
-        roots_path = os.environ.get("ALEXA_TRUST_ROOTS", "").strip() or certifi.where()
-        self.mirror = os.environ.get("ALEXA_CERT_MIRROR", "").strip().rstrip("/")
+        config = settings.AlexaSettings.from_env()
+        self.skill_id = config.skill_id
+        roots_path = config.trust_roots or certifi.where()
+        self.mirror = config.cert_mirror
         with open(roots_path, "rb") as handle:
             roots = load_roots(handle.read())
         if self.skill_id is None:

@@ -23,7 +23,8 @@ from cryptography import x509
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
-from cryptography.x509.verification import PolicyBuilder, Store, VerificationError as ChainError
+from cryptography.x509.verification import PolicyBuilder, Store
+from cryptography.x509.verification import VerificationError as ChainError
 
 CERT_HOST = "s3.amazonaws.com"
 CERT_PATH = "/echo.api/"
@@ -141,7 +142,8 @@ class RequestVerifier:
     async def verify(self, headers: Dict[str, str], body: bytes) -> dict:
         """The request as JSON, or VerificationError."""
         url = headers.get("signaturecertchainurl") or headers.get("SignatureCertChainUrl")
-        check_cert_url(url or "")
+        url = url or ""
+        check_cert_url(url)
         now = self.clock()
         leaf = verify_chain(await self._chain(url), self.roots, datetime.fromtimestamp(now, tz=timezone.utc))
         verify_signature(leaf, headers.get("signature-256") or headers.get("Signature-256"), body)

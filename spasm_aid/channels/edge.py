@@ -22,11 +22,17 @@ import json
 import logging
 import re
 import threading
-from typing import Any, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from spasm_aid import settings
 from spasm_aid.paths import SPACY_MODEL
 from spasm_aid.text_limit import MAX_SCANNED_CHARS, WINDOW_CHARS, _windows
+
+if TYPE_CHECKING:  # loaded on first use: importing Rasa's NLG and spaCy costs seconds
+    from rasa.shared.core.domain import Domain
+
+    from spasm_aid.rasa_components.nlg import SpasmAidNaturalLanguageGenerator
+    from spasm_aid.red_flags.guard import RedFlagGuard
 
 logger = logging.getLogger(__name__)
 
@@ -190,29 +196,27 @@ class Refusals:
 
     def __init__(self, spacy_model: str = SPACY_MODEL) -> None:
         self.spacy_model = spacy_model
-        self._guard = None
-        self._nlg = None
-        self._domain = None
+        self._loaded: Optional[Tuple[RedFlagGuard, SpasmAidNaturalLanguageGenerator, Domain]] = None
         self._loading = threading.Lock()
 
-    def _load(self) -> None:
+    def _load(self) -> Tuple[RedFlagGuard, SpasmAidNaturalLanguageGenerator, Domain]:
         with self._loading:
-            if self._guard is None:
+            if self._loaded is None:
                 from rasa.shared.core.domain import Domain
 
                 from spasm_aid.rasa_components.nlg import SpasmAidNaturalLanguageGenerator
                 from spasm_aid.red_flags.guard import guard_for
 
-                self._domain = Domain.load(str(settings.PROJECT_ROOT / "domain.yml"))
-                self._nlg = SpasmAidNaturalLanguageGenerator(domain=self._domain)
-                self._guard = guard_for(self.spacy_model)
+                domain = Domain.load(str(settings.PROJECT_ROOT / "domain.yml"))
+                self._loaded = (guard_for(self.spacy_model), SpasmAidNaturalLanguageGenerator(domain=domain), domain)
+            return self._loaded
 
     def scan(self, text: str):
         """The guard's reading of the piece of `text` that names an emergency, or None. The text is
         read in windows, as the length limiter inside the pipeline reads it."""
-        self._load()
+        guard, _, _ = self._load()
         for piece in _windows(text[:MAX_SCANNED_CHARS], WINDOW_CHARS):
-            result = self._guard.detect(piece)
+            result = guard.detect(piece)
             if result.is_emergency:
                 return result
         return None
@@ -236,15 +240,17 @@ class Refusals:
 
         from spasm_aid.emergency_message import HELPER
 
-        self._load()
+        _, nlg, domain = self._load()
         flag = next((f for f in found.flags("emergency") if f != "help_request"), None)
         events = [SlotSet("red_flag", flag), SlotSet("triage", "emergency")]
         if found.helper:
             events.append(SlotSet("speaker", HELPER))
         if found.fall:
             events.append(SlotSet("fall_reported", True))
-        tracker = DialogueStateTracker.from_events("refused", events, slots=self._domain.slots)
-        message = await self._nlg.generate("utter_emergency", tracker, channel)
+        tracker = DialogueStateTracker.from_events("refused", events, slots=domain.slots)
+        message = await nlg.generate("utter_emergency", tracker, channel)
+        if message is None:  # only with a domain.yml that lost utter_emergency (a test checks it is there)
+            raise RuntimeError("domain.yml has no utter_emergency response")
         return {key: message[key] for key in ("text", "custom") if key in message}
 
 

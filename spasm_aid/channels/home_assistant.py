@@ -19,7 +19,7 @@ import re
 import sys
 import uuid
 from functools import partial
-from typing import Optional, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import aiohttp
 from wyoming.asr import Transcript
@@ -29,7 +29,7 @@ from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
 from wyoming.server import AsyncEventHandler, AsyncServer
 
 from spasm_aid import settings
-from spasm_aid.servers import triage_of
+from spasm_aid.client import triage_of
 
 logger = logging.getLogger(__name__)
 ATTRIBUTION = Attribution(name="Spasm Aid", url="https://example.invalid/spasm-aid")
@@ -93,7 +93,7 @@ class AssistHandler(AsyncEventHandler):
             conversation_id = conversation_id_of(transcript)
             text = (transcript.text or "").strip()
             speech, triage = await ask_assistant(self.base_url, f"assist-{conversation_id}", text)
-            context = {"conversation_id": conversation_id}
+            context: Dict[str, Any] = {"conversation_id": conversation_id}
             if triage:
                 context["triage"] = triage
             await self.write_event(Handled(text=speech, context=context).event())
@@ -114,7 +114,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     try:
-        settings.emergency_number()
+        settings.Settings.from_env()  # every setting checked before Home Assistant connects
         asyncio.run(serve(args.uri, args.assistant))
     except settings.SettingsError as error:
         print(error, file=sys.stderr)

@@ -22,7 +22,14 @@ from sanic.response import HTTPResponse
 
 from spasm_aid import settings
 from spasm_aid.channels.edge import (
-    MAX_SCANNED_CHARS, REFUSALS, InputError, check_metadata, clean_sender, clean_text, harden_http, load_json,
+    MAX_SCANNED_CHARS,
+    REFUSALS,
+    InputError,
+    check_metadata,
+    clean_sender,
+    clean_text,
+    harden_http,
+    load_json,
     with_number,
 )
 

@@ -14,25 +14,32 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
-from slack_sdk.signature import SignatureVerifier
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from slack_sdk.signature import SignatureVerifier
 
+from spasm_aid import settings
 from spasm_aid.channels.edge import (
-    InputError, MAX_MESSAGE_CHARS, REFUSALS, TOO_LONG, clean_text, harden_http, load_json, message_only,
+    MAX_MESSAGE_CHARS,
+    REFUSALS,
+    TOO_LONG,
+    InputError,
+    clean_text,
+    harden_http,
+    load_json,
+    message_only,
 )
 from spasm_aid.channels.rest import with_safety_reply
 from spasm_aid.contract import TriagePayload
 
 logger = logging.getLogger(__name__)
-DEFAULT_API = "https://slack.com/api/"
+DEFAULT_API = settings.DEFAULT_SLACK_API
 MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # seconds since 1970, as Slack sends it
 MAX_BODY_BYTES = 128 * 1024  # a Slack message is at most 40,000 characters
@@ -65,7 +72,7 @@ class SlackOutput(OutputChannel):
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
-        blocks = [
+        blocks: List[Dict[str, Any]] = [
             {"type": "section", "text": {"type": "mrkdwn", "text": text}},
             {
                 "type": "actions",
@@ -99,9 +106,8 @@ class SlackChannel(InputChannel):
         return cls()
 
     def __init__(self) -> None:
-        self.token = os.environ.get("SLACK_BOT_TOKEN", "").strip()
-        self.signing_secret = os.environ.get("SLACK_SIGNING_SECRET", "").strip()
-        self.api_url = os.environ.get("SLACK_API_URL", "").strip() or DEFAULT_API
+        config = settings.SlackSettings.from_env()
+        self.token, self.signing_secret, self.api_url = config.bot_token, config.signing_secret, config.api_url
         self.verifier = SignatureVerifier(self.signing_secret) if self.signing_secret else None
         self.seen_events: Set[str] = set()
         self.tasks: Set[asyncio.Task] = set()
@@ -134,7 +140,7 @@ class SlackChannel(InputChannel):
             body.decode("utf-8")
         except UnicodeDecodeError:
             return False
-        return self.verifier.is_valid(body, timestamp, signature)
+        return self.verifier is not None and self.verifier.is_valid(body, timestamp, signature)
 
     def _handle_later(self, on_new_message, text: str, channel: str, user: str) -> None:
         async def handle() -> None:

@@ -24,7 +24,14 @@ from sanic import Blueprint
 
 from spasm_aid import settings
 from spasm_aid.channels.edge import (
-    InputError, MAX_MESSAGE_CHARS, REFUSALS, TOO_LONG, check_metadata, clean_text, harden_http, message_only,
+    MAX_MESSAGE_CHARS,
+    REFUSALS,
+    TOO_LONG,
+    InputError,
+    check_metadata,
+    clean_text,
+    harden_http,
+    message_only,
 )
 from spasm_aid.channels.rest import MAX_SENDER_CHARS, failure_reply
 

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import hmac
 import logging
-import os
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 import aiohttp
@@ -25,13 +24,20 @@ from sanic.response import HTTPResponse
 
 from spasm_aid import settings
 from spasm_aid.channels.edge import (
-    InputError, MAX_MESSAGE_CHARS, REFUSALS, TOO_LONG, clean_text, harden_http, load_json, message_only,
+    MAX_MESSAGE_CHARS,
+    REFUSALS,
+    TOO_LONG,
+    InputError,
+    clean_text,
+    harden_http,
+    load_json,
+    message_only,
 )
 from spasm_aid.channels.rest import with_safety_reply
 from spasm_aid.contract import TriagePayload
 
 logger = logging.getLogger(__name__)
-DEFAULT_API = "https://api.telegram.org"
+DEFAULT_API = settings.DEFAULT_TELEGRAM_API
 MAX_BODY_BYTES = 128 * 1024  # a Telegram message is at most 4096 characters; at most what the guard reads whole
 NOT_TEXT = "I can only read text here. Tell me in words what's happening. If you need help now, call {number}."
 
@@ -97,7 +103,7 @@ def _update_text(update: Dict[str, Any]):
         return (chat, data if isinstance(data, str) else "", query_id) if chat is not None else None
     message = update.get("message")
     chat = _chat_id(message)
-    if chat is not None:
+    if chat is not None and isinstance(message, dict):
         text = message.get("text")
         return chat, text if isinstance(text, str) else None, None
     return None  # edited messages, channel posts, member updates: nothing to answer
@@ -113,9 +119,8 @@ class TelegramChannel(InputChannel):
         return cls()
 
     def __init__(self) -> None:
-        self.token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
-        self.secret = os.environ.get("TELEGRAM_WEBHOOK_SECRET", "").strip()
-        self.api_url = os.environ.get("TELEGRAM_API_URL", "").strip() or DEFAULT_API
+        config = settings.TelegramSettings.from_env()
+        self.token, self.secret, self.api_url = config.bot_token, config.webhook_secret, config.api_url
 
     @property
     def configured(self) -> bool:

@@ -20,7 +20,7 @@ import tempfile
 import threading
 from collections import OrderedDict, defaultdict, deque
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Deque, Dict, List, Optional, Text
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Deque, Dict, List, Optional, Text
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -29,7 +29,12 @@ from sanic.response import HTTPResponse
 
 from spasm_aid.channels.edge import REFUSALS, InputError, clean_sender, harden_http
 from spasm_aid.channels.rest import MAX_SENDER_CHARS, failure_reply, origin_refusal, parse_payload, refusal_body
+from spasm_aid.contract import expects_yes_no
 from spasm_aid.settings import emergency_number
+
+if TYPE_CHECKING:  # loaded only when a voice client calls: the speech engines take seconds
+    from spasm_aid.voice.asr import Recognizer
+    from spasm_aid.voice.tts import Speaker
 
 logger = logging.getLogger(__name__)
 
@@ -99,18 +104,17 @@ class VoiceInput(InputChannel):
         self.store = PendingMessages()
         # the last replies of recent conversations, to know a yes/no question is pending
         self.last_messages: "OrderedDict[str, List[Dict[str, Any]]]" = OrderedDict()
-        self._recognizer = None
+        self._recognizer: Optional[Recognizer] = None
         self._loading = threading.Lock()
-        self._speaker = None
-        self._questions = None
-        self._names_emergency = None
+        self._speaker: Optional[Speaker] = None
+        self._names_emergency: Optional[Callable[[str], bool]] = None
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VoiceInput":
         return cls()
 
     # lazily: the Rasa server loads the speech engines only if a voice client calls
-    def recognizer(self):
+    def recognizer(self) -> Recognizer:
         with self._loading:  # requests arrive in worker threads: load the models once
             if self._recognizer is None:
                 from spasm_aid.voice.asr import Recognizer
@@ -124,9 +128,10 @@ class VoiceInput(InputChannel):
                 from spasm_aid.voice.dialogue import emergency_detector
 
                 self._names_emergency = emergency_detector()
-        return self._names_emergency(text)
+            names_emergency = self._names_emergency
+        return names_emergency(text)
 
-    def speaker(self):
+    def speaker(self) -> Speaker:
         if self._speaker is None:
             from spasm_aid.voice.tts import Speaker
 
@@ -227,11 +232,7 @@ class VoiceInput(InputChannel):
         return webhook
 
     def _expects_yes_no(self, sender: str) -> bool:
-        from spasm_aid.voice.dialogue import VoiceState, yes_no_questions
-
-        if self._questions is None:
-            self._questions = yes_no_questions()
-        return VoiceState(self._questions, last_replies=self.last_messages.get(sender, [])).expects_yes_no
+        return expects_yes_no(self.last_messages.get(sender, []))
 
     def _recognise(self, audio: bytes, expect_yes_no: bool = False):
         """(recognition, what to do with it), for a recording's bytes."""

@@ -1,7 +1,7 @@
 """Intent classifier: Rasa's scikit-learn logistic regression, with its strength setting exposed.
 
 Why not DIET: DIET keeps a TensorFlow model in every Rasa server, about 260 MB of resident
-memory (948 MB -> 687 MB per server, measured with scripts/bench.py) and 60 s of training, for
+memory (948 MB -> 687 MB per server, measured with tools/bench.py) and 60 s of training, for
 a task this small (short messages, a few dozen intents). Red flags never depend on this
 classifier alone: the rule-based guard after it decides them.
 

@@ -19,14 +19,15 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from spasm_aid import settings
+from spasm_aid.contract import EXPECTS_KEY, YES_NO, is_yes_no_question
 from spasm_aid.emergency_message import helper_version, reply_parts
 from spasm_aid.triage import EMERGENCY, URGENT
 
 REASON_SLOTS = {EMERGENCY: "red_flag", URGENT: "urgent_flag"}
 # The questions of the yes/no forms (screening, pain-relief cautions) get quick-reply buttons,
-# which channels show natively (web page buttons, Telegram keyboard, Slack buttons). Their
+# which channels show natively (web page buttons, Telegram keyboard, Slack buttons), and the
+# contract's "expects yes/no" marker, which the voice layer and Alexa read. The buttons'
 # payloads are plain words, so a tap goes through the same understanding as typing.
-YES_NO_QUESTION_PREFIXES = ("utter_ask_screen_", "utter_ask_caution_")
 YES_NO_BUTTONS = [
     {"title": "Yes", "payload": "yes"},
     {"title": "No", "payload": "no"},
@@ -35,9 +36,13 @@ YES_NO_BUTTONS = [
 
 
 def add_quick_replies(utter_action: Text, response: Optional[Dict[Text, Any]]) -> Optional[Dict[Text, Any]]:
-    """Yes / No / Not sure buttons on a yes/no question without buttons of its own (pure)."""
-    if response and utter_action.startswith(YES_NO_QUESTION_PREFIXES) and not response.get("buttons"):
-        response["buttons"] = [dict(button) for button in YES_NO_BUTTONS]
+    """On a yes/no question: Yes / No / Not sure buttons (unless it has its own) and the
+    "expects yes/no" marker in its custom payload (pure; returns the response)."""
+    if response and is_yes_no_question(utter_action):
+        if not response.get("buttons"):
+            response["buttons"] = [dict(button) for button in YES_NO_BUTTONS]
+        custom = response.get("custom")
+        response["custom"] = {**(custom if isinstance(custom, dict) else {}), EXPECTS_KEY: YES_NO}
     return response
 
 
@@ -60,7 +65,8 @@ class SpasmAidNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
     def __init__(self, endpoint_config: Any = None, domain: Optional[Domain] = None) -> None:
         domain = domain or Domain.empty()
         super().__init__(domain.responses)
-        self.emergency_number = settings.emergency_number()  # fails at start-up if invalid
+        # every setting checked at start-up: a bad value stops the server with its name, not a turn later
+        self.emergency_number = settings.Settings.from_env().emergency_number
 
     async def generate(
         self,

@@ -18,14 +18,14 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.extractors.extractor import EntityExtractorMixin
-from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from spasm_aid.red_flags.guard import GuardResult, RedFlagGuard, guard_for
 from spasm_aid.contract import RED_FLAG_INTENT, RED_FLAG_SLOT, URGENT_FLAG_INTENT, URGENT_FLAG_SLOT
 from spasm_aid.paths import SPACY_MODEL
+from spasm_aid.red_flags.guard import GuardResult, RedFlagGuard, guard_for
 from spasm_aid.triage import EMERGENCY, URGENT
 
 logger = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from spasm_aid.red_flags.guard import guard_for
 from spasm_aid.paths import SPACY_MODEL
+from spasm_aid.red_flags.guard import guard_for
 from spasm_aid.text_limit import MAX_CHARS, limit_text
 
 

@@ -24,7 +24,6 @@ from spasm_aid import settings
 from spasm_aid.session_log.models import SessionRecord, TurnRecord
 from spasm_aid.session_log.store import _redact, hash_sender, make_engine, migrate, sender_salt
 
-
 # Rasa's SQL tracker store table (rasa.core.tracker_store.SQLTrackerStore.SQLEvent)
 TRACKER_EVENTS = table("events", column("sender_id"), column("timestamp"))
 

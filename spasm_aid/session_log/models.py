@@ -1,10 +1,12 @@
 """Tables of the session log. Schema changes go through Alembic migrations in ./migrations."""
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Column, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import declarative_base
 
-Base = declarative_base()
+Base: Any = declarative_base()  # typed loosely: SQLAlchemy 1.4 has no typed declarative base
 
 
 class SessionRecord(Base):

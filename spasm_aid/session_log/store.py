@@ -65,7 +65,7 @@ MAX_PENDING_TURNS = 200_000  # beyond this, during a long outage, the oldest tur
 # --- privacy ---------------------------------------------------------------------------------
 def sender_salt(var_dir: Optional[Path] = None) -> bytes:
     """SPASM_AID_SENDER_SALT, or a random salt kept in var/sender_salt (created once, mode 600)."""
-    value = os.environ.get("SPASM_AID_SENDER_SALT", "").strip()
+    value = settings.sender_salt_value()
     if value:
         return value.encode()
     path = (var_dir or settings.var_dir()) / "sender_salt"
@@ -116,7 +116,7 @@ def migrate(engine: Engine) -> None:
 def _when(event: Dict[str, Any]) -> datetime:
     stamp = event.get("timestamp")
     try:
-        return datetime.fromtimestamp(float(stamp), tz=timezone.utc)
+        return datetime.fromtimestamp(float(stamp), tz=timezone.utc)  # type: ignore[arg-type]  # checked below
     except (TypeError, ValueError, OverflowError, OSError):
         return datetime.now(tz=timezone.utc)
 
@@ -257,7 +257,8 @@ class SessionAggregator:
             record = self._current(sender_id, when, session_id=session_id)
             action = (event.get("metadata") or {}).get("utter_action")
             custom = (event.get("data") or {}).get("custom")
-            level = custom.get("triage") if isinstance(custom, dict) else None
+            custom = custom if isinstance(custom, dict) else {}
+            level = custom.get("triage")
             if level in LEVELS:
                 previous = _severity(record["final_triage"])
                 if _severity(level) > previous:  # the most severe route is the outcome

@@ -18,20 +18,19 @@ import uuid
 from pathlib import Path
 from typing import List, Optional
 
-from spasm_aid.servers import request_json
+from spasm_aid import settings
+from spasm_aid.client import request_json
+from spasm_aid.paths import ROOT
 from spasm_aid.voice import tts
 from spasm_aid.voice.asr import Recognition, RecognitionError, Recognizer, read_wav
-from spasm_aid import settings
 from spasm_aid.voice.dialogue import (
     VoiceState,
-    emergency_detector,
     decide,
+    emergency_detector,
     unclear_speech_reply,
-    yes_no_questions,
 )
 from spasm_aid.voice.speakable import breath_parts
 
-from spasm_aid.paths import ROOT
 UNREACHABLE = (
     "Sorry, I can't reach the assistant right now. If you need help now, call your emergency number, "
     "911 in the US, 999 in the UK, 112 in Europe."
@@ -69,7 +68,7 @@ class VoiceSession:
         self.chat = chat
         self.recognizer = recognizer
         self.speaker = speaker
-        self.state = VoiceState(yes_no_questions())
+        self.state = VoiceState()
         # Loaded now, not at the first unclear utterance: that reply must not wait for it.
         self.names_emergency = names_emergency or emergency_detector()
 

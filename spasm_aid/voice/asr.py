@@ -1,7 +1,7 @@
 """Offline speech recognition with pocketsphinx, tuned to this dialogue.
 
 Three passes over each utterance (each about 0.05-0.2 s on these machines):
-- the assistant's own language model (spasm_aid.voice.lm) for open answers;
+- the assistant's own language model (tools.asr_model) for open answers;
 - a small grammar of short answers and commands (yes/no synonyms, help, emergency, repeat,
   slower, faster, stop), used when a yes/no question is pending and for short utterances;
 - agreement between the two decides: a sentence goes to the assistant as heard (its red-flag
@@ -28,9 +28,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Tuple
 
+from spasm_aid.paths import ROOT
+
 logger = logging.getLogger(__name__)
 
-from spasm_aid.paths import ROOT
 DEFAULT_MODEL_DIR = ROOT / "models" / "asr"
 SAMPLE_RATE = 16000
 NOISE_FLOOR = 0.003  # of full scale
@@ -190,7 +191,7 @@ class Recognizer:
         lm, dictionary = Path(model_dir) / "spasm_aid.lm", Path(model_dir) / "spasm_aid.dict"
         if not lm.exists() or not dictionary.exists():
             raise RecognitionError(
-                f"No speech model in {model_dir}: build it with 'python -m spasm_aid.voice.lm {model_dir}' "
+                f"No speech model in {model_dir}: build it with 'python -m tools.asr_model {model_dir}' "
                 f"(make does this)."
             )
         settings = dict(

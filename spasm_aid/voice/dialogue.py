@@ -4,17 +4,17 @@ make out, and how fast to speak."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Set
+from typing import Callable, Dict, Iterable, List, Optional
 
 import yaml
 
-from spasm_aid.contract import routes_to_emergency
+from spasm_aid.contract import expects_yes_no, routes_to_emergency
+from spasm_aid.paths import ROOT, SPACY_MODEL
 from spasm_aid.voice import tts
 
-from spasm_aid.paths import ROOT, SPACY_MODEL
 FASTER = {"faster", "speed up", "go faster"}
 SLOWER = {"slower", "slow down", "speak slower", "slower please"}
 NOT_HEARD_YES_NO = "Sorry, was that a yes or a no?"
@@ -32,18 +32,6 @@ def _responses(domain_path: Path) -> Dict:
     """The domain's responses, read once per process (not on every turn)."""
     with open(domain_path, encoding="utf-8") as handle:
         return yaml.safe_load(handle)["responses"]
-
-
-def yes_no_questions(domain_path: Path = ROOT / "domain.yml") -> Set[str]:
-    """Every wording of every question the forms ask (responses named utter_ask_*)."""
-    responses = _responses(domain_path)
-    return {
-        _key(variation["text"])
-        for name, variations in responses.items()
-        if name.startswith("utter_ask_")
-        for variation in variations
-        if "text" in variation
-    }
 
 
 def unclear_speech_reply(number: str, domain_path: Path = ROOT / "domain.yml") -> Dict:
@@ -113,14 +101,13 @@ def calls_for_help(replies: Iterable[dict]) -> bool:
 
 @dataclass
 class VoiceState:
-    questions: Set[str]
     rate: int = tts.NORMAL_RATE
     last_replies: List[dict] = field(default_factory=list)
 
     @property
     def expects_yes_no(self) -> bool:
-        texts = [r.get("text", "") for r in self.last_replies if r.get("text")]
-        return bool(texts) and _key(texts[-1]) in self.questions
+        """The assistant's last reply asked a yes/no question (the response generator's marker)."""
+        return expects_yes_no(self.last_replies)
 
     @property
     def last_was_emergency(self) -> bool:

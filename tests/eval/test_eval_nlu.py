@@ -3,9 +3,9 @@ first, and the held-out one written before issue 13's changes). Fails on any mis
 and when the other targets are not met."""
 import pytest
 
-from spasm_aid.evaluation import nlu
-from spasm_aid.evaluation.dataset import EVAL_SETS, load_examples
 from tests.conftest import ROOT
+from tools.evaluation import nlu
+from tools.evaluation.dataset import EVAL_SETS, load_examples
 
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
 

@@ -2,10 +2,10 @@
 
 import pytest
 
-from spasm_aid.evaluation.dataset import EVAL_PATH, EVAL_SETS, HOLDOUT_PATH, load_examples, normalise
 from spasm_aid.training_data import examples
 from spasm_aid.triage import load_table
 from tests.conftest import ROOT
+from tools.evaluation.dataset import EVAL_SETS, HOLDOUT_PATH, load_examples, normalise
 
 
 def training_texts():

@@ -13,8 +13,8 @@ import uuid
 import pytest
 import redis
 
-from spasm_aid.production import Profile, ProfileConfig
 from tests.spasm_aid.session_log.conftest import _admin_engine, postgres_available
+from tools.production import Profile, ProfileConfig
 
 REDIS_PORT = 6391
 SALT = "production-test-salt"

@@ -15,12 +15,12 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from spasm_aid.servers import Chat, texts, triage_of
+from spasm_aid.client import Chat, texts, triage_of
 from spasm_aid.session_log.models import SessionRecord
 from spasm_aid.session_log.store import hash_sender
+from spasm_aid.triage import load_table
 
 from .conftest import SALT
-from spasm_aid.triage import load_table
 
 SCREENING_QUESTIONS = len(load_table().screening_slots)  # all answered no: self-care
 

@@ -13,7 +13,7 @@ import json
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 
-from spasm_aid.servers import Chat, texts, triage_of
+from spasm_aid.client import Chat, texts, triage_of
 
 TOPICS = [
     "should I use ice or heat?", "should I stay in bed?", "can I walk?", "what painkillers can I take?",

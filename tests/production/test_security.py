@@ -65,7 +65,7 @@ def test_a_foreign_web_page_is_refused_through_the_load_balancer(profile):
 
 
 def test_sql_injection_in_sender_and_message_leaves_the_stores_intact(profile):
-    from spasm_aid.servers import Chat
+    from spasm_aid.client import Chat
 
     chat = Chat(profile.config.public_port, "x'); DROP TABLE events; --")
     assert chat.say("'; DELETE FROM sessions; --")

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from spasm_aid.servers import MODEL, endpoints_file, server_env, start_action_server, start_rasa
 from tests.alexa_ca import CERT_URL, SKILL_ID, FakeAmazonCA
 from tests.server.fake_platforms import FakePlatforms
+from tools.servers import MODEL, endpoints_file, server_env, start_action_server, start_rasa
 
 RASA_PORT, ACTION_PORT = 5105, 5155
 DEGRADED_PORT, DEAD_ACTION_PORT = 5106, 5199

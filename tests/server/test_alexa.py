@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from spasm_aid.triage import load_table
 from tests.alexa_ca import FakeAmazonCA, alexa_request
 from tests.server.test_hostile_input import raw
-from spasm_aid.triage import load_table
 
 SCREENING_QUESTIONS = len(load_table().screening_slots)  # all answered no: self-care
 

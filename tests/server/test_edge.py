@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from spasm_aid.servers import Chat, texts, triage_of
+from spasm_aid.client import Chat, texts, triage_of
 from tests.alexa_ca import alexa_request
 from tests.server.test_hostile_input import SocketUser, raw
 from tests.server.test_messaging import new_chat, slack_post, telegram, telegram_texts, text_update
@@ -219,10 +219,10 @@ def test_a_wav_whose_header_says_2_hz_is_refused_with_the_number(servers):
 
 
 def test_a_float32_wav_at_44_khz_is_recognised_not_refused(servers):
-    from spasm_aid.voice.evaluate import synthesise
-
     import tempfile
     from pathlib import Path
+
+    from tools.evaluation.voice import synthesise
 
     with tempfile.TemporaryDirectory() as tmp:
         pcm_path = synthesise("yes", "en-us", 150, Path(tmp) / "yes.wav")

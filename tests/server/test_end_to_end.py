@@ -8,11 +8,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from spasm_aid.client import Chat, texts, triage_of
 from spasm_aid.session_log.models import SessionRecord
 from spasm_aid.session_log.store import hash_sender, make_engine
 from spasm_aid.triage import EMERGENCY, load_table
-
-from spasm_aid.servers import Chat, texts, triage_of
 
 pytestmark = pytest.mark.server
 

@@ -1,11 +1,11 @@
 """The short form of `make fuzz` (issue 14), in every test run: a few Hypothesis-drawn hostile
-requests on every endpoint of the served assistant, checked as fuzz/run.py says (no hang, no 5xx
+requests on every endpoint of the served assistant, checked as tools/fuzz/run.py says (no hang, no 5xx
 but the failure reply with the number, every person-facing refusal with the number, every red
 flag routed up, still answering after each batch). The long run and the production profile:
 `make fuzz` (figures in docs/hardening.md)."""
 import pytest
 
-from fuzz.run import Target, run
+from tools.fuzz.run import Target, run
 
 pytestmark = pytest.mark.server
 

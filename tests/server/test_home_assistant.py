@@ -19,8 +19,8 @@ from wyoming.handle import Handled
 from wyoming.info import Describe, Info
 
 from spasm_aid.channels.home_assistant import serve
-from spasm_aid.servers import stop_process
 from spasm_aid.triage import load_table
+from tools.servers import stop_process
 
 SCREENING_QUESTIONS = len(load_table().screening_slots)  # all answered no: self-care
 
@@ -36,7 +36,7 @@ def assist(servers, tmp_path_factory):
     process = subprocess.Popen(
         [sys.executable, "-m", "spasm_aid.channels.home_assistant", "--uri", f"tcp://127.0.0.1:{PORT}",
          "--assistant", f"http://127.0.0.1:{servers['served']}"],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=dict(os.environ), stdout=log, stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:

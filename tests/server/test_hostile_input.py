@@ -9,7 +9,7 @@ import uuid
 
 import pytest
 
-from spasm_aid.servers import Chat, request_json
+from spasm_aid.client import Chat, request_json
 
 pytestmark = pytest.mark.server
 

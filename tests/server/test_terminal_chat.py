@@ -6,7 +6,7 @@ import sys
 import pexpect
 import pytest
 
-from spasm_aid.servers import MODEL, ROOT, endpoints_file, server_env
+from tools.servers import MODEL, ROOT, endpoints_file, server_env
 
 RASA_PORT, ACTION_PORT = 5205, 5255
 
@@ -28,7 +28,7 @@ def terminal(tmp_path_factory):
     base = tmp_path_factory.mktemp("terminal")
     env = server_env(base, f"sqlite:///{base / 'sessions.db'}")
     command = [
-        str(ROOT / "scripts" / "with_action_server.py"), "--port", str(ACTION_PORT), "--rasa-model", str(MODEL),
+        "-m", "tools.with_action_server", "--port", str(ACTION_PORT), "--rasa-model", str(MODEL),
         "--rasa-port", str(RASA_PORT), "--rasa-endpoints", str(endpoints_file(base / "endpoints.yml", ACTION_PORT)),
         "--log", str(base / "servers.log"), "--", sys.executable, "-m", "spasm_aid.terminal",
         "--url", f"http://127.0.0.1:{RASA_PORT}",

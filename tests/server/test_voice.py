@@ -5,11 +5,11 @@ import uuid
 
 import pytest
 
-from spasm_aid.voice.evaluate import synthesise
 from spasm_aid.voice import tts
 from spasm_aid.voice.__main__ import VoiceClient, VoiceSession, run_files
 from spasm_aid.voice.asr import Recognizer
 from spasm_aid.voice.dialogue import NOT_HEARD_YES_NO
+from tools.evaluation.voice import synthesise
 
 pytestmark = [
     pytest.mark.server,

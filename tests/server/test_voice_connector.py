@@ -8,9 +8,9 @@ import wave
 
 import pytest
 
-from spasm_aid.servers import request_json
+from spasm_aid.client import request_json
 from tests.server.conftest import screen_all_clear
-from spasm_aid.voice.evaluate import synthesise
+from tools.evaluation.voice import synthesise
 
 pytestmark = [
     pytest.mark.server,

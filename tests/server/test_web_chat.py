@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from spasm_aid.triage import load_table
 
 SCREENING_QUESTIONS = len(load_table().screening_slots)  # all answered no: self-care

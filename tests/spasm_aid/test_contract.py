@@ -47,3 +47,22 @@ def test_a_triage_payload_is_read_from_a_reply_or_a_bare_custom_payload():
     assert TriagePayload.first([{"text": "x"}, {"custom": {"triage": "urgent"}}]).level == "urgent"
     assert routes_to_emergency([{"text": "x"}, reply]) and not routes_to_emergency([{"custom": {"triage": "urgent"}}])
     assert not routes_to_emergency(None)
+
+
+def test_every_question_of_the_yes_no_forms_is_marked_and_nothing_else_is(domain):
+    from spasm_aid.contract import PAIN_RELIEF_FORM, SCREENING_FORM, is_yes_no_question
+
+    asked = {f"utter_ask_{slot}" for form in (SCREENING_FORM, PAIN_RELIEF_FORM)
+             for slot in domain["forms"][form]["required_slots"]}
+    assert asked and all(is_yes_no_question(name) for name in asked)
+    marked = {name for name in domain["responses"] if is_yes_no_question(name) and not name.endswith("_helper")}
+    assert marked == asked
+
+
+def test_the_generated_reply_carries_the_marker_through_every_reader():
+    from spasm_aid.contract import expects_yes_no
+
+    question = [{"text": "Any chest pain?", "buttons": [{"title": "Yes", "payload": "yes"}]}, {"custom": {"expects": "yes_no"}}]
+    assert expects_yes_no(question)
+    assert not expects_yes_no([{"text": "Any chest pain?"}])
+    assert not expects_yes_no([{"custom": "yes_no"}, None, "text"])

@@ -41,6 +41,8 @@ def test_repeat_after_other_replies_is_left_to_the_rules():
 
 
 # --- the screening gate and after an emergency (issue 13, clinical-guidance section 2) --------
+import pytest  # noqa: E402
+
 from spasm_aid.safety import (  # noqa: E402
     DISCLAIMER,
     EMERGENCY_REMINDER,
@@ -48,8 +50,6 @@ from spasm_aid.safety import (  # noqa: E402
     SCREEN_FIRST,
     SCREENING_FORM,
 )
-
-import pytest  # noqa: E402
 
 
 @pytest.mark.parametrize("intent", sorted(FIRST_AID_INTENTS))

@@ -5,7 +5,15 @@ import json
 import pytest
 
 from spasm_aid.channels.edge import (
-    MAX_METADATA_BYTES, InputError, Refusals, check_metadata, clean_sender, clean_text, head_problem, json_depth, load_json,
+    MAX_METADATA_BYTES,
+    InputError,
+    Refusals,
+    check_metadata,
+    clean_sender,
+    clean_text,
+    head_problem,
+    json_depth,
+    load_json,
 )
 
 

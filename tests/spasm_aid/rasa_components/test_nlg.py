@@ -153,6 +153,10 @@ def test_yes_no_questions_get_quick_replies_and_other_responses_do_not():
 
     question = add_quick_replies("utter_ask_screen_chest", {"text": "Any chest pain?"})
     assert [b["payload"] for b in question["buttons"]] == ["yes", "no", "not sure"]
+    assert question["custom"] == {"expects": "yes_no"}
+    assert "custom" not in add_quick_replies("utter_ice_heat", {"text": "Ice or heat"})
+    kept = add_quick_replies("utter_ask_screen_chest", {"text": "?", "custom": {"triage": "urgent"}})
+    assert kept["custom"] == {"triage": "urgent", "expects": "yes_no"}
     caution = add_quick_replies("utter_ask_caution_alcohol", {"text": "3 or more drinks a day?"})
     assert caution["buttons"]
     assert "buttons" not in add_quick_replies("utter_emergency", {"text": "Call now"})

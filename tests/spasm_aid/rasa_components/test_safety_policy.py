@@ -134,7 +134,7 @@ def test_repeat_right_after_the_emergency_message_repeats_it(policy):
     assert slot_events(prediction) == {}  # the reason already given is kept
 
 
-# --- what the mutation run found untested (issue 13, scripts/mutation.py) ----------------------
+# --- what the mutation run found untested (issue 13, tools/mutation.py) ----------------------
 def test_it_outranks_the_rule_policy_on_a_tie(policy):
     from rasa.core.policies.rule_policy import RulePolicy
 

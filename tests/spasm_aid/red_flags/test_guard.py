@@ -329,10 +329,14 @@ def test_a_fall_is_reported_for_the_keep_still_line(guard):
     assert not guard.detect("i didnt fall but i cant feel my legs").fall
 
 
-# --- what the mutation run found untested (issue 13, scripts/mutation.py) ----------------------
+# --- what the mutation run found untested (issue 13, tools/mutation.py) ----------------------
 def test_the_known_words_and_names_files_are_the_computation_saved(tmp_path):
     from spasm_aid.red_flags.guard import (
-        compute_known_words, compute_probable_names, read_known_words, read_probable_names, write_known_words,
+        compute_known_words,
+        compute_probable_names,
+        read_known_words,
+        read_probable_names,
+        write_known_words,
     )
 
     known, names = compute_known_words(), compute_probable_names()

@@ -3,7 +3,7 @@ are junk; anything with a word at or near a symptom word, a call for help or an 
 number is not, and neither is anything a person wrote in the evaluation sets."""
 import pytest
 
-from spasm_aid.evaluation.dataset import EVAL_SETS, load_examples
+from tools.evaluation.dataset import EVAL_SETS, load_examples
 
 JUNK = [
     "<script>alert(1)</script>", "__proto__", "{{7*7}}", "${jndi:ldap://x/a}", "../../etc/passwd",

@@ -5,9 +5,9 @@ import uuid
 
 import pytest
 
-from spasm_aid.voice.evaluate import synthesise
 from spasm_aid.voice.asr import Recognizer, disagreement, polarity, read_wav
 from tests.conftest import ROOT
+from tools.evaluation.voice import synthesise
 
 pytestmark = pytest.mark.skipif(
     shutil.which("espeak-ng") is None or shutil.which("sox") is None,
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.skipif(
 def recognizer():
     model_dir = ROOT / "models" / "asr"
     if not (model_dir / "spasm_aid.lm").exists():
-        subprocess.run(["python", "-m", "spasm_aid.voice.lm", str(model_dir)], cwd=ROOT, check=True)
+        subprocess.run(["python", "-m", "tools.asr_model", str(model_dir)], cwd=ROOT, check=True)
     return Recognizer(model_dir)
 
 

@@ -4,26 +4,24 @@ import yaml
 
 from spasm_aid.voice import tts
 from spasm_aid.voice.asr import Recognition
-from spasm_aid.voice.dialogue import Decision, VoiceState, decide, unclear_speech_reply, yes_no_questions
+from spasm_aid.voice.dialogue import Decision, VoiceState, decide, unclear_speech_reply
 from tests.conftest import ROOT
 
 
 def state(replies=()):
-    s = VoiceState(yes_no_questions())
+    s = VoiceState()
     s.last_replies = list(replies)
     return s
 
 
-def test_every_screening_and_caution_question_is_a_yes_no_question():
-    questions = yes_no_questions()
-    assert "is there any new numbness or tingling around your bottom, genitals or inner thighs?" in questions
-    assert any(q.startswith("let me put it simply") for q in questions)  # the simpler wordings too
-    assert len(questions) >= 7 * 2 + 4
-
-
-def test_a_pending_question_is_recognised_from_the_last_reply():
-    assert state([{"text": "First, a few quick safety questions."}, {"text": "Did this start after a fall, an accident or a hard knock?"}]).expects_yes_no
-    assert not state([{"text": "Use whichever feels better."}]).expects_yes_no
+def test_a_pending_question_is_recognised_from_the_generators_marker():
+    question = [{"text": "First, a few quick safety questions."},
+                {"text": "Did this start after a fall, an accident or a hard knock?", "buttons": [{"title": "Yes", "payload": "yes"}]},
+                {"custom": {"expects": "yes_no"}}]
+    assert state(question).expects_yes_no
+    # the words of a question are not enough: only the marker counts (no text matching)
+    assert not state([{"text": "Did this start after a fall, an accident or a hard knock?"}]).expects_yes_no
+    assert not state([{"text": "Use whichever feels better."}, {"custom": {"triage": "self_care"}}]).expects_yes_no
     assert not state().expects_yes_no
 
 

@@ -8,7 +8,14 @@ import pytest
 
 from spasm_aid.voice import second_recogniser
 from spasm_aid.voice.second_recogniser import (
-    MODEL_SHA256, Hearing, SecondRecogniser, SecondRecogniserError, model_dir, red_flag_phrases, spoken_form, words_of,
+    MODEL_SHA256,
+    Hearing,
+    SecondRecogniser,
+    SecondRecogniserError,
+    model_dir,
+    red_flag_phrases,
+    spoken_form,
+    words_of,
 )
 
 
@@ -47,7 +54,7 @@ def test_silence_and_tiny_input_give_no_words(listener):
                     reason="espeak-ng and sox make the test speech: run 'make test' (it installs them)")
 def test_it_hears_a_red_flag_pocketsphinx_loses(listener, guard, tmp_path):
     from spasm_aid.voice.asr import read_wav
-    from spasm_aid.voice.evaluate import synthesise
+    from tools.evaluation.voice import synthesise
 
     # pocketsphinx hears this as "on it go to a little really it" (reports/voice.json)
     wav = synthesise("i can't go to the toilet", "en-gb", 150, tmp_path / f"{uuid.uuid4().hex[:8]}.wav")
@@ -59,7 +66,7 @@ def test_it_hears_a_red_flag_pocketsphinx_loses(listener, guard, tmp_path):
                     reason="espeak-ng and sox make the test speech: run 'make test' (it installs them)")
 def test_the_same_audio_gives_the_same_words_whatever_came_before(listener, tmp_path):
     from spasm_aid.voice.asr import read_wav
-    from spasm_aid.voice.evaluate import synthesise
+    from tools.evaluation.voice import synthesise
 
     # hard for it (garbled each time), so a random re-decoding would show
     hard = read_wav(synthesise("should i have a hot bath", "en-us+m3", 150, tmp_path / "a.wav"))
@@ -106,7 +113,7 @@ def test_silence_gives_nothing_spotted(listener):
                     reason="espeak-ng and sox make the test speech: run 'make test' (it installs them)")
 def test_a_red_flag_lost_by_decoding_is_spotted_and_benign_speech_is_not(listener, tmp_path):
     from spasm_aid.voice.asr import read_wav
-    from spasm_aid.voice.evaluate import synthesise
+    from tools.evaluation.voice import synthesise
 
     # decoded as "i will tell you"; both recognisers' words lose it (reports/voice.json)
     lost = listener.hear(read_wav(synthesise("i wet myself", "en-us+f3", 170, tmp_path / "a.wav")))

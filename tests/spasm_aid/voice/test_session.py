@@ -1,9 +1,9 @@
 """The hands-free session's handling of unclear speech, with a recogniser and an assistant
 that record what they are given (the real ones are tested in tests/server/test_voice.py)."""
+from spasm_aid.voice import tts
 from spasm_aid.voice.__main__ import VoiceSession
 from spasm_aid.voice.asr import Recognition
 from spasm_aid.voice.dialogue import unclear_speech_reply
-from spasm_aid.voice import tts
 
 
 class Heard:
@@ -30,7 +30,7 @@ def session(recognition, guard):
 def test_unclear_speech_gets_the_call_if_serious_reply_and_is_not_sent(guard, monkeypatch):
     monkeypatch.setenv("SPASM_AID_EMERGENCY_NUMBER", "112")
     s = session(Recognition("my neck not that", "my neck not that", "unclear", "my back locked up"), guard)
-    s.state.last_replies = [{"text": "Did this start after a fall, an accident or a hard knock?"}]
+    s.state.last_replies = [{"text": "Did this start after a fall, an accident or a hard knock?"}, {"custom": {"expects": "yes_no"}}]
     result = s.turn(b"\x01\x00" * 16000)
     assert s.chat.sent == []  # a misheard "not that" must not answer the screening question
     assert result["replies"] == [unclear_speech_reply("112")]
@@ -63,6 +63,6 @@ def test_an_emergency_only_the_second_recogniser_heard_is_sent_in_its_words(guar
 
 def test_a_rejected_answer_is_still_routed_up_when_the_second_recogniser_heard_an_emergency(guard):
     s = session(Recognition("", "yes no", "rejected", alternative="i can't pee"), guard)
-    s.state.last_replies = [{"text": "Did this start after a fall, an accident or a hard knock?"}]
+    s.state.last_replies = [{"text": "Did this start after a fall, an accident or a hard knock?"}, {"custom": {"expects": "yes_no"}}]
     s.turn(b"\x01\x00" * 16000)
     assert s.chat.sent == ["i can't pee"]

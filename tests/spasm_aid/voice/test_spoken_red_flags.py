@@ -13,8 +13,8 @@ import uuid
 
 import pytest
 
-from spasm_aid.voice.evaluate import PHRASES, RATES, SAFE, VOICES, Judge, synthesise
 from tests.conftest import ROOT
+from tools.evaluation.voice import PHRASES, RATES, SAFE, VOICES, Judge, synthesise
 
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
 
@@ -28,8 +28,8 @@ pytestmark = pytest.mark.skipif(
 def judge(guard):
     if not MODEL.exists():
         pytest.skip(f"no trained model at {MODEL}: run 'make test' (it trains first)")
-    from spasm_aid.evaluation.nlu import ModelParser
     from spasm_aid.voice.asr import Recognizer
+    from tools.evaluation.nlu import ModelParser
 
     parser = ModelParser(MODEL)
     return Judge(Recognizer(), parser.parse, lambda text: guard.detect(text).is_emergency)

@@ -1,6 +1,6 @@
 """The load test's scripted conversations follow the screening as it is now."""
-from loadtest import conversations
 from spasm_aid.triage import load_table
+from tools.loadtest import conversations
 
 
 def test_the_scripted_all_clear_answers_every_screening_question():

@@ -1,7 +1,7 @@
 """The recogniser's language model built from the training data."""
 import math
 
-from spasm_aid.voice import lm
+from tools import asr_model as lm
 
 
 def test_words_are_normalised_like_the_dictionary():
@@ -15,10 +15,10 @@ def test_the_model_is_a_valid_backoff_bigram_model():
     lines = arpa.splitlines()
     assert lines[0] == "\\data\\" and lines[-1] == "\\end\\"
     start = lines.index("\\1-grams:") + 1
-    unigrams = {l.split()[1]: float(l.split()[0]) for l in lines[start : lines.index("", start)]}
+    unigrams = {line.split()[1]: float(line.split()[0]) for line in lines[start : lines.index("", start)]}
     total = sum(10 ** p for w, p in unigrams.items() if w != "<s>")
     assert math.isclose(total, 1.0, rel_tol=1e-3)
-    bigrams = [l for l in lines[lines.index("\\2-grams:") + 1 :] if l and not l.startswith("\\")]
+    bigrams = [line for line in lines[lines.index("\\2-grams:") + 1 :] if line and not line.startswith("\\")]
     assert "can't feel" in " ".join(bigrams)
     assert "yes X" in dict_text and "zzz" not in dict_text
 

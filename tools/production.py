@@ -1,6 +1,6 @@
 """The production profile on one machine: Rasa's documented way to scale, on loopback.
 
-    python -m spasm_aid.production            (make production)
+    python -m tools.production            (make production)
 
 - two (or more) Rasa servers, interchangeable: conversations in PostgreSQL
   (spasm_aid.tracker_store, no sender ids or text), one message at a time per conversation
@@ -32,7 +32,7 @@ from typing import Dict, List, Optional
 from urllib.parse import quote
 
 from spasm_aid import settings
-from spasm_aid.servers import BIN, MODEL, ROOT, Server, stop_process
+from tools.servers import BIN, MODEL, ROOT, Server, stop_process
 
 DEPLOY = ROOT / "deploy"
 
@@ -41,38 +41,37 @@ class ProfileError(RuntimeError):
     """Something the operator must fix before the profile can start; the message says what."""
 
 
-def _env(name: str, default: str) -> str:
-    return os.environ.get(name, "").strip() or default
+def _from_env(name: str):
+    """A field whose default is the environment's value (read when the config is made)."""
+    return field(default_factory=lambda: getattr(settings.ProductionSettings.from_env(), name))
+
+
+def _origins() -> List[str]:
+    allowed = settings.allowed_origins()
+    return ["*"] if allowed == "*" else list(allowed)
 
 
 @dataclass
 class ProfileConfig:
     rasa_servers: int = 2
     action_servers: int = 2
-    public_port: int = int(_env("SPASM_AID_PUBLIC_PORT", "8080"))
-    action_port: int = int(_env("SPASM_AID_ACTION_LB_PORT", "8055"))
+    public_port: int = _from_env("public_port")
+    action_port: int = _from_env("action_port")
     rasa_base_port: int = 5011
     action_base_port: int = 5061
-    sanic_workers: int = int(_env("SANIC_WORKERS", "1"))
-    pg_host: str = _env("SPASM_AID_PG_HOST", "127.0.0.1")
-    pg_port: int = int(_env("SPASM_AID_PG_PORT", "5432"))
-    pg_user: str = _env("SPASM_AID_PG_USER", "postgres")
-    pg_password: str = os.environ.get("SPASM_AID_PG_PASSWORD", "")
-    pg_database: str = _env("SPASM_AID_PG_DATABASE", "spasm_aid")
-    redis_host: str = _env("SPASM_AID_REDIS_HOST", "127.0.0.1")
-    redis_port: int = int(_env("SPASM_AID_REDIS_PORT", "6379"))
-    redis_db: int = int(_env("SPASM_AID_REDIS_DB", "0"))
-    redis_prefix: str = _env("SPASM_AID_REDIS_PREFIX", "spasmaid")
-    allowed_origins: List[str] = field(
-        default_factory=lambda: _env("SPASM_AID_ALLOWED_ORIGINS", "http://localhost:8080").split()
-    )
-    # The largest request nginx passes on: a voice recording of up to 2 MiB. Each channel refuses
-    # what is too big for it below that (64 KiB of JSON on REST), reading the refused text for a
-    # red flag first, which nginx cannot do.
-    max_body: str = _env("SPASM_AID_MAX_BODY", "2200k")
-    # Action calls carry the whole conversation (the tracker), so the internal hop to the action
-    # servers needs far more than a message: 64k broke conversations after about 20 turns.
-    action_max_body: str = _env("SPASM_AID_ACTION_MAX_BODY", "16m")
+    sanic_workers: int = _from_env("sanic_workers")
+    pg_host: str = _from_env("pg_host")
+    pg_port: int = _from_env("pg_port")
+    pg_user: str = _from_env("pg_user")
+    pg_password: str = _from_env("pg_password")
+    pg_database: str = _from_env("pg_database")
+    redis_host: str = _from_env("redis_host")
+    redis_port: int = _from_env("redis_port")
+    redis_db: int = _from_env("redis_db")
+    redis_prefix: str = _from_env("redis_prefix")
+    allowed_origins: List[str] = field(default_factory=_origins)
+    max_body: str = _from_env("max_body")  # why these sizes: spasm_aid.settings.ProductionSettings
+    action_max_body: str = _from_env("action_max_body")
     var_dir: Path = ROOT / "var" / "production"
     model: Path = MODEL
     extra_env: Dict[str, str] = field(default_factory=dict)
@@ -109,6 +108,10 @@ class Profile:
     # --- checks -------------------------------------------------------------------------------
     def preflight(self) -> None:
         c = self.config
+        try:
+            settings.Settings.from_env()
+        except settings.SettingsError as error:
+            raise ProfileError(f"Fix these settings first:\n{error}") from None
         if not c.model.exists():
             raise ProfileError(f"No trained model at {c.model}: run 'make model' first.")
         if shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists():
@@ -123,7 +126,7 @@ class Profile:
         self._prepare_database()
         c.var_dir.mkdir(parents=True, exist_ok=True)
         self.logs.mkdir(parents=True, exist_ok=True)
-        self.api_token = self.env().get("SPASM_AID_API_TOKEN", "").strip() or self._stored_token()
+        self.api_token = settings.ProductionSettings.from_env(self.env()).api_token or self._stored_token()
 
     def _check_redis(self) -> None:
         import redis
@@ -182,7 +185,6 @@ class Profile:
         c = self.config
         env = dict(os.environ)
         env.update(
-            PYTHONPATH=str(ROOT),
             RASA_TELEMETRY_ENABLED="false",
             TF_CPP_MIN_LOG_LEVEL="2",
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
@@ -273,6 +275,7 @@ class Profile:
             for i in range(self.config.rasa_servers):
                 self.start_rasa_server(i)
             for server in self.actions + self.rasa:
+                assert server is not None  # each was just started
                 server.wait_ready(timeout)
         except BaseException:
             self.stop()

@@ -2,7 +2,6 @@
 their own session-log database, and stop them afterwards."""
 from __future__ import annotations
 
-import json
 import os
 import signal
 import subprocess
@@ -74,7 +73,6 @@ def rss_mb(pid: int) -> float:
 def server_env(var_dir: Path, db_url: str, extra: Optional[Dict[str, str]] = None) -> Dict[str, str]:
     env = dict(os.environ)
     env.update(
-        PYTHONPATH=str(ROOT),
         RASA_TELEMETRY_ENABLED="false",
         TF_CPP_MIN_LOG_LEVEL="2",
         SPASM_AID_VAR_DIR=str(var_dir),
@@ -102,46 +100,3 @@ def start_rasa(port: int, endpoints: Path, env: Dict[str, str], log: Path, model
     args = [str(BIN / "rasa"), "run", "-m", str(model), "--port", str(port), "--interface", "127.0.0.1",
             "--endpoints", str(endpoints)]
     return Server(args, env, log, f"http://127.0.0.1:{port}/")
-
-
-def request_json(url: str, body: Optional[bytes] = None, content_type: str = "application/json", timeout: float = 60):
-    """(HTTP status, decoded JSON body) of a GET (no body) or POST; an error status is returned,
-    not raised; a server that cannot be reached raises OSError."""
-    headers = {"Content-Type": content_type} if body is not None else {}
-    request = urllib.request.Request(url, data=body, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"null")
-
-
-class Chat:
-    """One conversation over the REST channel."""
-
-    def __init__(self, port: int, sender: str) -> None:
-        self.url = f"http://127.0.0.1:{port}/webhooks/rest/webhook"
-        self.sender = sender
-
-    def post(self, body: bytes):
-        return request_json(self.url, body)
-
-    def send(self, text: str):
-        """(status, replies); (0, None) when the server cannot be reached."""
-        try:
-            return self.post(json.dumps({"sender": self.sender, "message": text}).encode())
-        except (OSError, ValueError):
-            return 0, None
-
-    def say(self, text: str) -> List[dict]:
-        status, replies = self.post(json.dumps({"sender": self.sender, "message": text}).encode())
-        assert status == 200, (status, replies)
-        return replies
-
-
-def texts(replies: List[dict]) -> str:
-    return " | ".join(r.get("text", "") for r in replies)
-
-
-def triage_of(replies: List[dict]) -> Optional[dict]:
-    return next((r["custom"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]), None)

@@ -23,12 +23,20 @@ from typing import Callable, Dict, List, Sequence
 
 from hypothesis import HealthCheck, Phase, given, settings
 
-from fuzz.requests import (
-    Probe, alexa_requests, raw_heads, red_flag_messages, rest_messages, slack_requests, telegram_updates,
-    voice_audio, voice_pending, web_page,
-)
 from spasm_aid.contract import routes_to_emergency
-from spasm_aid.servers import rss_mb
+from tools.fuzz.requests import (
+    Probe,
+    alexa_requests,
+    raw_heads,
+    red_flag_messages,
+    rest_messages,
+    slack_requests,
+    telegram_updates,
+    voice_audio,
+    voice_pending,
+    web_page,
+)
+from tools.servers import rss_mb
 
 REQUEST_TIMEOUT = 60  # seconds; Sanic answers or times out a request within 60
 MAX_RSS_GROWTH_MB = 50
@@ -133,7 +141,7 @@ def socketio_batch(target: Target, examples: int, report: Report) -> None:
 
     import socketio
 
-    from fuzz.requests import socketio_messages
+    from tools.fuzz.requests import socketio_messages
 
     replies: "queue.Queue" = queue.Queue()
     client = socketio.Client()
@@ -213,7 +221,7 @@ def warm_up(target: Target) -> None:
     """What loads lazily, loaded before memory is first measured: the speech recogniser (first
     recording), the refusal scanner (first refusal), a conversation; on every server behind the
     load balancer (round robin: twice as many rounds as servers)."""
-    from fuzz.requests import wav
+    from tools.fuzz.requests import wav
 
     for probe in 2 * len(target.pids) * (
         Probe("warm-up", "POST", "/webhooks/voice/webhook?audio=0&sender=warm-up", {"Content-Type": "audio/wav"},

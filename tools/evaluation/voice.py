@@ -19,7 +19,7 @@ example that is not a red flag is spoken too, to count false emergencies in quan
 utterance is also judged without the second recogniser, and without spotting, so the report
 shows what each adds.
 
-    python -m spasm_aid.voice.evaluate
+    python -m tools.evaluation.voice
 """
 from __future__ import annotations
 
@@ -38,6 +38,8 @@ from pathlib import Path
 from typing import Callable, Dict, List, Optional, Tuple
 
 from spasm_aid.paths import ROOT
+from tools import report as reports
+
 VOICES = ("en-us", "en-us+f3")
 RATES = (130, 170)  # words per minute: slow and brisk
 
@@ -187,8 +189,7 @@ def split_rows(report: dict):
 
 def write_report(report: dict, out: Path) -> None:
     summary, rows = split_rows(report)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(summary, indent=2) + "\n")
+    reports.write_report(out, summary)
     out.with_name(out.stem + "-utterances.json").write_text(json.dumps(rows, indent=2) + "\n")
 
 
@@ -198,15 +199,14 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(ROOT / "reports" / "voice.json"))
     args = parser.parse_args(argv)
 
-    from spasm_aid.evaluation.conversations import RASA_PORT, Served
-    from spasm_aid.evaluation.nlu import ModelParser
     from spasm_aid.voice import tts
     from spasm_aid.voice.__main__ import VoiceClient, VoiceSession
     from spasm_aid.voice.asr import Recognizer, read_wav
     from spasm_aid.voice.dialogue import emergency_detector
-
-    from spasm_aid.servers import rss_mb
     from spasm_aid.voice.second_recogniser import SecondRecogniser
+    from tools.evaluation.conversations import RASA_PORT, Served
+    from tools.evaluation.nlu import ModelParser
+    from tools.servers import rss_mb
 
     before = rss_mb(os.getpid())
     second = SecondRecogniser()

@@ -1,6 +1,6 @@
 """Locust users that hold whole conversations with the assistant over REST.
 
-    locust -f loadtest/locustfile.py --headless -u 50 -r 10 -t 60s --host http://127.0.0.1:8080
+    locust -f tools/loadtest/locustfile.py --headless -u 50 -r 10 -t 60s --host http://127.0.0.1:8080
 
 Each user thinks 2 to 4 seconds between messages (someone answering a spoken question). A red
 flag must get the emergency reply in the very next answer, or the request counts as failed.
@@ -14,9 +14,8 @@ import random
 import threading
 import uuid
 
-from locust import HttpUser, between, task
-
 from conversations import conversation
+from locust import HttpUser, between, task
 
 RECORD = os.environ.get("LOAD_RECORD", "")
 _lock = threading.Lock()

@@ -1,9 +1,9 @@
 """make load: the production profile under 1, 50 and 200 simultaneous conversations.
 
-    python -m loadtest.run [--users 1 50 200] [--duration 60]
+    python -m tools.loadtest.run [--users 1 50 200] [--duration 60]
 
-Starts the production profile (spasm_aid/production.py) on a fresh database, runs Locust
-headless (loadtest/locustfile.py, from its own environment .venv-load) once per stage, then checks
+Starts the production profile (tools/production.py) on a fresh database, runs Locust
+headless (tools/loadtest/locustfile.py, from its own environment .venv-load) once per stage, then checks
 the record: every finished conversation has its session row, and every red flag got the
 emergency reply (in the answer, and as the session's outcome). Prints the figures and writes
 reports/load.json. Exits 1 if anything was lost or a red flag went unanswered.
@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import platform
 import subprocess
 import sys
 import tempfile
@@ -25,10 +24,11 @@ from typing import Dict, List
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
-from spasm_aid.production import Profile, ProfileConfig, ProfileError
-from spasm_aid.servers import ROOT, rss_mb
 from spasm_aid.session_log.models import SessionRecord
 from spasm_aid.session_log.store import hash_sender
+from tools.production import Profile, ProfileConfig, ProfileError
+from tools.report import write_report
+from tools.servers import ROOT, rss_mb
 
 LOCUST = ROOT / ".venv-load" / "bin" / "locust"
 DATABASE = "spasm_aid_load"
@@ -38,7 +38,7 @@ SALT = "load-test-salt"
 def run_stage(profile: Profile, users: int, duration: int, workdir: Path) -> Dict:
     prefix, record = workdir / f"u{users}", workdir / f"u{users}.jsonl"
     command = [
-        str(LOCUST), "-f", str(ROOT / "loadtest" / "locustfile.py"), "--headless", "-u", str(users),
+        str(LOCUST), "-f", str(Path(__file__).with_name("locustfile.py")), "--headless", "-u", str(users),
         "-r", str(max(1, users // 10)), "-t", f"{duration}s", "--stop-timeout", "15",
         "--host", profile.config.public_url, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING",
     ]
@@ -64,7 +64,7 @@ def run_stage(profile: Profile, users: int, duration: int, workdir: Path) -> Dic
         "latency_ms": {"p50": ms(total, "50%"), "p95": ms(total, "95%"), "p99": ms(total, "99%"), "max": ms(total, "100%")},
         "by_kind_p95_ms": {name: ms(row, "95%") for name, row in stats.items() if name != "Aggregated"},
         "conversations_finished": len(conversations),
-        "rasa_rss_mb": [round(rss_mb(s.process.pid), 1) for s in profile.rasa],
+        "rasa_rss_mb": [round(rss_mb(s.process.pid), 1) for s in profile.rasa if s is not None],
         "_conversations": conversations,
     }
 
@@ -111,7 +111,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(ROOT / "reports" / "load.json"))
     args = parser.parse_args(argv)
     if not LOCUST.exists():
-        print(f"Locust is not installed at {LOCUST}: run 'make load' (it installs loadtest/requirements.lock).", file=sys.stderr)
+        print(f"Locust is not installed at {LOCUST}: run 'make load' (it installs tools/loadtest/requirements.lock).", file=sys.stderr)
         return 1
     config = ProfileConfig(
         pg_database=DATABASE, redis_prefix=f"load{uuid.uuid4().hex[:8]}", var_dir=ROOT / "var" / "load",
@@ -141,14 +141,13 @@ def main(argv=None) -> int:
     finally:
         profile.stop()
     report = {
-        "machine": {"cpus": __import__("os").cpu_count(), "python": platform.python_version()},
         "profile": {"rasa_servers": config.rasa_servers, "action_servers": config.action_servers,
                     "sanic_workers": config.sanic_workers, "ready_s": round(ready, 1)},
         "think_time_s": [2, 4],
         "stages": stages,
         "record": record,
     }
-    Path(args.out).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(Path(args.out), report)
     print(f"profile ready after {ready:.1f} s ({config.rasa_servers} Rasa + {config.action_servers} action servers)")
     print(f"{'users':>6} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'errors':>7} {'convs':>6}  Rasa RSS MB")
     for s in stages:

@@ -1,5 +1,5 @@
 """Word error rate as the voice evaluation counts it."""
-from spasm_aid.voice.evaluate import PHRASES, wer
+from tools.evaluation.voice import PHRASES, wer
 
 
 def test_word_error_rate():
@@ -17,7 +17,7 @@ def test_the_phrase_set_is_big_enough_and_covers_every_emergency_flag():
 
 
 def test_held_out_sets_share_no_phrase_with_the_tuning_set():
-    from spasm_aid.voice.evaluate import HELD_OUT_SETS, VOICES
+    from tools.evaluation.voice import HELD_OUT_SETS, VOICES
 
     tuning = {p for p, _ in PHRASES}
     for name, phrases, voices, _ in HELD_OUT_SETS:
@@ -28,7 +28,7 @@ def test_held_out_sets_share_no_phrase_with_the_tuning_set():
 
 def test_the_judge_counts_what_the_second_recogniser_adds(guard):
     from spasm_aid.voice.asr import Recognition
-    from spasm_aid.voice.evaluate import Judge
+    from tools.evaluation.voice import Judge
 
     class Recogniser:
         def recognise(self, pcm, expect_yes_no=False):
@@ -47,7 +47,7 @@ def test_the_judge_counts_what_the_second_recogniser_adds(guard):
 
 def test_the_judge_counts_what_spotting_adds(guard):
     from spasm_aid.voice.asr import Recognition
-    from spasm_aid.voice.evaluate import Judge
+    from tools.evaluation.voice import Judge
 
     class Recogniser:
         def recognise(self, pcm, expect_yes_no=False):
@@ -62,7 +62,7 @@ def test_the_judge_counts_what_spotting_adds(guard):
 
 
 def test_the_benign_speech_set_is_every_example_but_the_red_flags():
-    from spasm_aid.voice.evaluate import benign_training_phrases
+    from tools.evaluation.voice import benign_training_phrases
 
     phrases = benign_training_phrases()
     intents = {intent for intent, _ in phrases}
@@ -71,13 +71,15 @@ def test_the_benign_speech_set_is_every_example_but_the_red_flags():
 
 
 def test_the_committed_voice_report_keeps_the_figures_and_the_rows_go_beside_it(tmp_path):
-    from spasm_aid.voice.evaluate import write_report
+    from tools.evaluation.voice import write_report
 
     report = {"word_error_rate": 0.1, "rows": [{"phrase": "yes"}],
               "held_out": {"intent_accuracy": 0.9, "rows": [{"phrase": "no"}]}}
     write_report(report, tmp_path / "voice.json")
     import json
 
-    assert json.loads((tmp_path / "voice.json").read_text()) == {"word_error_rate": 0.1, "held_out": {"intent_accuracy": 0.9}}
+    summary = json.loads((tmp_path / "voice.json").read_text())
+    assert {k: summary[k] for k in ("word_error_rate", "held_out")} == {"word_error_rate": 0.1, "held_out": {"intent_accuracy": 0.9}}
+    assert "rows" not in json.dumps(summary) and {"measured_at", "commit", "machine"} <= set(summary)
     assert json.loads((tmp_path / "voice-utterances.json").read_text()) == {
         "tuning": [{"phrase": "yes"}], "held_out": [{"phrase": "no"}]}

@@ -12,7 +12,7 @@ from typing import Any, Dict, List
 import yaml
 
 from spasm_aid.contract import NOT_UNDERSTOOD_INTENT, RED_FLAG_INTENT
-from spasm_aid.evaluation.dataset import ROOT
+from tools.evaluation.dataset import ROOT
 
 JUNK_PATH = ROOT / "tests" / "eval" / "junk.yml"
 NOT_UNDERSTOOD, RED_FLAG = NOT_UNDERSTOOD_INTENT, RED_FLAG_INTENT

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional
 
 from spasm_aid.contract import RED_FLAG_INTENT, URGENT_FLAG_INTENT
-from spasm_aid.evaluation.dataset import Example
 from spasm_aid.red_flags.guard import RedFlagGuard
+from tools.evaluation.dataset import Example
 
 RED_FLAG, URGENT_FLAG = RED_FLAG_INTENT, URGENT_FLAG_INTENT
 
@@ -106,7 +106,7 @@ def score(predictions: List[Prediction]) -> Dict[str, Any]:
             "examples": len(items),
             "recall": _ratio(sum(routed), len(items)),
             "reason_correct": _ratio(sum(p.reason == p.example.flag for p in items), len(items)) if flag != "help_request" else None,
-            "missed": [p.example.text for p, ok in zip(items, routed) if not ok],
+            "missed": [p.example.text for p, ok in zip(items, routed, strict=False) if not ok],
         }
 
     labels = sorted({p.example.intent for p in predictions} | {p.intent or "none" for p in predictions})
@@ -136,7 +136,7 @@ def score(predictions: List[Prediction]) -> Dict[str, Any]:
         "false_emergency_rate_lookalikes": _ratio(sum(p.routes_emergency for p in lookalikes), len(lookalikes)),
         "false_emergencies": [p.example.text for p in false_emergencies],
         "intent_macro_f1": round(float(f1_score(expected, predicted, labels=sorted(set(expected)), average="macro", zero_division=0)), 4),
-        "intent_accuracy": _ratio(sum(e == p for e, p in zip(expected, predicted)), len(expected)),
+        "intent_accuracy": _ratio(sum(e == p for e, p in zip(expected, predicted, strict=False)), len(expected)),
         "intent_errors": [
             {"text": p.example.text, "expected": p.example.intent, "predicted": p.intent}
             for p in predictions

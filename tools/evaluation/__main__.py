@@ -1,6 +1,6 @@
 """make eval: measure safety and language quality of the current model (trains nothing).
 
-    python -m spasm_aid.evaluation [--model models/spasm-aid.tar.gz] [--skip-conversations]
+    python -m tools.evaluation [--model models/spasm-aid.tar.gz] [--skip-conversations]
 
 Prints the figures, writes reports/eval.json and PNG plots, and exits 1 when a target is missed.
 """
@@ -12,10 +12,12 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Dict
 
-from spasm_aid.evaluation import nlu, plots
-from spasm_aid.evaluation.dataset import EVAL_SETS, ROOT, load_examples
 from spasm_aid.paths import SPACY_MODEL
+from tools.evaluation import nlu, plots
+from tools.evaluation.dataset import EVAL_SETS, ROOT, load_examples
+from tools.report import write_report
 
 TARGETS = {
     "red_flag_recall": (">=", 1.0),
@@ -90,7 +92,7 @@ def main(argv=None) -> int:
     guard = guard_for(SPACY_MODEL)
     parser_ = nlu.ModelParser(model)
     sets = EVAL_SETS if args.set == "all" else {args.set: EVAL_SETS[args.set]}
-    report = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "model": model.name, "sets": {}}
+    report: Dict[str, Any] = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "model": model.name, "sets": {}}
     figures_by_set = {}
     for set_name, path in sets.items():
         set_examples = load_examples(path)
@@ -108,7 +110,7 @@ def main(argv=None) -> int:
             for key in ("red_flag_recall", "red_flag_recall_first_person", "red_flag_recall_helper", "helper_recognised",
                         "urgent_recall", "false_emergency_rate", "intent_macro_f1")
         }
-    from spasm_aid.evaluation import junk
+    from tools.evaluation import junk
 
     junk_figures = junk.score(parser_.parse, junk.load())
     report["junk"] = junk_figures
@@ -132,7 +134,7 @@ def main(argv=None) -> int:
     for key in ("junk_emergency_rate", "junk_not_understood_rate", "symptom_like_taken_for_junk"):
         figures[key] = junk_figures[key]
     if not args.skip_conversations:
-        from spasm_aid.evaluation import conversations
+        from tools.evaluation import conversations
 
         started = time.perf_counter()
         with tempfile.TemporaryDirectory(prefix="spasm-aid-eval-") as workdir:
@@ -157,7 +159,7 @@ def main(argv=None) -> int:
     report["targets"] = {
         k: {"target": " ".join(map(str, target_for(k))), "value": v, "met": k not in missed} for k, v in figures.items()
     }
-    (out / args.report_name).write_text(json.dumps(report, indent=2) + "\n")
+    write_report(out / args.report_name, report)
     print(f"Written: {out / args.report_name} and eval_*.png")
     return 1 if missed else 0
 

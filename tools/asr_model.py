@@ -5,7 +5,7 @@ feel my legs" in a test: a negation lost is an emergency missed. A small model o
 say to this assistant (data/nlu) makes those phrases far more likely. It is written as an ARPA
 trigram model with absolute discounting, with a dictionary of just its words.
 
-    python -m spasm_aid.voice.lm models/asr
+    python -m tools.asr_model models/asr
 """
 from __future__ import annotations
 
@@ -17,10 +17,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Dict, Iterable, List
 
+from spasm_aid.paths import ROOT
 from spasm_aid.training_data import examples
 
-from spasm_aid.paths import ROOT
-EXTRA_DICT = Path(__file__).with_name("extra.dict")
+EXTRA_DICT = Path(__file__).with_name("asr_extra.dict")
 DISCOUNT = 0.5
 VOICE_WEIGHT = 5  # each voice command counts as five training sentences
 RED_FLAG_WEIGHT = 3  # and each red-flag example as three
@@ -40,7 +40,7 @@ VOICE_PHRASES = [
 
 
 def words_of(text: str) -> List[str]:
-    words = []
+    words: List[str] = []
     for word in re.findall(r"[a-z0-9']+", text.lower()):
         word = SPELLING.get(word, word)
         if word.isdigit():
@@ -80,7 +80,8 @@ def build(sentences: Iterable[List[str]], dictionary: Dict[str, List[str]]):
     A trigram model with absolute discounting, each order backing off to the one below:
     P(c|a b) = max(n(a b c) - D, 0) / n(a b) + D * |{c: n(a b c) > 0}| / n(a b) * P(c|b).
     """
-    kept, skipped = [], Counter()
+    kept: List[List[str]] = []
+    skipped: Counter[str] = Counter()
     for sentence in sentences:
         unknown = [w for w in sentence if w not in dictionary]
         if unknown:
@@ -88,8 +89,8 @@ def build(sentences: Iterable[List[str]], dictionary: Dict[str, List[str]]):
         else:
             kept.append(["<s>"] + sentence + ["</s>"])
     unigrams = Counter(w for s in kept for w in s if w != "<s>")
-    bigrams = Counter((a, b) for s in kept for a, b in zip(s, s[1:]))
-    trigrams = Counter((a, b, c) for s in kept for a, b, c in zip(s, s[1:], s[2:]))
+    bigrams = Counter((a, b) for s in kept for a, b in zip(s, s[1:], strict=False))
+    trigrams = Counter((a, b, c) for s in kept for a, b, c in zip(s, s[1:], s[2:], strict=False))
     vocab = sorted(set(unigrams) | {"<s>"})
     predicted = [w for w in vocab if w != "<s>"]  # <s> is never predicted
     total = sum(unigrams.values())

@@ -2,7 +2,7 @@
 REST turn latency for one user and for 50 at once, and memory. Prints the numbers against the
 targets and writes reports/bench.json.
 
-    python scripts/bench.py [--conversations 20] [--users 50] [--seconds 60] [--skip-training]
+    python -m tools.bench [--conversations 20] [--users 50] [--seconds 60] [--skip-training]
 
 The 50 users each hold conversations and think 2 to 4 seconds between messages (someone
 answering a spoken question); one Rasa server, one Sanic worker, as `make serve` runs it.
@@ -17,20 +17,22 @@ import json
 import os
 import platform
 import random
-import threading
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 import uuid
 from pathlib import Path
+from typing import Any, Dict
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from spasm_aid.servers import endpoints_file, rss_mb, server_env, stop_process as stop, wait_until_answering  # noqa: E402
+from spasm_aid.paths import ROOT
+from tools.report import write_report
+from tools.servers import endpoints_file, rss_mb, server_env, wait_until_answering
+from tools.servers import stop_process as stop
 
 BIN = Path(sys.executable).parent
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
@@ -109,7 +111,7 @@ def main() -> int:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="spasm-aid-bench-"))
     env = env_for(tmp)
-    results = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
+    results: Dict[str, Any] = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version()}}
     try:
         if not args.skip_training:
             started = time.perf_counter()
@@ -186,9 +188,7 @@ def main() -> int:
     results["targets_met"] = {name: value is not None and value <= limit for name, value, limit in targets}
     print("targets: " + ", ".join(f"{name}: {'ok' if ok else 'MISSED'}" for name, ok in results["targets_met"].items()))
     out = ROOT / "reports" / "bench.json"
-    out.parent.mkdir(exist_ok=True)
-    results["measured_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    out.write_text(json.dumps(results, indent=2) + "\n")
+    write_report(out, results)
     print(f"written to {out.relative_to(ROOT)}")
     return 0
 

@@ -7,9 +7,9 @@ from typing import List, Optional
 
 import yaml
 
+from spasm_aid.paths import ROOT
 from spasm_aid.triage import EMERGENCY, URGENT, load_table
 
-from spasm_aid.paths import ROOT
 EVAL_PATH = ROOT / "tests" / "eval" / "messages.yml"
 # The second set, written before the guard was changed for helpers and the new red flags.
 HOLDOUT_PATH = ROOT / "tests" / "eval" / "holdout.yml"

@@ -1,7 +1,7 @@
 """Run a command while the action server (and, with --rasa-model, the Rasa server) is up,
 then stop them.
 
-    python scripts/with_action_server.py [--port 5055] [--rasa-model M] -- COMMAND [ARGS...]
+    python -m tools.with_action_server [--port 5055] [--rasa-model M] -- COMMAND [ARGS...]
 
 Used by `make run`, `make serve` and `make test`, so that nobody has to start two processes
 by hand. Exits with the command's exit code; fails clearly if the server does not come up.
@@ -14,9 +14,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-from spasm_aid.servers import stop_process as stop, wait_until_answering  # noqa: E402
+from spasm_aid import settings
+from spasm_aid.paths import ROOT
+from tools.servers import stop_process as stop
+from tools.servers import wait_until_answering
 
 
 def wait_for(url: str, process: subprocess.Popen, timeout: float) -> bool:
@@ -25,7 +26,7 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float) -> bool:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--port", type=int, default=int(os.environ.get("SPASM_AID_ACTION_PORT", 5055)))
+    parser.add_argument("--port", type=int, default=settings.action_port())
     parser.add_argument("--log", default=str(ROOT / "var" / "action-server.log"))
     parser.add_argument("--rasa-model", help="also start the Rasa server with this model on --rasa-port")
     parser.add_argument("--rasa-port", type=int, default=5005)
@@ -40,7 +41,7 @@ def main() -> int:
     with open(args.log, "ab") as log:
         server = subprocess.Popen(
             [rasa, "run", "actions", "--port", str(args.port)], cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-            env={**os.environ, "SANIC_HOST": os.environ.get("SANIC_HOST", "127.0.0.1")},  # loopback unless told
+            env={"SANIC_HOST": "127.0.0.1", **os.environ},  # loopback unless SANIC_HOST says otherwise
         )
         try:
             if not wait_for(f"http://127.0.0.1:{args.port}/health", server, 60):

@@ -1,26 +1,25 @@
 """make fuzz: hostile and random input against every endpoint of the assistant (issue 14).
 
-    python -m fuzz [--target serve|production|both] [--examples 300] [--out reports/fuzz.json]
+    python -m tools.fuzz [--target serve|production|both] [--examples 300] [--out reports/fuzz.json]
 
 `serve` starts the Rasa and action servers as `make serve` runs them (Telegram and Slack
 configured, their API unreachable); `production` starts the production profile (nginx, two Rasa
 and two action servers, PostgreSQL and Redis) on its own ports, database and Redis prefix.
-Every endpoint gets `--examples` requests drawn by Hypothesis (fuzz/requests.py; the same ones on
-every run), checked as fuzz/run.py says. Prints the figures, writes the report, exits 1 when a
+Every endpoint gets `--examples` requests drawn by Hypothesis (tools/fuzz/requests.py; the same ones on
+every run), checked as tools/fuzz/run.py says. Prints the figures, writes the report, exits 1 when a
 problem was found. The short form runs in `make test` (tests/server/test_fuzz.py).
 """
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import tempfile
-import time
 import uuid
 from pathlib import Path
 
-from fuzz.run import Target, run
-from spasm_aid.servers import ROOT, endpoints_file, server_env, start_action_server, start_rasa
+from tools.fuzz.run import Target, run
+from tools.report import write_report
+from tools.servers import ROOT, endpoints_file, server_env, start_action_server, start_rasa
 
 SERVE_PORTS = (5405, 5455)
 MESSAGING = {"TELEGRAM_BOT_TOKEN": "123:FUZZ", "TELEGRAM_WEBHOOK_SECRET": "fuzz-telegram-secret",
@@ -46,7 +45,7 @@ def fuzz_serve(examples: int, workdir: Path) -> dict:
 
 
 def fuzz_production(examples: int, workdir: Path) -> dict:
-    from spasm_aid.production import Profile, ProfileConfig, ProfileError
+    from tools.production import Profile, ProfileConfig, ProfileError
 
     config = ProfileConfig(public_port=8282, action_port=8257, rasa_base_port=5411, action_base_port=5461,
                            pg_database="spasm_aid_fuzz", redis_prefix=f"fuzz{uuid.uuid4().hex[:8]}",
@@ -88,10 +87,7 @@ def main(argv=None) -> int:
               f"(+{result['rss_growth_mb']} MB), problems {result['problem_count']}")
         for problem in result["problems"][:20]:
             print(f"    {problem}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps({"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                               "examples_per_endpoint": args.examples, "results": results}, indent=2) + "\n")
+    out = write_report(Path(args.out), {"examples_per_endpoint": args.examples, "results": results})
     print(f"Written: {out}")
     return 1 if problems else 0
 

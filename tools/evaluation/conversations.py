@@ -5,9 +5,10 @@ import uuid
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from spasm_aid.evaluation.dataset import ROOT, Example
-from spasm_aid.servers import Chat, endpoints_file, server_env, start_action_server, start_rasa, texts, triage_of
+from spasm_aid.client import Chat, texts, triage_of
 from spasm_aid.triage import EMERGENCY, SELF_CARE, SOON, load_table
+from tools.evaluation.dataset import ROOT, Example
+from tools.servers import endpoints_file, server_env, start_action_server, start_rasa
 
 RASA_PORT, ACTION_PORT = 5305, 5355
 OPENING = "my back just spasmed"
@@ -112,7 +113,7 @@ def evaluate(examples: List[Example]) -> Dict[str, Any]:
             if step == len(slots):
                 chat.say("should I walk")
             payload = triage_of(chat.say(text))
-            ok = bool(payload) and payload["triage"] == EMERGENCY
+            ok = payload is not None and payload["triage"] == EMERGENCY
             red_flags.record(ok, flag=flag, step=step, text=text, got=payload)
     results["red_flag_at_each_step"] = red_flags.summary()
 
@@ -126,7 +127,7 @@ def evaluate(examples: List[Example]) -> Dict[str, Any]:
             replies = chat.say(variant)
             nudged = nudged or NUDGE in texts(replies)
             payload = triage_of(replies) or payload
-        ok = not nudged and bool(payload) and payload["triage"] == "self_care"
+        ok = not nudged and payload is not None and payload["triage"] == "self_care"
         nos.record(ok, variant=variant, nudged=nudged, got=payload)
     results["no_variants_at_every_question"] = nos.summary()
 
@@ -142,9 +143,9 @@ def evaluate(examples: List[Example]) -> Dict[str, Any]:
             replies = chat.say(variant)
             payload = triage_of(replies)
             if question.level == SOON:
-                ok = bool(payload) and payload["triage"] == SELF_CARE and "see a doctor soon" in texts(replies)
+                ok = payload is not None and payload["triage"] == SELF_CARE and "see a doctor soon" in texts(replies)
             else:
-                ok = bool(payload) and payload["triage"] == question.level
+                ok = payload is not None and payload["triage"] == question.level
             yeses.record(ok, variant=variant, question=question.slot, got=payload)
     results["yes_variants_at_every_question"] = yeses.summary()
 

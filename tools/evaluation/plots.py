@@ -62,7 +62,7 @@ def guard_vs_classifier(nlu: Dict[str, Any], path: Path) -> None:
     for offset, metric, colour in ((-width / 2, "precision", "#2980b9"), (width / 2, "recall", "#c0392b")):
         values = [(m[metric] or 0) for _, m in systems]
         bars = ax.bar([i + offset for i in range(len(systems))], values, width, label=metric, color=colour)
-        for bar, value in zip(bars, values):
+        for bar, value in zip(bars, values, strict=False):
             ax.text(bar.get_x() + bar.get_width() / 2, value + 0.01, f"{value:.1%}", ha="center", fontsize=8)
     ax.set_xticks(range(len(systems)), [name for name, _ in systems])
     ax.set_ylim(0, 1.1)

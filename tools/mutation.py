@@ -1,6 +1,6 @@
 """make mutation: do the safety core's unit tests fail when its code is wrong?
 
-    python scripts/mutation.py [--module spasm_aid/safety.py ...] [--jobs 2] [--limit N]
+    python -m tools.mutation [--module spasm_aid/safety.py ...] [--jobs 2] [--limit N]
 
 Each mutant changes one thing in one module (a comparison, and/or, a constant, a number, a
 string, a `not`, an arithmetic operator); the module's unit tests then run against it. A mutant
@@ -20,18 +20,17 @@ from __future__ import annotations
 import argparse
 import ast
 import copy
-import json
 import os
 import signal
 import sys
 import time
 import types
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from spasm_aid.paths import ROOT
+from tools.report import write_report
 
 # The safety core and the unit tests that guard each module.
 MODULES: Dict[str, List[str]] = {
@@ -85,11 +84,11 @@ _EQUIVALENT_BY_LINE: Dict[str, str] = {
 
 TIMEOUT = 120  # seconds per mutant: a mutant that loops forever counts as killed
 
-COMPARE_SWAPS = {
+COMPARE_SWAPS: Dict[type, type] = {
     ast.Eq: ast.NotEq, ast.NotEq: ast.Eq, ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt,
     ast.In: ast.NotIn, ast.NotIn: ast.In, ast.Is: ast.IsNot, ast.IsNot: ast.Is,
 }
-BINOP_SWAPS = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Mod: ast.Mult}
+BINOP_SWAPS: Dict[type, type] = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Div, ast.Div: ast.Mult, ast.Mod: ast.Mult}
 
 
 @dataclass
@@ -169,7 +168,7 @@ def _message_nodes(tree: ast.AST) -> set:
 def _annotation_nodes(tree: ast.AST) -> set:
     ids = set()
     for node in ast.walk(tree):
-        annotations = []
+        annotations: List[Optional[ast.expr]] = []
         if isinstance(node, ast.AnnAssign):
             annotations.append(node.annotation)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -198,7 +197,11 @@ def _word_list_nodes(tree: ast.AST) -> set:
     return ids
 
 
-def mutation_points(tree: ast.AST) -> Iterator[Tuple[ast.AST, str, object]]:
+# (node, description, (field, position, replacement)); nodes of several AST types: typed loosely
+MutationPoint = Tuple[Any, str, Tuple[str, Optional[int], Any]]
+
+
+def mutation_points(tree: ast.AST) -> Iterator[MutationPoint]:
     """(node, description, replacement) for every mutation of the tree, in a stable order."""
     skip = _docstring_nodes(tree) | _message_nodes(tree) | _annotation_nodes(tree) | _word_list_nodes(tree)
     for node in ast.walk(tree):
@@ -273,7 +276,7 @@ def module_name(module: str) -> str:
 def _install(module: str, index: Optional[int]) -> None:
     """Put the (mutated) module into sys.modules before anything imports it."""
     source = (ROOT / module).read_text()
-    tree = ast.parse(source, module)
+    tree: Any = ast.parse(source, module)  # a Module, mutated in place
     if index is not None:
         tree = _Apply(index).run(copy.deepcopy(tree))
     name = module_name(module)
@@ -411,10 +414,8 @@ def main(argv: Optional[List[str]] = None) -> int:
               f"{len(missed)} survived: {score:.1%} of non-equivalent mutants killed" if score is not None else module)
         for m in missed:
             print(f"    survived  {m.key}")
-    report = {"measured_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-              "seconds": round(time.monotonic() - started), "modules": results}
-    Path(args.report).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.report).write_text(json.dumps(report, indent=2) + "\n")
+    report = {"seconds": round(time.monotonic() - started), "modules": results}
+    write_report(Path(args.report), report)
     print(f"Written: {args.report} ({report['seconds']} s)")
     return 0
 
