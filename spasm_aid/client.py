@@ -44,7 +44,8 @@ class Chat:
 
 
 def texts(replies: List[dict]) -> str:
-    return " | ".join(r.get("text", "") for r in replies)
+    """The texts of reply messages (messages with only a payload are left out)."""
+    return " | ".join(r["text"] for r in replies if r.get("text"))
 
 
 def triage_of(replies: List[dict]) -> Optional[dict]:

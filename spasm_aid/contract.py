@@ -12,6 +12,9 @@ from typing import Any, Iterable, Mapping, Optional
 RED_FLAG_INTENT = "red_flag"
 URGENT_FLAG_INTENT = "urgent_flag"
 NOT_UNDERSTOOD_INTENT = "nlu_fallback"  # Rasa's own name; answered by utter_default
+# sent by the voice layer, as "/voice_unclear", for speech it could not make out
+VOICE_UNCLEAR_INTENT = "voice_unclear"
+VOICE_UNCLEAR_MESSAGE = "/" + VOICE_UNCLEAR_INTENT
 
 # --- slots and entities (the flag entities fill the slots of the same name) -------------------
 RED_FLAG_SLOT = "red_flag"

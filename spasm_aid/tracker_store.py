@@ -23,7 +23,8 @@ from rasa.shared.core.events import SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from spasm_aid import settings
-from spasm_aid.session_log.store import SESSION_KEY, hash_sender, sender_salt
+from spasm_aid.session_log.aggregation import SESSION_KEY
+from spasm_aid.session_log.privacy import hash_sender, sender_salt
 
 
 def redact(data: Dict[str, Any]) -> Dict[str, Any]:

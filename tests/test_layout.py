@@ -103,3 +103,34 @@ def test_every_setting_is_documented():
     docs = "".join(p.read_text() for p in [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))])
     undocumented = [name for name in settings.VARIABLES if name not in docs]
     assert not undocumented, f"document these in README.md or docs/: {undocumented}"
+
+
+# Where the project's own words reach a person: the runtime, the web page, nginx's pages, the
+# production profile that writes them. Only the renderer (and domain.yml, which it reads) may
+# spell out where to call; settings.py names the numbers in its error message.
+EMERGENCY_TEXT = re.compile(r"""help now|\bcall \{|\bcall \$|\bcall " \+|["'>:]\s*(911|999|112)\b|\bCall [0-9]{3}\b""", re.I)
+RENDERER = {"spasm_aid/replies.py", "spasm_aid/settings.py"}
+
+
+def user_facing_files():
+    for pattern in ("spasm_aid/**/*.py", "actions/**/*.py", "web/*.html", "web/*.js", "deploy/*.template", "tools/production.py"):
+        yield from sorted(ROOT.glob(pattern))
+
+
+def test_no_emergency_text_is_written_outside_the_renderer():
+    found = [
+        f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}"
+        for path in user_facing_files()
+        if path.relative_to(ROOT).as_posix() not in RENDERER
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if EMERGENCY_TEXT.search(line)
+    ]
+    assert not found, "render these with spasm_aid.replies (words in domain.yml):\n" + "\n".join(found)
+
+
+@pytest.mark.parametrize("line", [
+    'TEXT = "If you need help now, call {number}."', 'f"Call {number} now"', '<a href="tel:911">',
+    '"Can\'t reach the assistant. Call " + number', "return 503 '{\"text\": \"call $emergency_number\"}'",
+])
+def test_the_emergency_text_check_sees_each_way_of_writing_it(line):
+    assert EMERGENCY_TEXT.search(line)

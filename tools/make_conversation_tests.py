@@ -266,6 +266,30 @@ def dialogue_paths(table) -> List[str]:
         + slots(requested_slot=names[0])
         + answer_no(names[0], names[1]),
     )
+    # the voice layer sends "/voice_unclear" for speech it could not make out (spasm_aid/voice)
+    out += story(
+        "unclear speech as the first thing heard gets the call-if-serious reply",
+        user("/voice_unclear", "voice_unclear") + act("utter_voice_unclear"),
+    )
+    out += story(
+        "unclear speech during screening routes up, and the question stays open and is asked again",
+        opening(names[0])
+        + user("/voice_unclear", "voice_unclear")
+        + act("utter_voice_unclear", "screening_form")
+        + ["  - active_loop: screening_form"]
+        + slots(requested_slot=names[0])
+        + answer_no(names[0], names[1]),
+    )
+    out += story(
+        "unclear speech during the pain relief questions asks the question again",
+        all_clear(names)
+        + user("can I take ibuprofen", "ask_pain_relief") + act("pain_relief_form")
+        + ["  - active_loop: pain_relief_form"] + slots(requested_slot=table.caution_slots[0])
+        + user("/voice_unclear", "voice_unclear")
+        + act("utter_voice_unclear", "pain_relief_form")
+        + ["  - active_loop: pain_relief_form"]
+        + slots(requested_slot=table.caution_slots[0]),
+    )
     out += story(
         "stop during screening ends with the safety net",
         opening(names[0]) + user("stop", "stop") + act("utter_goodbye", "action_deactivate_loop") + ["  - active_loop: null"],

@@ -31,10 +31,15 @@ from pathlib import Path
 from typing import Dict, List, Optional
 from urllib.parse import quote
 
-from spasm_aid import settings
+from spasm_aid import replies, settings
 from tools.servers import BIN, MODEL, ROOT, Server, stop_process
 
 DEPLOY = ROOT / "deploy"
+
+
+# nginx's reason for a body in a transfer encoding it does not support (its own 501 page says
+# nothing to a person); the renderer adds the number.
+UNSUPPORTED_ENCODING = "Transfer-Encoding other than chunked is not accepted; send the body as it is."
 
 
 class ProfileError(RuntimeError):
@@ -145,7 +150,7 @@ class Profile:
         import psycopg2
         from psycopg2 import sql
 
-        from spasm_aid.session_log.store import make_engine, migrate
+        from spasm_aid.session_log.database import make_engine, migrate
 
         c = self.config
         try:
@@ -230,6 +235,7 @@ class Profile:
     def write_nginx_conf(self) -> Path:
         c = self.config
         template = string.Template((DEPLOY / "nginx.conf.template").read_text())
+        number = settings.emergency_number()
         (c.var_dir / "nginx-tmp").mkdir(parents=True, exist_ok=True)
         text = template.substitute(
             user=getpass.getuser(),
@@ -245,7 +251,12 @@ class Profile:
                 f"server 127.0.0.1:{c.action_base_port + i} max_fails=1 fail_timeout=5s;"
                 for i in range(c.action_servers)
             ),
-            emergency_number=settings.emergency_number(),
+            emergency_number=number,
+            # nginx's own pages, in the words of domain.yml (spasm_aid/replies.py)
+            unavailable_text=replies.nginx_json_string(replies.FAILURE, number),
+            unsupported_text=replies.nginx_json_string(replies.REFUSED, number, reason=UNSUPPORTED_ENCODING),
+            too_large_text=replies.nginx_json_string(
+                replies.REFUSED, number, reason=replies.text(replies.TOO_LARGE, number, max_body=c.max_body)),
         )
         path = c.var_dir / "nginx.conf"
         path.write_text(text)
@@ -264,7 +275,7 @@ class Profile:
 
     def start(self, timeout: float = 180) -> None:
         self.preflight()
-        from spasm_aid.session_log.store import sender_salt
+        from spasm_aid.session_log.privacy import sender_salt
 
         if not self.env().get("SPASM_AID_SENDER_SALT"):
             sender_salt(self.config.var_dir)  # created once here, not raced by the servers

@@ -15,10 +15,14 @@
   var sessionId = sessionStorage.getItem("spasm-aid-session");
   var confirmed = false;
   var waiting = [];  // typed before the connection was ready: sent once it is
-  var base = location.pathname.replace(/[^/]*$/, "");
 
+  // The page's texts (with the configured number) are rendered by the server from domain.yml
+  // (spasm_aid/replies.py); a payload's number replaces the page's in the call link.
   function setNumber(number) {
-    document.querySelectorAll(".number").forEach(function (el) { el.textContent = number; });
+    number = String(number);
+    if (number === call.dataset.number) { return; }
+    call.textContent = call.textContent.split(call.dataset.number).join(number);
+    call.dataset.number = number;
     call.href = "tel:" + number;
   }
 
@@ -62,8 +66,7 @@
     socket.emit("session_request", {session_id: sessionId});
   });
   socket.on("connect_error", function () {
-    statusLine.textContent = "Can't reach the assistant. If you need help now, call " +
-      document.querySelector(".number").textContent + ".";
+    statusLine.textContent = statusLine.dataset.unreachable;
   });
   socket.on("session_confirm", function (data) {
     sessionId = (data && data.session_id) || data;
@@ -99,8 +102,5 @@
     input.focus();
   });
 
-  fetch(base + "config.json").then(function (r) { return r.json(); }).then(function (config) {
-    setNumber(config.emergency_number);
-  }).catch(function () { /* the default number stays shown */ });
   input.focus();
 }());

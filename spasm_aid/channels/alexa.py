@@ -24,10 +24,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from spasm_aid import settings
+from spasm_aid import replies, settings
 from spasm_aid.channels.alexa_verify import RequestVerifier, VerificationError, load_roots
-from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, TOO_LONG, clean_text, harden_http
-from spasm_aid.channels.rest import failure_reply
+from spasm_aid.channels.common import add_health_route, collect_replies
+from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, clean_text, harden_http
 from spasm_aid.contract import expects_yes_no, routes_to_emergency
 
 logger = logging.getLogger(__name__)
@@ -126,9 +126,7 @@ class AlexaChannel(InputChannel):
         harden_http()
         webhook = Blueprint("spasm_aid_alexa_webhook", __name__)
 
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        add_health_route(webhook)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -152,14 +150,10 @@ class AlexaChannel(InputChannel):
             collector = CollectingOutputChannel()
             text = clean_text(text)
             if len(text) > MAX_MESSAGE_CHARS:
-                messages = await REFUSALS.replies(sender, TOO_LONG, text, self.name())
+                messages = await REFUSALS.replies(sender, replies.text(replies.TOO_LONG), text, self.name())
                 return response.json(alexa_response(messages, end_session=False))
-            try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
-                messages = collector.messages or failure_reply(sender)
-            except Exception:
-                logger.exception("Alexa: handling a request failed.")
-                messages = collector.messages + failure_reply(sender)
+            messages, _ = await collect_replies(on_new_message, UserMessage(text, collector, sender, input_channel=self.name()),
+                                                collector)
             return response.json(alexa_response(messages, end_session=intent_name in ENDS_SESSION))
 
         return webhook

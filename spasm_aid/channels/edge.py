@@ -24,7 +24,7 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
-from spasm_aid import settings
+from spasm_aid import replies, settings
 from spasm_aid.paths import SPACY_MODEL
 from spasm_aid.text_limit import MAX_SCANNED_CHARS, WINDOW_CHARS, _windows
 
@@ -40,7 +40,6 @@ MAX_JSON_DEPTH = 32  # a Telegram update or Slack event is about 6 deep
 MAX_METADATA_BYTES = 4096
 MAX_METADATA_DEPTH = 4
 MAX_MESSAGE_CHARS = 10_000  # longer text is refused (scanned for red flags first)
-TOO_LONG = "That message is too long for me. Please say it in a few words."
 _CONTENT_LENGTH = re.compile(r"[0-9]{1,15}")
 _STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -103,7 +102,7 @@ def harden_http() -> None:
             http.request_body = None
             http.request_bytes_left = http.request_bytes = 0
             http.keep_alive = False
-            raise InvalidUsage(with_number(reason))
+            raise InvalidUsage(replies.with_number(reason))
 
         async def checked_request_header(http: Http) -> None:
             try:
@@ -179,16 +178,6 @@ def clean_sender(sender: Any, max_chars: int = 128) -> str:
     return sender
 
 
-def with_number(reason: str) -> str:
-    """`reason`, then where to call: the configured number, or the default if the setting is
-    broken (a refusal must never fail for want of a number)."""
-    try:
-        number = settings.emergency_number()
-    except settings.SettingsError:
-        number = settings.DEFAULT_EMERGENCY_NUMBER
-    return f"{reason} If you need help now, call {number}."
-
-
 # --- what a refused person reads ---------------------------------------------------------------
 class Refusals:
     """Replies to refused messages, each with the emergency number; the emergency message when
@@ -222,7 +211,7 @@ class Refusals:
         return None
 
     def refusal_text(self, reason: str) -> str:
-        return with_number(reason)
+        return replies.with_number(reason)
 
     async def replies(self, sender: str, reason: str, text: str = "", channel: str = "rest") -> List[Dict[str, Any]]:
         """The reply messages for a refused message: the emergency message if `text` names a red

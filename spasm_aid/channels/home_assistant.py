@@ -28,7 +28,7 @@ from wyoming.handle import Handled
 from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
 from wyoming.server import AsyncEventHandler, AsyncServer
 
-from spasm_aid import settings
+from spasm_aid import replies, settings
 from spasm_aid.client import triage_of
 
 logger = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def conversation_id_of(transcript: Transcript) -> str:
 
 
 def safety_text() -> str:
-    return f"Sorry, something went wrong on my side. If you need help now, call {settings.emergency_number()}."
+    return replies.text(replies.FAILURE)
 
 
 async def ask_assistant(base_url: str, sender: str, text: str, timeout: float = 30) -> Tuple[str, Optional[dict]]:

@@ -24,18 +24,17 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.signature import SignatureVerifier
 
-from spasm_aid import settings
+from spasm_aid import replies, settings
+from spasm_aid.channels.common import add_health_route, not_configured, with_safety_reply
 from spasm_aid.channels.edge import (
     MAX_MESSAGE_CHARS,
     REFUSALS,
-    TOO_LONG,
     InputError,
     clean_text,
     harden_http,
     load_json,
     message_only,
 )
-from spasm_aid.channels.rest import with_safety_reply
 from spasm_aid.contract import TriagePayload
 
 logger = logging.getLogger(__name__)
@@ -88,11 +87,11 @@ class SlackOutput(OutputChannel):
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         payload = TriagePayload.of(json_message)
         if payload is not None and payload.is_emergency() and payload.call:
-            number = payload.call
+            call_now = replies.text(replies.CALL_NOW, emergency_number=str(payload.call))
             await self.client.chat_postMessage(
                 channel=self.channel_of(recipient_id),
-                text=f"Call {number} now",
-                blocks=[{"type": "header", "text": {"type": "plain_text", "text": f"Call {number} now"}}],
+                text=call_now,
+                blocks=[{"type": "header", "text": {"type": "plain_text", "text": call_now}}],
             )
 
 
@@ -121,9 +120,7 @@ class SlackChannel(InputChannel):
 
     def _refusal(self, request: Request) -> Optional[HTTPResponse]:
         if not self.configured:
-            return response.json(
-                {"error": "Slack is not configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (README, Slack)."}, status=503
-            )
+            return not_configured("Slack", "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
         body = request.body or b""
         if len(body) > MAX_BODY_BYTES:
             return response.json({"error": f"The request is larger than {MAX_BODY_BYTES // 1024} KiB."}, status=413)
@@ -147,7 +144,7 @@ class SlackChannel(InputChannel):
             sender = f"{channel}:{user}"
             output = SlackOutput(self.token, self.api_url)
             if len(text) > MAX_MESSAGE_CHARS:  # refused, but read for a red flag first
-                for reply in await REFUSALS.replies(sender, TOO_LONG, text, self.name()):
+                for reply in await REFUSALS.replies(sender, replies.text(replies.TOO_LONG), text, self.name()):
                     await with_safety_reply(output.send_response(sender, message_only(reply)), output, sender, "Slack")
                 return
             message = UserMessage(clean_text(text), output, sender, input_channel=self.name())
@@ -161,9 +158,7 @@ class SlackChannel(InputChannel):
         harden_http()
         webhook = Blueprint("spasm_aid_slack_webhook", __name__)
 
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok" if self.configured else "not configured"})
+        add_health_route(webhook, lambda: self.configured)
 
         @webhook.route("/events", methods=["POST"])
         async def events(request: Request) -> HTTPResponse:

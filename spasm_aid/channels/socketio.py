@@ -22,18 +22,17 @@ from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
-from spasm_aid import settings
+from spasm_aid import replies, settings
+from spasm_aid.channels.common import MAX_SENDER_CHARS
 from spasm_aid.channels.edge import (
     MAX_MESSAGE_CHARS,
     REFUSALS,
-    TOO_LONG,
     InputError,
     check_metadata,
     clean_text,
     harden_http,
     message_only,
 )
-from spasm_aid.channels.rest import MAX_SENDER_CHARS, failure_reply
 
 logger = logging.getLogger(__name__)
 MAX_PACKET_BYTES = 128 * 1024  # python-engineio's default is 1 MB per packet
@@ -85,12 +84,12 @@ class SpasmAidSocketIOInput(SocketIOInput):
                 return
             text = clean_text(data.get("message", ""))
             if len(text) > MAX_MESSAGE_CHARS:
-                await refuse(sid, TOO_LONG, text)
+                await refuse(sid, replies.text(replies.TOO_LONG), text)
                 return
             if self.session_persistence:
                 sender_id = valid_session_id(data.get("session_id"))
                 if sender_id is None:
-                    await refuse(sid, "Sorry, I lost track of our conversation. Please reload the page.", text)
+                    await refuse(sid, replies.text(replies.LOST_TRACK), text)
                     return
                 room = sender_id
             else:
@@ -105,7 +104,7 @@ class SpasmAidSocketIOInput(SocketIOInput):
                 await on_new_message(UserMessage(text, output, sender_id, input_channel=self.name(), metadata=metadata))
             except Exception:
                 logger.exception("socket.io: handling a message failed.")
-                for reply in failure_reply(sender_id):
+                for reply in replies.failure(sender_id):
                     await say(room, reply["text"])
 
         return webhook

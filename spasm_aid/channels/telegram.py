@@ -22,24 +22,22 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from spasm_aid import settings
+from spasm_aid import replies, settings
+from spasm_aid.channels.common import add_health_route, not_configured, with_safety_reply
 from spasm_aid.channels.edge import (
     MAX_MESSAGE_CHARS,
     REFUSALS,
-    TOO_LONG,
     InputError,
     clean_text,
     harden_http,
     load_json,
     message_only,
 )
-from spasm_aid.channels.rest import with_safety_reply
 from spasm_aid.contract import TriagePayload
 
 logger = logging.getLogger(__name__)
 DEFAULT_API = settings.DEFAULT_TELEGRAM_API
 MAX_BODY_BYTES = 128 * 1024  # a Telegram message is at most 4096 characters; at most what the guard reads whole
-NOT_TEXT = "I can only read text here. Tell me in words what's happening. If you need help now, call {number}."
 
 
 class TelegramError(RuntimeError):
@@ -133,17 +131,12 @@ class TelegramChannel(InputChannel):
         harden_http()
         webhook = Blueprint("spasm_aid_telegram_webhook", __name__)
 
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok" if self.configured else "not configured"})
+        add_health_route(webhook, lambda: self.configured)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if not self.configured:
-                return response.json(
-                    {"error": "Telegram is not configured: set TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET (README, Telegram)."},
-                    status=503,
-                )
+                return not_configured("Telegram", "TELEGRAM_BOT_TOKEN and TELEGRAM_WEBHOOK_SECRET")
             given = request.headers.get("x-telegram-bot-api-secret-token", "")
             # header bytes Sanic could not decode arrive as surrogates: compared as they came
             if not hmac.compare_digest(given.encode("utf-8", "surrogateescape"), self.secret.encode()):
@@ -162,9 +155,9 @@ class TelegramChannel(InputChannel):
                 if query_id:
                     await output.call("answerCallbackQuery", {"callback_query_id": query_id})
                 if text is None:
-                    await output.send_text_message(chat_id, NOT_TEXT.format(number=settings.emergency_number()))
+                    await output.send_text_message(chat_id, replies.text(replies.NOT_TEXT))
                 elif len(text) > MAX_MESSAGE_CHARS:
-                    for reply in await REFUSALS.replies(str(chat_id), TOO_LONG, text, self.name()):
+                    for reply in await REFUSALS.replies(str(chat_id), replies.text(replies.TOO_LONG), text, self.name()):
                         await output.send_response(str(chat_id), message_only(reply))
                 else:
                     await on_new_message(UserMessage(clean_text(text), output, str(chat_id), input_channel=self.name()))

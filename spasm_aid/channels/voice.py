@@ -9,7 +9,8 @@
            waits up to `wait` seconds (at most 30) for one to arrive.
 
 Speech is recognised and synthesised in the Rasa server (pocketsphinx, pyttsx3), offline.
-Pushed messages wait for their client in memory, per conversation, at most MAX_PENDING each.
+Pushed messages wait for their client in the push store (spasm_aid.channels.voice_store);
+recognition and speech are the voice service's (spasm_aid.voice.service), shared with make voice.
 """
 from __future__ import annotations
 
@@ -17,82 +18,30 @@ import asyncio
 import base64
 import logging
 import tempfile
-import threading
-from collections import OrderedDict, defaultdict, deque
+from collections import OrderedDict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Deque, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import InputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from spasm_aid import replies
+from spasm_aid.channels.common import MAX_SENDER_CHARS, add_health_route, origin_refusal, parse_payload, refusal_body
 from spasm_aid.channels.edge import REFUSALS, InputError, clean_sender, harden_http
-from spasm_aid.channels.rest import MAX_SENDER_CHARS, failure_reply, origin_refusal, parse_payload, refusal_body
-from spasm_aid.contract import expects_yes_no
-from spasm_aid.settings import emergency_number
-
-if TYPE_CHECKING:  # loaded only when a voice client calls: the speech engines take seconds
-    from spasm_aid.voice.asr import Recognizer
-    from spasm_aid.voice.tts import Speaker
+from spasm_aid.channels.voice_store import PendingMessages, VoiceOutput
+from spasm_aid.contract import VOICE_UNCLEAR_MESSAGE, expects_yes_no
+from spasm_aid.voice import tts
+from spasm_aid.voice.dialogue import speaking_rate
+from spasm_aid.voice.service import VoiceService
 
 logger = logging.getLogger(__name__)
 
-MAX_PENDING = 50
 MAX_WAIT_SECONDS = 30
 MAX_CONVERSATIONS_REMEMBERED = 10_000
 AUDIO_TYPES = ("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave", "audio/flac", "audio/x-flac", "audio/ogg")
 MAX_AUDIO_BYTES = 2 * 1024 * 1024  # about a minute of 16 kHz 16-bit mono
-
-
-class PendingMessages:
-    """Bot messages per conversation, until the client collects them. Only conversations with
-    messages waiting, or a client waiting, take memory: polling with made-up ids costs nothing."""
-
-    def __init__(self) -> None:
-        self.queues: Dict[str, Deque[Dict[str, Any]]] = defaultdict(lambda: deque(maxlen=MAX_PENDING))
-        self.events: Dict[str, asyncio.Event] = {}
-        self.waiting: Dict[str, int] = {}
-
-    def add(self, sender: str, message: Dict[str, Any]) -> None:
-        self.queues[sender].append(message)
-        if sender in self.events:
-            self.events[sender].set()
-
-    def take(self, sender: str) -> List[Dict[str, Any]]:
-        return list(self.queues.pop(sender, []))
-
-    async def wait(self, sender: str, seconds: float) -> List[Dict[str, Any]]:
-        if not self.queues.get(sender) and seconds > 0:
-            event = self.events.setdefault(sender, asyncio.Event())
-            self.waiting[sender] = self.waiting.get(sender, 0) + 1
-            try:
-                await asyncio.wait_for(event.wait(), timeout=seconds)
-            except asyncio.TimeoutError:
-                pass
-            finally:
-                self.waiting[sender] -= 1
-                if not self.waiting[sender]:
-                    del self.waiting[sender], self.events[sender]
-        return self.take(sender)
-
-
-class VoiceOutput(CollectingOutputChannel):
-    """Collects a conversation's messages into the shared pending store; reminders scheduled
-    in a turn keep this channel and so reach the client later through /pending."""
-
-    def __init__(self, store: PendingMessages, sender: str) -> None:
-        super().__init__()
-        self.store = store
-        self.sender = sender
-
-    @classmethod
-    def name(cls) -> Text:
-        return "voice"
-
-    async def _persist_message(self, message: Dict[Text, Any]) -> None:
-        await super()._persist_message(message)
-        self.store.add(self.sender, message)
 
 
 class VoiceInput(InputChannel):
@@ -104,52 +53,19 @@ class VoiceInput(InputChannel):
         self.store = PendingMessages()
         # the last replies of recent conversations, to know a yes/no question is pending
         self.last_messages: "OrderedDict[str, List[Dict[str, Any]]]" = OrderedDict()
-        self._recognizer: Optional[Recognizer] = None
-        self._loading = threading.Lock()
-        self._speaker: Optional[Speaker] = None
-        self._names_emergency: Optional[Callable[[str], bool]] = None
+        self.voice = VoiceService()  # the engines load when a voice client first calls
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VoiceInput":
         return cls()
 
-    # lazily: the Rasa server loads the speech engines only if a voice client calls
-    def recognizer(self) -> Recognizer:
-        with self._loading:  # requests arrive in worker threads: load the models once
-            if self._recognizer is None:
-                from spasm_aid.voice.asr import Recognizer
-
-                self._recognizer = Recognizer()
-        return self._recognizer
-
-    def names_emergency(self, text: str) -> bool:
-        with self._loading:
-            if self._names_emergency is None:
-                from spasm_aid.voice.dialogue import emergency_detector
-
-                self._names_emergency = emergency_detector()
-            names_emergency = self._names_emergency
-        return names_emergency(text)
-
-    def speaker(self) -> Speaker:
-        if self._speaker is None:
-            from spasm_aid.voice.tts import Speaker
-
-            self._speaker = Speaker()
-        return self._speaker
-
     def render(self, messages: List[Dict[str, Any]], with_audio: bool, heard: Optional[str] = None) -> Dict[str, Any]:
-        from spasm_aid.voice import tts
-        from spasm_aid.voice.speakable import breath_parts
-
-        speech = " ".join(p for m in messages if m.get("text") for p in breath_parts(m["text"]))
-        from spasm_aid.voice.dialogue import calls_for_help
-
-        rate = tts.SLOW_RATE if calls_for_help(messages) else tts.NORMAL_RATE
+        speech = self.voice.speech_text(messages)
+        rate = speaking_rate(messages, tts.NORMAL_RATE)
         body: Dict[str, Any] = {"heard": heard, "messages": messages, "speech": speech, "rate": rate}
         if with_audio and speech:
             with tempfile.TemporaryDirectory(prefix="spasm-aid-voice-") as tmp:
-                path = self.speaker().to_file(speech, Path(tmp) / "reply.wav", rate=rate)
+                path = self.voice.speak_to_file(speech, Path(tmp) / "reply.wav", rate)
                 body["audio_wav_base64"] = base64.b64encode(path.read_bytes()).decode("ascii")
         return body
 
@@ -157,9 +73,7 @@ class VoiceInput(InputChannel):
         harden_http()
         webhook = Blueprint("spasm_aid_voice_webhook", __name__)
 
-        @webhook.route("/", methods=["GET"])
-        async def health(request: Request) -> HTTPResponse:
-            return response.json({"status": "ok"})
+        add_health_route(webhook)
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
@@ -185,16 +99,14 @@ class VoiceInput(InputChannel):
                     recognition, decision = await asyncio.get_running_loop().run_in_executor(
                         None, self._recognise, body, expect_yes_no
                     )
-                    from spasm_aid.voice.dialogue import unclear_speech_reply
-
                     heard = recognition.heard
                     if decision.kind == "ask_again":  # never guess an answer: ask again
                         again = [{"recipient_id": sender, "text": decision.ask_again_text(expect_yes_no)}]
                         return response.json(self.render(again, with_audio, heard))
-                    if decision.kind == "unclear":  # not an emergency: act on no guess
-                        unclear = dict(unclear_speech_reply(emergency_number()), recipient_id=sender)
-                        return response.json(self.render([unclear], with_audio, heard))
-                    text, metadata = decision.text, None
+                    # unclear speech (not an emergency) is not acted on as words: the assistant is
+                    # told it could not be made out, and answers and logs that turn like any other
+                    text = VOICE_UNCLEAR_MESSAGE if decision.kind == "unclear" else decision.text
+                    metadata = None
                 else:
                     sender, text, metadata = parse_payload(request.body or b"", request.headers.get("content-encoding"))
                     heard = text
@@ -207,13 +119,13 @@ class VoiceInput(InputChannel):
                 await on_new_message(UserMessage(text, output, sender, input_channel=self.name(), metadata=metadata))
             except Exception:
                 logger.exception("Voice: handling a message failed.")
-                return response.json(self.render(failure_reply(sender), with_audio, heard), status=500)
+                return response.json(self.render(replies.failure(sender), with_audio, heard), status=500)
             messages = self.store.take(sender)
             self.last_messages[sender] = messages
             self.last_messages.move_to_end(sender)
             while len(self.last_messages) > MAX_CONVERSATIONS_REMEMBERED:
                 self.last_messages.popitem(last=False)
-            return response.json(self.render(messages or failure_reply(sender), with_audio, heard))
+            return response.json(self.render(messages or replies.failure(sender), with_audio, heard))
 
         @webhook.route("/pending", methods=["GET"])
         async def pending(request: Request) -> HTTPResponse:
@@ -237,10 +149,8 @@ class VoiceInput(InputChannel):
     def _recognise(self, audio: bytes, expect_yes_no: bool = False):
         """(recognition, what to do with it), for a recording's bytes."""
         from spasm_aid.voice.asr import RecognitionError, read_audio
-        from spasm_aid.voice.dialogue import decide
 
         try:
-            result = self.recognizer().recognise(read_audio(audio), expect_yes_no)
+            return self.voice.hear(read_audio(audio), expect_yes_no)
         except RecognitionError as error:
             raise InputError(str(error)) from error
-        return result, decide(result, self.names_emergency)

@@ -4,6 +4,7 @@ same server, so it needs no CORS; its one script dependency is vendored (web/ven
 """
 from __future__ import annotations
 
+import html
 from typing import Any, Awaitable, Callable, Text
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -11,12 +12,25 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from spasm_aid import settings
+from spasm_aid import replies, settings
 from spasm_aid.channels.edge import harden_http
 from spasm_aid.paths import WEB_DIR
 
 TYPES = {".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8"}
 FILES = ("index.html", "chat.js", "chat.css", "vendor/socket.io.min.js")  # nothing else is served
+
+
+# The page's own texts, from domain.yml with the configured number (spasm_aid/replies.py).
+PAGE_TEXTS = {"in_an_emergency": replies.IN_AN_EMERGENCY, "call_now": replies.CALL_NOW, "unreachable": replies.UNREACHABLE}
+
+
+def render_page(template: str) -> str:
+    """index.html with {{name}} placeholders filled in (HTML-escaped)."""
+    number = replies.number()
+    values = {"emergency_number": number, **{key: replies.text(name, number) for key, name in PAGE_TEXTS.items()}}
+    for key, value in values.items():
+        template = template.replace("{{" + key + "}}", html.escape(value))
+    return template
 
 
 class WebChatInput(InputChannel):
@@ -54,6 +68,7 @@ class WebChatInput(InputChannel):
             if name not in FILES:  # a fixed list: no path tricks reach other files
                 return response.json({"error": f"No such page: {name}"}, status=404)
             path = WEB_DIR / name
-            return response.raw(path.read_bytes(), content_type=TYPES[path.suffix], headers=headers)
+            body = render_page(path.read_text(encoding="utf-8")).encode() if name == "index.html" else path.read_bytes()
+            return response.raw(body, content_type=TYPES[path.suffix], headers=headers)
 
         return page

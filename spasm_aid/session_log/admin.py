@@ -21,8 +21,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from spasm_aid import settings
+from spasm_aid.session_log.database import make_engine, migrate
 from spasm_aid.session_log.models import SessionRecord, TurnRecord
-from spasm_aid.session_log.store import _redact, hash_sender, make_engine, migrate, sender_salt
+from spasm_aid.session_log.privacy import hash_sender, redact, sender_salt
 
 # Rasa's SQL tracker store table (rasa.core.tracker_store.SQLTrackerStore.SQLEvent)
 TRACKER_EVENTS = table("events", column("sender_id"), column("timestamp"))
@@ -76,15 +77,15 @@ def main(argv=None) -> int:
     try:
         if args.command == "purge":
             count = purge(args.older_than_days, url)
-            print(f"Deleted {count} session(s) older than {args.older_than_days} day(s) from {_redact(url)}.")
+            print(f"Deleted {count} session(s) older than {args.older_than_days} day(s) from {redact(url)}.")
         else:
             count = erase(args.sender, url)
-            print(f"Deleted {count} session(s) of that sender from {_redact(url)}.")
+            print(f"Deleted {count} session(s) of that sender from {redact(url)}.")
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
     except SQLAlchemyError as error:
-        print(f"Cannot change the session log at {_redact(url)}: {error}", file=sys.stderr)
+        print(f"Cannot change the session log at {redact(url)}: {error}", file=sys.stderr)
         return 2
     return 0
 

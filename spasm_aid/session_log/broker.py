@@ -14,7 +14,7 @@ from typing import Any, Dict, Optional, Text
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
-from spasm_aid.session_log.store import SessionLogWriter
+from spasm_aid.session_log.writer import SessionLogWriter
 
 logger = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from spasm_aid import settings
+from spasm_aid.session_log.database import make_engine, migrate
 from spasm_aid.session_log.models import SessionRecord
-from spasm_aid.session_log.store import make_engine, migrate
 
 
 def summarise(url: Optional[str] = None) -> Dict[str, Any]:

@@ -18,23 +18,16 @@ import uuid
 from pathlib import Path
 from typing import List, Optional
 
-from spasm_aid import settings
+from spasm_aid import replies as reply_texts
 from spasm_aid.client import request_json
+from spasm_aid.contract import VOICE_UNCLEAR_MESSAGE
 from spasm_aid.paths import ROOT
 from spasm_aid.voice import tts
-from spasm_aid.voice.asr import Recognition, RecognitionError, Recognizer, read_wav
+from spasm_aid.voice.asr import RecognitionError, Recognizer, read_wav
 from spasm_aid.voice.dialogue import (
     VoiceState,
-    decide,
-    emergency_detector,
-    unclear_speech_reply,
 )
-from spasm_aid.voice.speakable import breath_parts
-
-UNREACHABLE = (
-    "Sorry, I can't reach the assistant right now. If you need help now, call your emergency number, "
-    "911 in the US, 999 in the UK, 112 in Europe."
-)
+from spasm_aid.voice.service import VoiceService
 
 
 class VoiceClient:
@@ -64,32 +57,30 @@ class VoiceClient:
 class VoiceSession:
     """One hands-free conversation: recognise, ask the assistant, speak the reply."""
 
-    def __init__(self, chat, recognizer: Recognizer, speaker: tts.Speaker, names_emergency=None) -> None:
+    def __init__(self, chat, recognizer: Recognizer, speaker: Optional[tts.Speaker], names_emergency=None) -> None:
         self.chat = chat
-        self.recognizer = recognizer
-        self.speaker = speaker
+        self.voice = VoiceService(recognizer, names_emergency, speaker)
         self.state = VoiceState()
         # Loaded now, not at the first unclear utterance: that reply must not wait for it.
-        self.names_emergency = names_emergency or emergency_detector()
+        self.voice.load()
 
     def turn(self, pcm: bytes) -> dict:
         started = time.perf_counter()
         expect_yes_no = self.state.expects_yes_no
-        heard: Recognition = self.recognizer.recognise(pcm, expect_yes_no)
+        heard, decision = self.voice.hear(pcm, expect_yes_no)
         recognised = time.perf_counter()
-        decision = decide(heard, self.names_emergency)
-        send = decision.text if decision.kind == "send" else None
+        # unclear speech (not an emergency) is not acted on as words: the assistant is told it
+        # could not be made out, and answers, logs and counts that turn like any other
+        send = {"send": decision.text, "unclear": VOICE_UNCLEAR_MESSAGE}.get(decision.kind)
         if decision.kind == "ask_again":
             replies = [{"text": decision.ask_again_text(expect_yes_no)}]
-        elif decision.kind == "unclear":  # not an emergency: route up, and act on no guess
-            replies = [unclear_speech_reply(settings.emergency_number())]
-        elif self.state.local_command(decision.text) == "faster":
+        elif decision.kind == "send" and self.state.local_command(decision.text) == "faster":
             replies = self.state.last_replies or [{"text": "Okay, faster."}]
         else:
-            status, replies = self.chat.send(decision.text)
+            status, replies = self.chat.send(send)
             if not isinstance(replies, list) or not replies:
                 # The assistant cannot be reached: never leave the person with silence.
-                replies = [{"text": UNREACHABLE}]
+                replies = [{"text": reply_texts.text(reply_texts.UNREACHABLE)}]
             self.state.last_replies = replies
         answered = time.perf_counter()
         return {
@@ -107,11 +98,11 @@ class VoiceSession:
         }
 
     def speech_text(self, replies: List[dict]) -> str:
-        return " ".join(part for r in replies if r.get("text") for part in breath_parts(r["text"]))
+        return self.voice.speech_text(replies)
 
     def speak_to_file(self, result: dict, path: Path) -> Path:
         started = time.perf_counter()
-        self.speaker.to_file(self.speech_text(result["replies"]), path, rate=result["rate"])
+        self.voice.speak_to_file(self.speech_text(result["replies"]), path, result["rate"])
         result["seconds"]["synthesise"] = time.perf_counter() - started
         return path
 
@@ -198,7 +189,7 @@ def run_microphone(session: VoiceSession, device: Optional[str] = None) -> int:
                 if later:
                     text = session.speech_text(later["replies"])
                     print(f"bot: {text}")
-                    session.speaker.say(text, rate=later["rate"])
+                    session.voice.speaker().say(text, rate=later["rate"])
             speech = endpointer.process(bytes(frame))
             if speech is not None:
                 utterance += speech
@@ -207,7 +198,7 @@ def run_microphone(session: VoiceSession, device: Optional[str] = None) -> int:
                 utterance = b""
                 text = session.speech_text(result["replies"])
                 print(f"heard: {result['heard']!r}\nbot: {text}")
-                session.speaker.say(text, rate=result["rate"])
+                session.voice.speaker().say(text, rate=result["rate"])
                 if result["sent"] in ("stop", "bye"):
                     return 0
 
@@ -233,8 +224,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     except (RecognitionError, tts.SpeechError) as error:
         print(error, file=sys.stderr)
         return 1
-    if session.recognizer.degraded:
-        print(f"WARNING: {session.recognizer.degraded}", file=sys.stderr)
+    if session.voice.recognizer().degraded:
+        print(f"WARNING: {session.voice.recognizer().degraded}", file=sys.stderr)
     if args.input:
         results = run_files(session, args.input, args.out, args.wait_for_pushes)
         if args.json:

@@ -5,47 +5,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional
+from typing import Callable, Iterable, List, Optional
 
-import yaml
-
+from spasm_aid import replies
 from spasm_aid.contract import expects_yes_no, routes_to_emergency
-from spasm_aid.paths import ROOT, SPACY_MODEL
+from spasm_aid.paths import SPACY_MODEL
 from spasm_aid.voice import tts
 
 FASTER = {"faster", "speed up", "go faster"}
 SLOWER = {"slower", "slow down", "speak slower", "slower please"}
-NOT_HEARD_YES_NO = "Sorry, was that a yes or a no?"
-NOT_HEARD = "Sorry, I didn't catch that. Please say it again, or say help if you need help now."
-TOO_LONG = "Sorry, that was too long for me. Please tell me in a few words, or say help if you need help now."
-UNCLEAR_RESPONSE = "utter_voice_unclear"
+# what the voice layer says when it heard nothing usable (words: domain.yml, via spasm_aid.replies)
+NOT_HEARD_YES_NO = replies.text(replies.VOICE_NOT_HEARD_YES_NO)
+NOT_HEARD = replies.text(replies.VOICE_NOT_HEARD)
+TOO_LONG = replies.text(replies.VOICE_TOO_LONG)
 
 
 def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 
 
-@lru_cache(maxsize=4)
-def _responses(domain_path: Path) -> Dict:
-    """The domain's responses, read once per process (not on every turn)."""
-    with open(domain_path, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)["responses"]
-
-
-def unclear_speech_reply(number: str, domain_path: Path = ROOT / "domain.yml") -> Dict:
-    """The reply to speech that could not be made out: call now if it is serious, else say it
-    again. Its words live in domain.yml with the other clinical wording."""
-    variation = _responses(domain_path)[UNCLEAR_RESPONSE][0]
-    return {"text": variation["text"].format(emergency_number=number), "custom": dict(variation["custom"], call=number)}
-
-
 @dataclass(frozen=True)
 class Decision:
     """What the voice layer does with a recognition: "send" text to the assistant,
     "ask_again" (nothing usable was heard; text: what to say, if not the usual), or "unclear"
-    (answer with unclear_speech_reply and act on no guess)."""
+    (tell the assistant "/voice_unclear", which routes up, and act on no guess)."""
 
     kind: str
     text: str = ""
@@ -99,6 +82,12 @@ def calls_for_help(replies: Iterable[dict]) -> bool:
     )
 
 
+def speaking_rate(replies: Iterable[dict], usual: int) -> int:
+    """The emergency message (and the unclear-speech reply, which gives the number) is always
+    spoken slowly; everything else at the person's chosen rate."""
+    return min(usual, tts.SLOW_RATE) if calls_for_help(list(replies)) else usual
+
+
 @dataclass
 class VoiceState:
     rate: int = tts.NORMAL_RATE
@@ -126,8 +115,4 @@ class VoiceState:
         return None
 
     def speaking_rate(self, replies: Iterable[dict]) -> int:
-        """The emergency message (and the unclear-speech reply, which gives the number) is
-        always spoken slowly."""
-        if calls_for_help(replies):
-            return min(self.rate, tts.SLOW_RATE)
-        return self.rate
+        return speaking_rate(replies, self.rate)

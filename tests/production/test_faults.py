@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from spasm_aid.client import Chat, texts, triage_of
 from spasm_aid.session_log.models import SessionRecord
-from spasm_aid.session_log.store import hash_sender
+from spasm_aid.session_log.privacy import hash_sender
 from spasm_aid.triage import load_table
 
 from .conftest import SALT

@@ -268,7 +268,7 @@ def test_restart_leaves_no_empty_session_row(servers):
     from sqlalchemy.orm import Session
 
     from spasm_aid.session_log.models import SessionRecord
-    from spasm_aid.session_log.store import hash_sender
+    from spasm_aid.session_log.privacy import hash_sender
 
     sender = f"restart-{uuid.uuid4().hex[:6]}"
     user = Chat(servers["served"], sender)

@@ -9,8 +9,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from spasm_aid.client import Chat, texts, triage_of
+from spasm_aid.session_log.database import make_engine
 from spasm_aid.session_log.models import SessionRecord
-from spasm_aid.session_log.store import hash_sender, make_engine
+from spasm_aid.session_log.privacy import hash_sender
 from spasm_aid.triage import EMERGENCY, load_table
 
 pytestmark = pytest.mark.server

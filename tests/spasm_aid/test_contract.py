@@ -14,7 +14,7 @@ def domain():
 
 
 def test_the_intents_the_code_names_are_in_the_domain(domain):
-    for intent in (contract.RED_FLAG_INTENT, contract.URGENT_FLAG_INTENT):
+    for intent in (contract.RED_FLAG_INTENT, contract.URGENT_FLAG_INTENT, contract.VOICE_UNCLEAR_INTENT):
         assert intent in domain["intents"]
 
 

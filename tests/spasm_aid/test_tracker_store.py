@@ -8,7 +8,8 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, 
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy import create_engine, text
 
-from spasm_aid.session_log.store import SESSION_KEY, hash_sender
+from spasm_aid.session_log.aggregation import SESSION_KEY
+from spasm_aid.session_log.privacy import hash_sender
 from spasm_aid.tracker_store import PrivateSQLTrackerStore
 
 DOMAIN = Domain.from_dict({"intents": ["red_flag", "greet"], "responses": {"utter_emergency": [{"text": "Call now"}]}})

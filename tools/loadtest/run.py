@@ -25,7 +25,7 @@ from sqlalchemy import create_engine, select, text
 from sqlalchemy.orm import Session
 
 from spasm_aid.session_log.models import SessionRecord
-from spasm_aid.session_log.store import hash_sender
+from spasm_aid.session_log.privacy import hash_sender
 from tools.production import Profile, ProfileConfig, ProfileError
 from tools.report import write_report
 from tools.servers import ROOT, rss_mb

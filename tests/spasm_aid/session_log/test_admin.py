@@ -4,9 +4,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from spasm_aid.session_log import admin
-from spasm_aid.session_log.store import SessionAggregator, make_engine, migrate
+from spasm_aid.session_log.aggregation import SessionAggregator
+from spasm_aid.session_log.database import make_engine, migrate
+from spasm_aid.session_log.writer import flush
 
-from .test_store import SALT, bot, rows, user
+from .test_writer import SALT, bot, rows, user
 
 NOW = datetime(2026, 11, 22, tzinfo=timezone.utc)
 
@@ -19,7 +21,7 @@ def fill(url):
         agg.handle(bot(sender, "utter_empathy", t=stamp))
     engine = make_engine(url)
     migrate(engine)
-    agg.flush(engine)
+    flush(agg, engine)
     engine.dispose()
 
 

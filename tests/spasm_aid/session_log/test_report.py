@@ -1,8 +1,10 @@
 """The report command."""
 from spasm_aid.session_log import report
-from spasm_aid.session_log.store import SessionAggregator, make_engine, migrate
+from spasm_aid.session_log.aggregation import SessionAggregator
+from spasm_aid.session_log.database import make_engine, migrate
+from spasm_aid.session_log.writer import flush
 
-from .test_store import SALT, bot, self_care_conversation, user
+from .test_writer import SALT, bot, self_care_conversation, user
 
 
 def fill(url):
@@ -14,7 +16,7 @@ def fill(url):
         agg.handle(bot(sender, "utter_emergency", triage="emergency", reason=reason))
     engine = make_engine(url)
     migrate(engine)
-    agg.flush(engine)
+    flush(agg, engine)
     engine.dispose()
 
 

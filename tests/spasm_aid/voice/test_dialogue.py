@@ -4,7 +4,7 @@ import yaml
 
 from spasm_aid.voice import tts
 from spasm_aid.voice.asr import Recognition
-from spasm_aid.voice.dialogue import Decision, VoiceState, decide, unclear_speech_reply
+from spasm_aid.voice.dialogue import Decision, VoiceState, decide
 from tests.conftest import ROOT
 
 
@@ -42,13 +42,12 @@ def test_the_emergency_message_is_always_spoken_slowly():
     assert s.speaking_rate([{"text": "x"}]) == s.rate
 
 
-def test_the_unclear_speech_reply_gives_the_number_and_is_spoken_slowly():
-    reply = unclear_speech_reply("999")
-    assert "call 999 now" in reply["text"] and "say it again" in reply["text"]
-    assert reply["custom"] == {"safety": "unclear_speech", "call": "999"}
+def test_the_unclear_speech_reply_is_spoken_slowly():
+    # as the assistant sends utter_voice_unclear: the text, then its custom payload
+    reply = [{"text": "Sorry, I couldn't make that out. ... call 999 now."}, {"custom": {"safety": "unclear_speech"}}]
     s = state()
     s.local_command("faster")
-    assert s.speaking_rate([reply]) == tts.SLOW_RATE
+    assert s.speaking_rate(reply) == tts.SLOW_RATE
 
 
 @pytest.mark.parametrize("response", ["utter_voice_unclear", "utter_default"])

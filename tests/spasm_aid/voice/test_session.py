@@ -3,7 +3,6 @@ that record what they are given (the real ones are tested in tests/server/test_v
 from spasm_aid.voice import tts
 from spasm_aid.voice.__main__ import VoiceSession
 from spasm_aid.voice.asr import Recognition
-from spasm_aid.voice.dialogue import unclear_speech_reply
 
 
 class Heard:
@@ -14,12 +13,19 @@ class Heard:
         return self.recognition
 
 
+UNCLEAR_REPLY = [{"text": "Sorry, I couldn't make that out. If something serious is happening, call 112 now."},
+                 {"custom": {"safety": "unclear_speech"}},
+                 {"text": "Did this start after a fall, an accident or a hard knock?"}, {"custom": {"expects": "yes_no"}}]
+
+
 class Assistant:
     def __init__(self):
         self.sent = []
 
     def send(self, text):
         self.sent.append(text)
+        if text == "/voice_unclear":
+            return 200, UNCLEAR_REPLY
         return 200, [{"text": "Weak or numb legs.", "custom": {"triage": "emergency"}}]
 
 
@@ -27,14 +33,15 @@ def session(recognition, guard):
     return VoiceSession(Assistant(), Heard(recognition), speaker=None, names_emergency=lambda t: guard.detect(t).is_emergency)
 
 
-def test_unclear_speech_gets_the_call_if_serious_reply_and_is_not_sent(guard, monkeypatch):
-    monkeypatch.setenv("SPASM_AID_EMERGENCY_NUMBER", "112")
+def test_unclear_speech_is_not_sent_as_words_the_assistant_is_told_it_was_unclear(guard):
     s = session(Recognition("my neck not that", "my neck not that", "unclear", "my back locked up"), guard)
     s.state.last_replies = [{"text": "Did this start after a fall, an accident or a hard knock?"}, {"custom": {"expects": "yes_no"}}]
     result = s.turn(b"\x01\x00" * 16000)
-    assert s.chat.sent == []  # a misheard "not that" must not answer the screening question
-    assert result["replies"] == [unclear_speech_reply("112")]
-    assert result["rate"] == tts.SLOW_RATE and result["sent"] is None
+    # a misheard "not that" must not answer the screening question: the assistant gets the
+    # voice_unclear intent instead, and its reply (call if serious, the question again) is spoken
+    assert s.chat.sent == ["/voice_unclear"]
+    assert result["replies"] == UNCLEAR_REPLY
+    assert result["rate"] == tts.SLOW_RATE and result["sent"] == "/voice_unclear"
     assert s.state.expects_yes_no  # the question is still pending
 
 

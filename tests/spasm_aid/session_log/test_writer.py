@@ -8,8 +8,11 @@ import pytest
 from sqlalchemy import inspect, select, text
 from sqlalchemy.orm import Session
 
+from spasm_aid.session_log.aggregation import SessionAggregator
+from spasm_aid.session_log.database import make_engine, migrate
 from spasm_aid.session_log.models import SessionRecord, TurnRecord
-from spasm_aid.session_log.store import SessionAggregator, SessionLogWriter, hash_sender, make_engine, migrate
+from spasm_aid.session_log.privacy import hash_sender
+from spasm_aid.session_log.writer import SessionLogWriter
 
 SALT = b"test-salt"
 
@@ -123,7 +126,7 @@ def test_a_restart_with_nothing_said_after_it_leaves_no_empty_row():
 
 
 def test_the_session_log_database_is_readable_by_its_owner_only(tmp_path):
-    from spasm_aid.session_log.store import make_engine
+    from spasm_aid.session_log.database import make_engine
 
     make_engine(f"sqlite:///{tmp_path / 'var' / 'sessions.db'}").dispose()
     assert (tmp_path / "var" / "sessions.db").stat().st_mode & 0o777 == 0o600

@@ -1,0 +1,76 @@
+"""The voice service shared by the hands-free loop (`make voice`) and the voice connector of the
+Rasa server: hear a recording (recognise, then decide what to do with it) and turn replies into
+speech. The engines load on first use, once, whichever thread asks first: a Rasa server loads
+them only if a voice client calls."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Tuple
+
+from spasm_aid.voice.dialogue import Decision, decide
+from spasm_aid.voice.speakable import breath_parts
+
+if TYPE_CHECKING:  # loaded on first use: the speech engines take seconds
+    from spasm_aid.voice.asr import Recognition, Recognizer
+    from spasm_aid.voice.tts import Speaker
+
+
+class VoiceService:
+    def __init__(
+        self,
+        recognizer: Optional[Recognizer] = None,
+        names_emergency: Optional[Callable[[str], bool]] = None,
+        speaker: Optional[Speaker] = None,
+    ) -> None:
+        self._recognizer = recognizer
+        self._names_emergency = names_emergency
+        self._speaker = speaker
+        self._loading = threading.Lock()
+
+    # --- the engines, loaded once ---------------------------------------------------------------
+    def recognizer(self) -> Recognizer:
+        with self._loading:
+            if self._recognizer is None:
+                from spasm_aid.voice.asr import Recognizer
+
+                self._recognizer = Recognizer()
+            return self._recognizer
+
+    def names_emergency(self, text: str) -> bool:
+        """Do these words name an emergency? The assistant's own rule-based guard."""
+        with self._loading:
+            if self._names_emergency is None:
+                from spasm_aid.voice.dialogue import emergency_detector
+
+                self._names_emergency = emergency_detector()
+            names_emergency = self._names_emergency
+        return names_emergency(text)
+
+    def speaker(self) -> Speaker:
+        with self._loading:
+            if self._speaker is None:
+                from spasm_aid.voice.tts import Speaker
+
+                self._speaker = Speaker()
+            return self._speaker
+
+    def load(self) -> None:
+        """Load the recogniser and the guard now (before the first utterance, which must not wait)."""
+        self.recognizer()
+        self.names_emergency("")
+
+    # --- hearing ------------------------------------------------------------------------------------
+    def hear(self, pcm: bytes, expect_yes_no: bool = False) -> Tuple[Recognition, Decision]:
+        """What was heard in 16 kHz mono PCM, and what to do with it (spasm_aid.voice.dialogue.decide)."""
+        recognition = self.recognizer().recognise(pcm, expect_yes_no)
+        return recognition, decide(recognition, self.names_emergency)
+
+    # --- speaking -----------------------------------------------------------------------------------
+    @staticmethod
+    def speech_text(messages: Iterable[dict]) -> str:
+        """The replies as one speakable text, a breath-sized part at a time."""
+        return " ".join(part for m in messages if m.get("text") for part in breath_parts(m["text"]))
+
+    def speak_to_file(self, text: str, path: Path, rate: int) -> Path:
+        return self.speaker().to_file(text, path, rate=rate)
