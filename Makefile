@@ -32,7 +32,7 @@ help:
 	@echo "make load    Locust at 1, 50 and 200 users against the production profile"
 	@echo "make assist  Home Assistant Assist (Wyoming) on :10700, for the assistant of make serve"
 	@echo "make fault-test  kill servers, stop Redis, restart PostgreSQL under load balancing"
-	@echo "make report  summarise the session log"
+	@echo "make report  summarise the session log (and reports/session-log.html, with charts)"
 	@echo "make bench   measure training, start-up, turn latency and memory"
 	@echo "make eval    safety and language figures of the current model (reports/)"
 	@echo "make voice   hands-free: microphone and speaker (INPUT=\"a.wav b.wav\" answers WAV files)"
@@ -138,7 +138,7 @@ test: $(MODEL) setup
 	$(MAKE) --no-print-directory conversation-test
 
 report: $(STAMP)
-	$(PY) -m spasm_aid.session_log.report
+	$(PY) -m spasm_aid.session_log.report --html reports/session-log.html
 
 bench: $(MODEL) setup
 	$(PY) -m tools.bench

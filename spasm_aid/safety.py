@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Optional, Sequence
 
 from spasm_aid.contract import RED_FLAG_INTENT, SCREENING_FORM
+from spasm_aid.triage import load_table
 
 EMERGENCY_RESPONSE = "utter_emergency"
 EMERGENCY_REMINDER = "utter_emergency_reminder"
@@ -27,11 +28,8 @@ REPEAT_INTENTS = frozenset({"repeat", "slower"})
 # reminders. None of it is given before the emergency questions are answered, nor after an
 # emergency (clinical-guidance section 2).
 FIRST_AID_INTENTS = frozenset(
-    {
-        "ask_ice_heat", "ask_rest", "ask_walking", "ask_stretching", "ask_see_doctor", "ask_duration",
-        "ask_prevention", "ask_pain_relief", "ask_while_waiting", "feel_better", "feel_worse",
-        "timer_ice", "timer_heat", "remind_walk", "more",
-    }
+    {topic.intent for topic in load_table().topics if topic.first_aid}
+    | {"ask_pain_relief", "ask_while_waiting", "timer_ice", "timer_heat", "remind_walk", "more"}
 )
 # What to do while waiting for the ambulance is answered after an emergency (utter_while_waiting).
 WHILE_WAITING_INTENT = "ask_while_waiting"

@@ -41,6 +41,17 @@ class Question:
 
 
 @dataclass(frozen=True)
+class Topic:
+    """A first-aid topic: asked with `intent`, answered by `response` (domain.yml)."""
+
+    intent: str
+    response: str
+    rule: str
+    first_aid: bool
+    logged_as: Optional[str] = None  # the session log's name for it; None: not advice
+
+
+@dataclass(frozen=True)
 class Route:
     level: str
     reason: Optional[str]
@@ -52,6 +63,7 @@ class TriageTable:
     flag_levels: Mapping[str, str]
     caution_slots: Tuple[str, ...]
     first_aid_before: Optional[str] = None  # the question the first piece of first aid precedes
+    topics: Tuple[Topic, ...] = ()
 
     def level_of(self, flag_id: str) -> str:
         """The routing level of a flag; an unknown flag id routes up to emergency."""
@@ -78,10 +90,14 @@ def _parse_table(raw: dict, source: str) -> TriageTable:
         )
         caution_slots = tuple(c["slot"] for c in raw["pain_relief_cautions"])
         first_aid_before = raw.get("first_aid_before")
+        topics = tuple(
+            Topic(t["intent"], t["response"], t["rule"], bool(t["first_aid"]), t.get("logged_as"))
+            for t in raw.get("topics", ())
+        )
     except (KeyError, TypeError) as exc:
         raise TriageTableError(
             f"{source}: expected 'questions' (slot, level, flags), 'flags' and "
-            f"'pain_relief_cautions' (slot); missing or malformed: {exc}"
+            f"'pain_relief_cautions' (slot), 'topics' (intent, response, rule, first_aid); missing or malformed: {exc}"
         ) from exc
     for level in flag_levels.values():
         if level not in QUESTION_LEVELS:
@@ -95,7 +111,7 @@ def _parse_table(raw: dict, source: str) -> TriageTable:
             )
     if first_aid_before is not None and first_aid_before not in [q.slot for q in questions]:
         raise TriageTableError(f"{source}: first_aid_before names {first_aid_before!r}, which is not a question slot")
-    return TriageTable(questions, flag_levels, caution_slots, first_aid_before)
+    return TriageTable(questions, flag_levels, caution_slots, first_aid_before, topics)
 
 
 @lru_cache(maxsize=None)

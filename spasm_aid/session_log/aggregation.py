@@ -15,20 +15,15 @@ from typing import Any, Callable, Dict, List, Optional
 
 from spasm_aid.session_log.models import SessionRecord
 from spasm_aid.session_log.privacy import hash_sender
-from spasm_aid.triage import LEVELS
+from spasm_aid.triage import LEVELS, load_table
 
 # Responses that count as advice, by the topic they give.
 ADVICE_TOPICS = {
     "utter_first_aid_now": "first_aid_now",  # the position, before the urgent questions
     "utter_self_care_plan": "self_care_plan",
     "utter_comfort_measures": "comfort_measures",
-    "utter_ice_heat": "ice_heat",
-    "utter_rest": "rest",
-    "utter_walking": "walking",
-    "utter_stretching": "stretching",
-    "utter_see_doctor": "see_doctor",
-    "utter_duration": "duration",
-    "utter_prevention": "prevention",
+    # the first-aid topics of the triage table
+    **{topic.response: topic.logged_as for topic in load_table().topics if topic.logged_as},
     "utter_pain_relief_otc_ok": "pain_relief",
     "utter_pain_relief_ask_first": "pain_relief",
     "utter_while_waiting": "while_waiting",

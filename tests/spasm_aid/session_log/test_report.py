@@ -39,3 +39,24 @@ def test_report_on_an_empty_database(sqlite_url):
 def test_report_on_an_unreachable_database_is_a_clear_error(capsys):
     assert report.main(["--db", "postgresql://nobody@127.0.0.1:1/none"]) == 2
     assert "Cannot read the session log" in capsys.readouterr().err
+
+
+def test_the_html_page_charts_the_triage_mix_where_conversations_stop_and_red_flags(sqlite_url, tmp_path):
+    fill(sqlite_url)
+    page_path = tmp_path / "out" / "session-log.html"
+    assert report.main(["--db", sqlite_url, "--html", str(page_path)]) == 0
+    page = page_path.read_text()
+    assert page.startswith("<!doctype html>") and "<script" not in page
+    assert page.count("<svg") == 4
+    assert "Triage mix by day" in page and ": 3 emergency</title>" in page and ": 1 self_care</title>" in page
+    assert "utter_emergency" in page  # the last reply of the three emergency sessions
+    assert ">chest</text>" in page and ">2</text>" in page
+
+
+def test_the_html_page_of_an_empty_log_says_so(sqlite_url, tmp_path):
+    assert report.main(["--db", sqlite_url, "--html", str(tmp_path / "page.html")]) == 0
+    assert (tmp_path / "page.html").read_text().count("No data yet.") == 4
+
+
+def test_labels_are_escaped_in_the_page():
+    assert "&lt;b&gt;" in report.bar_chart("t", [("<b>", 1)]) and "<b>" not in report.bar_chart("t", [("<b>", 1)])
