@@ -201,27 +201,26 @@ class AlexaSettings:
 
 
 @dataclass(frozen=True)
-class TelegramSettings:
+class PlatformSettings:
+    """A messaging platform's bot token, the secret its requests are checked with (Telegram's
+    webhook secret, Slack's signing secret) and its API's address."""
+
     bot_token: str
-    webhook_secret: str
+    secret: str
     api_url: str
 
     @classmethod
-    def from_env(cls, environ: Environ = None) -> TelegramSettings:
-        return cls(_get("TELEGRAM_BOT_TOKEN", environ), _get("TELEGRAM_WEBHOOK_SECRET", environ),
-                   _get("TELEGRAM_API_URL", environ, DEFAULT_TELEGRAM_API))
-
-
-@dataclass(frozen=True)
-class SlackSettings:
-    bot_token: str
-    signing_secret: str
-    api_url: str
+    def read(cls, platform: str, secret_name: str, default_api: str, environ: Environ = None) -> PlatformSettings:
+        return cls(_get(f"{platform}_BOT_TOKEN", environ), _get(f"{platform}_{secret_name}", environ),
+                   _get(f"{platform}_API_URL", environ, default_api))
 
     @classmethod
-    def from_env(cls, environ: Environ = None) -> SlackSettings:
-        return cls(_get("SLACK_BOT_TOKEN", environ), _get("SLACK_SIGNING_SECRET", environ),
-                   _get("SLACK_API_URL", environ, DEFAULT_SLACK_API))
+    def telegram(cls, environ: Environ = None) -> PlatformSettings:
+        return cls.read("TELEGRAM", "WEBHOOK_SECRET", DEFAULT_TELEGRAM_API, environ)
+
+    @classmethod
+    def slack(cls, environ: Environ = None) -> PlatformSettings:
+        return cls.read("SLACK", "SIGNING_SECRET", DEFAULT_SLACK_API, environ)
 
 
 _SIZE = re.compile(r"\d+[km]?")
@@ -296,8 +295,8 @@ class Settings:
     sender_salt: str = ""
     action_port: int = 5055
     alexa: AlexaSettings = field(default_factory=lambda: AlexaSettings.from_env({}))
-    telegram: TelegramSettings = field(default_factory=lambda: TelegramSettings.from_env({}))
-    slack: SlackSettings = field(default_factory=lambda: SlackSettings.from_env({}))
+    telegram: PlatformSettings = field(default_factory=lambda: PlatformSettings.telegram({}))
+    slack: PlatformSettings = field(default_factory=lambda: PlatformSettings.slack({}))
     production: ProductionSettings = field(default_factory=ProductionSettings)
 
     @classmethod
@@ -308,7 +307,7 @@ class Settings:
             "log_text": log_text, "locale": locale, "pack_minutes": pack_minutes,
             "walk_interval_minutes": walk_interval_minutes, "allowed_origins": allowed_origins,
             "sender_salt": sender_salt_value, "action_port": action_port, "alexa": AlexaSettings.from_env,
-            "telegram": TelegramSettings.from_env, "slack": SlackSettings.from_env,
+            "telegram": PlatformSettings.telegram, "slack": PlatformSettings.slack,
             "production": ProductionSettings.from_env,
         }
         values = _read_all({name: functools.partial(read, environ) for name, read in readers.items()})

@@ -105,8 +105,8 @@ class SlackChannel(InputChannel):
         return cls()
 
     def __init__(self) -> None:
-        config = settings.SlackSettings.from_env()
-        self.token, self.signing_secret, self.api_url = config.bot_token, config.signing_secret, config.api_url
+        config = settings.PlatformSettings.slack()
+        self.token, self.signing_secret, self.api_url = config.bot_token, config.secret, config.api_url
         self.verifier = SignatureVerifier(self.signing_secret) if self.signing_secret else None
         self.seen_events: Set[str] = set()
         self.tasks: Set[asyncio.Task] = set()

@@ -117,8 +117,8 @@ class TelegramChannel(InputChannel):
         return cls()
 
     def __init__(self) -> None:
-        config = settings.TelegramSettings.from_env()
-        self.token, self.secret, self.api_url = config.bot_token, config.webhook_secret, config.api_url
+        config = settings.PlatformSettings.telegram()
+        self.token, self.secret, self.api_url = config.bot_token, config.secret, config.api_url
 
     @property
     def configured(self) -> bool:
