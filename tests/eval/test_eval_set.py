@@ -43,7 +43,9 @@ def test_every_intent_of_the_domain_is_in_the_set():
 
     domain = yaml.safe_load(open(ROOT / "domain.yml", encoding="utf-8"))
     expected = {e.intent for e in load_examples()}
-    assert {i for i in domain["intents"] if not i.startswith("EXTERNAL_")} <= expected
+    # EXTERNAL_ intents come from timers and voice_unclear from the voice layer: nobody types them
+    sent_by_code = {i for i in domain["intents"] if i.startswith("EXTERNAL_") or i == "voice_unclear"}
+    assert set(domain["intents"]) - sent_by_code <= expected
 
 
 def test_yes_and_no_are_strings_not_yaml_booleans():

@@ -9,6 +9,7 @@ import wave
 import pytest
 
 from spasm_aid.client import request_json
+from spasm_aid.voice.tts import SLOW_RATE
 from tests.server.conftest import screen_all_clear
 from tools.evaluation.voice import synthesise
 
@@ -156,3 +157,41 @@ def test_after_an_emergency_walk_reminders_stop_and_timers_are_refused(servers):
 def test_bad_requests_get_clear_errors(servers, path, body, content_type, expected):
     status, payload = call(servers, path, body, content_type or "application/json")
     assert status == 400 and expected in payload["error"]
+
+
+def test_unclear_speech_is_answered_by_the_assistant_and_logged_as_a_turn(servers):
+    """What the connector sends for speech it could not make out: the assistant routes up, asks
+    the pending question again (still marked yes/no), and the session log counts the turn."""
+    import time
+
+    from sqlalchemy import create_engine, select
+    from sqlalchemy.orm import Session
+
+    from spasm_aid.contract import VOICE_UNCLEAR_MESSAGE
+    from spasm_aid.session_log.models import SessionRecord, TurnRecord
+    from spasm_aid.session_log.privacy import hash_sender
+
+    sender = f"v-unclear-{uuid.uuid4().hex[:8]}"
+    say(servers, sender, "my back just spasmed", audio=False)
+    status, body = say(servers, sender, VOICE_UNCLEAR_MESSAGE, audio=False)
+    assert status == 200
+    said = texts(body)
+    assert "couldn't make that out" in said and "call 911 now" in said
+    assert said.rstrip().endswith("?")  # the screening question, asked again
+    assert body["rate"] == SLOW_RATE  # spoken slowly, like every reply that gives the number
+    assert any((m.get("custom") or {}).get("expects") == "yes_no" for m in body["messages"])
+    engine = create_engine(servers["db"], future=True)
+    try:
+        deadline = time.monotonic() + 10
+        intents = []
+        while time.monotonic() < deadline and "voice_unclear" not in intents:
+            with Session(engine) as session:
+                row = session.execute(select(SessionRecord).where(
+                    SessionRecord.sender_hash == hash_sender(sender, b"end-to-end-test-salt"))).scalars().first()
+                if row is not None:
+                    intents = list(session.execute(select(TurnRecord.intent).where(
+                        TurnRecord.session_id == row.id, TurnRecord.who == "user")).scalars())
+            time.sleep(0.2)
+        assert intents == ["report_spasm", "voice_unclear"]
+    finally:
+        engine.dispose()

@@ -132,7 +132,8 @@ def test_a_bad_emergency_number_stops_start_up_with_a_clear_message(monkeypatch,
 
 
 # Placeholders a response may use: the number (from the generator) and what the timer actions pass.
-KNOWN_PLACEHOLDERS = ("{emergency_number}", "{minutes}", "{hours}")
+# The refusal's reason and nginx's size limit are filled by spasm_aid/replies.py.
+KNOWN_PLACEHOLDERS = ("{emergency_number}", "{minutes}", "{hours}", "{reason}", "{max_body}")
 
 
 def test_every_text_in_the_domain_fills_without_leftover_placeholders():
