@@ -65,17 +65,74 @@ class FakeAmazonCA:
 
 def alexa_request(kind="IntentRequest", intent=None, slots=None, session_id="amzn1.echo-api.session.test",
                   new=False, when=None, skill_id=SKILL_ID, reason=None) -> bytes:
-    stamp = (when or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    request = {"type": kind, "requestId": "amzn1.echo-api.request.1", "timestamp": stamp, "locale": "en-US"}
-    if intent:
-        request["intent"] = {"name": intent, "confirmationStatus": "NONE",
-                             "slots": {k: {"name": k, "value": v} for k, v in (slots or {}).items()}}
-    if reason:
-        request["reason"] = reason
-    return json.dumps({
-        "version": "1.0",
-        "session": {"new": new, "sessionId": session_id, "application": {"applicationId": skill_id},
-                    "user": {"userId": "amzn1.ask.account.TEST"}},
-        "context": {"System": {"application": {"applicationId": skill_id}}},
-        "request": request,
-    }).encode()
+    """A request body as Alexa sends it, built with the official Alexa Skills Kit SDK's request
+    models and serialised by its serializer (ask-sdk-model, ask-sdk-core): the field names,
+    nesting and formats are Amazon's, not this project's idea of them."""
+    from ask_sdk_core.serialize import DefaultSerializer
+    from ask_sdk_model import (
+        Application,
+        Context,
+        Intent,
+        IntentConfirmationStatus,
+        IntentRequest,
+        LaunchRequest,
+        RequestEnvelope,
+        Session,
+        SessionEndedReason,
+        SessionEndedRequest,
+        Slot,
+        User,
+    )
+    from ask_sdk_model.interfaces.system import SystemState
+
+    stamp = (when or datetime.now(timezone.utc)).replace(microsecond=0)
+    common = dict(request_id="amzn1.echo-api.request.1", timestamp=stamp, locale="en-US")
+    if kind == "IntentRequest":
+        request = IntentRequest(**common, intent=Intent(
+            name=intent, confirmation_status=IntentConfirmationStatus.NONE,
+            slots={k: Slot(name=k, value=v) for k, v in (slots or {}).items()}))
+    elif kind == "LaunchRequest":
+        request = LaunchRequest(**common)
+    elif kind == "SessionEndedRequest":
+        request = SessionEndedRequest(**common, reason=SessionEndedReason(reason) if reason else None)
+    else:
+        raise ValueError(f"no such request type in this helper: {kind}")
+    application, user = Application(application_id=skill_id), User(user_id="amzn1.ask.account.TEST")
+    envelope = RequestEnvelope(
+        version="1.0", session=Session(new=new, session_id=session_id, application=application, user=user),
+        context=Context(system=SystemState(application=application, user=user)), request=request,
+    )
+    return json.dumps(DefaultSerializer().serialize(envelope)).encode()
+
+
+# --- what Alexa sends for a phrase, given the interaction model -------------------------------
+def _model_intents():
+    from spasm_aid.paths import ROOT
+
+    model = json.loads((ROOT / "deploy" / "alexa" / "interaction-model.json").read_text())
+    return model["interactionModel"]["languageModel"]["intents"]
+
+
+def alexa_routes(utterance: str):
+    """(intent name, slots) Alexa sends for `utterance` under the interaction model: a sample
+    equal to the whole phrase wins; else the sample "<carrier> {utterance}" whose carrier starts
+    the phrase, with only the rest in the slot (as AMAZON.SearchQuery does: the carrier words
+    are not passed); else AMAZON.FallbackIntent."""
+    import re
+
+    words = re.findall(r"[a-z0-9][a-z0-9']*", utterance.lower())
+    phrase = " ".join(words)
+    intents = _model_intents()
+    for intent in intents:
+        if phrase in intent.get("samples", []):
+            return intent["name"], {}
+    for intent in intents:
+        if len(words) > 1 and f"{words[0]} {{utterance}}" in intent.get("samples", []):
+            return intent["name"], {"utterance": " ".join(words[1:])}
+    return "AMAZON.FallbackIntent", {}
+
+
+def alexa_says(utterance: str, **options) -> bytes:
+    """The request body Alexa sends when the person says `utterance`."""
+    intent, slots = alexa_routes(utterance)
+    return alexa_request(intent=intent, slots=slots or None, **options)

@@ -8,7 +8,7 @@ import pytest
 from tests.conftest import ROOT
 
 
-@pytest.mark.parametrize("generator", ["tools.make_conversation_tests", "tools.make_clinical_model"])
+@pytest.mark.parametrize("generator", ["tools.make_conversation_tests", "tools.make_clinical_model", "tools.make_alexa_model"])
 def test_generated_files_are_up_to_date(generator):
     result = subprocess.run([sys.executable, "-m", generator, "--check"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr

@@ -14,6 +14,7 @@ reprompt whenever the session stays open, and the session closed only after stop
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
@@ -28,7 +29,7 @@ from spasm_aid import replies, settings
 from spasm_aid.channels.alexa_verify import RequestVerifier, VerificationError, load_roots
 from spasm_aid.channels.common import add_health_route, collect_replies
 from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, clean_text, harden_http
-from spasm_aid.contract import expects_yes_no, routes_to_emergency
+from spasm_aid.contract import VOICE_UNCLEAR_MESSAGE, expects_yes_no, routes_to_emergency
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +42,18 @@ BUILT_IN = {
     "AMAZON.RepeatIntent": "repeat",
     "AMAZON.YesIntent": "yes",
     "AMAZON.NoIntent": "no",
-    "AMAZON.FallbackIntent": "",
+    # Alexa heard something that matches no sample: answered as unclear speech (call now if it
+    # is serious, else say it again), never sent on as an empty message
+    "AMAZON.FallbackIntent": VOICE_UNCLEAR_MESSAGE,
     "AMAZON.NavigateHomeIntent": "start over",
 }
+# The interaction model (tools/make_alexa_model.py) carries the phrase's first word in the
+# intent's name, because Alexa passes an AMAZON.SearchQuery slot without the words around it:
+# Carrier_<word>_Intent + slot "feel my legs" is "<word> feel my legs"; Say_<word>_Intent is
+# the one word.
+CARRIER = re.compile(r"Carrier_([a-z]+)_Intent")
+SAY = re.compile(r"Say_([a-z]+)_Intent")
 ENDS_SESSION = {"AMAZON.StopIntent", "AMAZON.CancelIntent"}
-CATCH_ALL = "CatchAllIntent"
 MAX_BODY_BYTES = 128 * 1024  # Alexa requests are a few KiB
 REPROMPT_YES_NO = "Please answer yes or no, or say not sure."
 REPROMPT_OPEN = "What would you like to know? You can ask about ice or heat, rest, walking or pain relief."
@@ -85,10 +93,14 @@ def what_was_said(request: Dict[str, Any]) -> Optional[str]:
     name = intent.get("name")
     if not isinstance(name, str):
         return ""
-    if name == CATCH_ALL:
+    carrier, say = CARRIER.fullmatch(name), SAY.fullmatch(name)
+    if carrier:
         slot = ((intent.get("slots") or {}).get("utterance") or {}).get("value")
-        return slot if isinstance(slot, str) else ""
-    return BUILT_IN.get(name, "")
+        return f"{carrier.group(1)} {slot}" if isinstance(slot, str) and slot.strip() else carrier.group(1)
+    if say:
+        return say.group(1)
+    # an intent this model does not have (an old model still deployed): as if nothing matched
+    return BUILT_IN.get(name, VOICE_UNCLEAR_MESSAGE)
 
 
 class AlexaChannel(InputChannel):

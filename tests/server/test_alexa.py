@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from spasm_aid.triage import load_table
-from tests.alexa_ca import FakeAmazonCA, alexa_request
+from tests.alexa_ca import FakeAmazonCA, alexa_request, alexa_says
 from tests.server.test_hostile_input import raw
 
 SCREENING_QUESTIONS = len(load_table().screening_slots)  # all answered no: self-care
@@ -24,9 +24,9 @@ def post(servers, body, headers=None):
     return status, json.loads(payload) if payload else None
 
 
-def say(servers, session, text=None, intent="CatchAllIntent", **options):
-    slots = {"utterance": text} if text is not None else None
-    status, payload = post(servers, alexa_request(intent=intent, slots=slots, session_id=session, **options))
+def say(servers, session, utterance, **options):
+    """Say `utterance` to the skill: sent as Alexa would, under the interaction model."""
+    status, payload = post(servers, alexa_says(utterance, session_id=session, **options))
     assert status == 200, payload
     return payload["response"]
 
@@ -39,28 +39,28 @@ def test_launch_then_a_conversation_to_self_care(servers):
     s = session()
     status, launch = post(servers, alexa_request(kind="LaunchRequest", session_id=s, new=True))
     assert status == 200 and launch["response"]["outputSpeech"]["ssml"].startswith("<speak>")
-    first = say(servers, s, "back just spasmed")
+    first = say(servers, s, "my back just spasmed")
     assert "trouble peeing" in first["outputSpeech"]["ssml"]
     assert first["shouldEndSession"] is False
     assert "yes or no" in first["reprompt"]["outputSpeech"]["ssml"]  # a question: reprompted
     for _ in range(SCREENING_QUESTIONS):
-        answer = say(servers, s, intent="AMAZON.NoIntent")
+        answer = say(servers, s, "no")
     assert "Nothing you told me needs a doctor right now" in answer["outputSpeech"]["ssml"]
-    stop = say(servers, s, intent="AMAZON.StopIntent")
+    stop = say(servers, s, "stop")
     assert stop["shouldEndSession"] is True and "Take care" in stop["outputSpeech"]["ssml"]
 
 
 def test_an_emergency_is_spoken_slowly_with_the_number_and_keeps_the_session(servers):
     s = session()
-    say(servers, s, "back just spasmed")
-    reply = say(servers, s, "can't feel my legs")
+    say(servers, s, "my back just spasmed")
+    reply = say(servers, s, "I can't feel my legs")
     ssml = reply["outputSpeech"]["ssml"]
     assert '<prosody rate="slow">' in ssml and "Call 9 1 1 now" in ssml and "<break" in ssml
     assert reply["shouldEndSession"] is False and "repeat" in reply["reprompt"]["outputSpeech"]["ssml"]
 
 
 def test_help_means_help_now(servers):
-    reply = say(servers, session(), intent="AMAZON.HelpIntent")
+    reply = say(servers, session(), "help")
     assert "9 1 1" in reply["outputSpeech"]["ssml"]
 
 
@@ -70,17 +70,20 @@ def test_session_ended_gets_an_empty_response(servers):
 
 
 def test_ssml_is_escaped(servers):
-    reply = say(servers, session(), "<audio src='x'/> & more")
-    assert "<audio" not in reply["outputSpeech"]["ssml"]
+    # markup in a slot value (Alexa would not send it; a forged but signed request might)
+    status, payload = post(servers, alexa_request(intent="Carrier_my_Intent", slots={"utterance": "<audio src='x'/> & more"},
+                                                  session_id=session()))
+    assert status == 200 and "<audio" not in payload["response"]["outputSpeech"]["ssml"]
 
 
 @pytest.mark.parametrize("case", ["tampered", "stale", "unsigned", "foreign_ca", "bad_url", "other_skill"])
 def test_refused_requests_get_400(servers, case):
     ca = servers["alexa_ca"]
-    body = alexa_request(intent="CatchAllIntent", slots={"utterance": "i fell"}, session_id=session())
+    body = alexa_says("i fell", session_id=session())
     headers = ca.headers(body)
     if case == "tampered":
-        body = body.replace(b"i fell", b"i sat")
+        body = body.replace(b"fell", b"sat")
+        assert b"sat" in body
     elif case == "stale":
         body = alexa_request(when=datetime.now(timezone.utc) - timedelta(minutes=5))
         headers = ca.headers(body)
@@ -95,15 +98,3 @@ def test_refused_requests_get_400(servers, case):
         headers = ca.headers(body)
     status, payload = post(servers, body, headers)
     assert status == 400 and "verification failed" in payload["error"]
-
-
-def test_the_interaction_model_has_the_catch_all_and_the_built_ins():
-    from pathlib import Path
-
-    model = json.loads((Path(__file__).resolve().parent.parent.parent / "deploy" / "alexa" / "interaction-model.json").read_text())
-    intents = {i["name"]: i for i in model["interactionModel"]["languageModel"]["intents"]}
-    for name in ("AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.RepeatIntent", "AMAZON.FallbackIntent"):
-        assert name in intents
-    catch_all = intents["CatchAllIntent"]
-    assert catch_all["slots"] == [{"name": "utterance", "type": "AMAZON.SearchQuery"}]
-    assert all("{utterance}" in s and s.strip() != "{utterance}" for s in catch_all["samples"])  # carrier phrases

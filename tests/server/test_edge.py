@@ -20,7 +20,7 @@ import pytest
 import soundfile
 
 from spasm_aid.client import Chat, texts, triage_of
-from tests.alexa_ca import alexa_request
+from tests.alexa_ca import alexa_says
 from tests.server.test_hostile_input import SocketUser, raw
 from tests.server.test_messaging import new_chat, slack_post, telegram, telegram_texts, text_update
 
@@ -194,7 +194,7 @@ def test_slack_deeply_nested_events_get_400(servers):
 @pytest.mark.parametrize("url", ["https://s3.amazonaws.com:abc/echo.api/c.pem", "https://s3.amazonaws.com:99999/echo.api/c.pem",
                                  "https://[s3.amazonaws.com/echo.api/c.pem"])
 def test_alexa_certificate_urls_that_do_not_parse_get_400(servers, url):
-    body = alexa_request(intent="CatchAllIntent", slots={"utterance": "hello"}, session_id=f"s-{uuid.uuid4()}")
+    body = alexa_says("hello", session_id=f"s-{uuid.uuid4()}")
     headers = dict(servers["alexa_ca"].headers(body), SignatureCertChainUrl=url)
     status, payload = raw(servers["served"], "/webhooks/alexa/webhook", body, {"Content-Type": "application/json", **headers})
     assert status == 400 and b"SignatureCertChainUrl" in payload
