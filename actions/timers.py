@@ -1,8 +1,10 @@
 """Timers for the floor: ice or heat pack timers and gentle-walk reminders, as Rasa reminders.
 
 A reminder fires an EXTERNAL_ intent in the Rasa server, whose rule says the message; it is
-pushed through the channel the person used (voice connector, socketio, REST callback). Names
-carry the conversation id: Rasa keys scheduled jobs by name across all conversations.
+pushed through the channel the person used. Only channels that can push get one
+(spasm_aid.contract.PUSH_CHANNELS); elsewhere the person is asked to set a timer on their phone
+or speaker. Names carry the conversation id: Rasa keys scheduled jobs by name across all
+conversations.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from spasm_aid import settings
+from spasm_aid.contract import can_push
 
 PACK_DONE_INTENT = "EXTERNAL_timer_done"
 WALK_INTENT = "EXTERNAL_walk_reminder"
@@ -35,6 +38,9 @@ class ActionStartTimer(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         kind = "heat" if latest_intent(tracker) == "timer_heat" else "ice"
         minutes = settings.pack_minutes()
+        if not can_push(tracker.get_latest_input_channel()):  # it could never arrive: no promise
+            dispatcher.utter_message(response=f"utter_timer_set_it_yourself_{kind}", minutes=spoken_minutes(minutes))
+            return []
         dispatcher.utter_message(response=f"utter_timer_started_{kind}", minutes=spoken_minutes(minutes))
         return [
             ReminderScheduled(
@@ -52,6 +58,10 @@ class ActionScheduleWalkReminders(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> List[EventType]:
         minutes = settings.walk_interval_minutes()
+        if not can_push(tracker.get_latest_input_channel()):  # it could never arrive: no promise
+            dispatcher.utter_message(response="utter_walk_reminders_set_them_yourself",
+                                     hours=spoken_minutes(round(minutes / 60, 2)))
+            return []
         if latest_intent(tracker) != WALK_INTENT:  # asked by the person, not the next reminder
             hours = minutes / 60
             dispatcher.utter_message(response="utter_walk_reminders_started", hours=spoken_minutes(round(hours, 2)))

@@ -36,6 +36,19 @@ YES_NO_QUESTION_PREFIXES = ("utter_ask_screen_", "utter_ask_caution_")
 EXPECTS_KEY = "expects"
 YES_NO = "yes_no"
 
+# --- what a channel can do -------------------------------------------------------------------
+# Channels that can send a message later, unasked (a pack timer that is up, a walk reminder):
+# they keep a connection open or post through the platform. The others (REST, used by the
+# terminal chat and Home Assistant Assist, and Alexa) only answer what was said; there no timer
+# or reminder is promised: the person is asked to set one on their phone or speaker. Each
+# channel class declares CAN_PUSH; a test checks it agrees with this set.
+PUSH_CHANNELS = frozenset({"socketio", "voice", "telegram", "slack"})
+
+
+def can_push(channel: Optional[str]) -> bool:
+    return channel in PUSH_CHANNELS
+
+
 # --- triage levels (the triage slot's values and the payload's "triage") ----------------------
 EMERGENCY = "emergency"
 URGENT = "urgent"

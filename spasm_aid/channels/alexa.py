@@ -104,6 +104,9 @@ def what_was_said(request: Dict[str, Any]) -> Optional[str]:
 
 
 class AlexaChannel(InputChannel):
+    # can it send a message later, unasked (timers, reminders)? spasm_aid.contract.PUSH_CHANNELS
+    CAN_PUSH = False  # answers the request only (no proactive events here)
+
     @classmethod
     def name(cls) -> Text:
         return "alexa"

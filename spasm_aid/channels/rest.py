@@ -26,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 
 class SpasmAidRestInput(RestInput):
+    # can it send a message later, unasked (timers, reminders)? spasm_aid.contract.PUSH_CHANNELS
+    CAN_PUSH = False  # answers what was said; nothing reads a later message
+
     @classmethod
     def name(cls) -> Text:
         return "rest"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 from urllib.parse import parse_qs
 
@@ -42,6 +43,8 @@ DEFAULT_API = settings.DEFAULT_SLACK_API
 MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # seconds since 1970, as Slack sends it
 MAX_BODY_BYTES = 128 * 1024  # a Slack message is at most 40,000 characters
+MAX_EVENTS_REMEMBERED = 10_000
+TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,8}")  # a Slack message timestamp, e.g. 1712345678.123456
 
 
 def _slack_id(value: Any) -> bool:
@@ -63,10 +66,23 @@ class SlackOutput(OutputChannel):
 
     @staticmethod
     def channel_of(recipient_id: Text) -> str:
-        return recipient_id.split(":", 1)[0]  # sender ids are "<channel>:<user>"
+        return recipient_id.split(":", 1)[0]  # sender ids are "<channel>:<user>[:<thread ts>]"
+
+    @staticmethod
+    def thread_of(recipient_id: Text) -> Optional[str]:
+        """The thread a conversation lives in: an @mention in a channel is answered in a thread
+        under it, never in the open channel (health talk); a direct message has none."""
+        parts = recipient_id.split(":")
+        return parts[2] if len(parts) > 2 and parts[2] else None
+
+    async def post(self, recipient_id: Text, **message: Any) -> None:
+        thread = self.thread_of(recipient_id)
+        if thread:
+            message["thread_ts"] = thread
+        await self.client.chat_postMessage(channel=self.channel_of(recipient_id), **message)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self.client.chat_postMessage(channel=self.channel_of(recipient_id), text=text)
+        await self.post(recipient_id, text=text)
 
     async def send_text_with_buttons(
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
@@ -82,20 +98,20 @@ class SlackOutput(OutputChannel):
                 ],
             },
         ]
-        await self.client.chat_postMessage(channel=self.channel_of(recipient_id), text=text, blocks=blocks)
+        await self.post(recipient_id, text=text, blocks=blocks)
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         payload = TriagePayload.of(json_message)
         if payload is not None and payload.is_emergency() and payload.call:
             call_now = replies.text(replies.CALL_NOW, emergency_number=str(payload.call))
-            await self.client.chat_postMessage(
-                channel=self.channel_of(recipient_id),
-                text=call_now,
-                blocks=[{"type": "header", "text": {"type": "plain_text", "text": call_now}}],
-            )
+            await self.post(recipient_id, text=call_now,
+                            blocks=[{"type": "header", "text": {"type": "plain_text", "text": call_now}}])
 
 
 class SlackChannel(InputChannel):
+    # can it send a message later, unasked (timers, reminders)? spasm_aid.contract.PUSH_CHANNELS
+    CAN_PUSH = True  # posts through the Web API
+
     @classmethod
     def name(cls) -> Text:
         return "slack"
@@ -108,7 +124,10 @@ class SlackChannel(InputChannel):
         config = settings.PlatformSettings.slack()
         self.token, self.signing_secret, self.api_url = config.bot_token, config.secret, config.api_url
         self.verifier = SignatureVerifier(self.signing_secret) if self.signing_secret else None
-        self.seen_events: Set[str] = set()
+        # event ids handled lately: Slack retries an event it thinks was not received (timeout,
+        # failed connection, an error status during a restart); one already handled is dropped,
+        # one never received is handled
+        self.seen_events: "OrderedDict[str, None]" = OrderedDict()
         self.tasks: Set[asyncio.Task] = set()
 
     @property
@@ -139,9 +158,9 @@ class SlackChannel(InputChannel):
             return False
         return self.verifier is not None and self.verifier.is_valid(body, timestamp, signature)
 
-    def _handle_later(self, on_new_message, text: str, channel: str, user: str) -> None:
+    def _handle_later(self, on_new_message, text: str, channel: str, user: str, thread: Optional[str] = None) -> None:
         async def handle() -> None:
-            sender = f"{channel}:{user}"
+            sender = f"{channel}:{user}:{thread}" if thread else f"{channel}:{user}"
             output = SlackOutput(self.token, self.api_url)
             if len(text) > MAX_MESSAGE_CHARS:  # refused, but read for a red flag first
                 for reply in await REFUSALS.replies(sender, replies.text(replies.TOO_LONG), text, self.name()):
@@ -175,17 +194,21 @@ class SlackChannel(InputChannel):
                 return response.json({"challenge": str(body.get("challenge", ""))})
             event = body.get("event") if body.get("type") == "event_callback" else None
             event_id = str(body.get("event_id", ""))
-            if not isinstance(event, dict) or event_id in self.seen_events or request.headers.get("x-slack-retry-num"):
-                return response.json({"ok": True})  # not a message for us, or a retry of one in hand
+            if not isinstance(event, dict) or not event_id or event_id in self.seen_events:
+                return response.json({"ok": True})  # not a message for us, or one already in hand
             wanted = (event.get("type") == "message" and event.get("channel_type") == "im") or event.get("type") == "app_mention"
             if not wanted or event.get("bot_id") or event.get("subtype") or not isinstance(event.get("text"), str):
                 return response.json({"ok": True})
             if not _slack_id(event.get("channel")) or not _slack_id(event.get("user")):
                 return response.json({"error": "The event lacks its channel or user."}, status=400)
-            self.seen_events.add(event_id)
-            if len(self.seen_events) > 10_000:
-                self.seen_events.clear()
-            self._handle_later(on_new_message, MENTION.sub("", event["text"]).strip(), event["channel"], event["user"])
+            self.seen_events[event_id] = None
+            while len(self.seen_events) > MAX_EVENTS_REMEMBERED:
+                self.seen_events.popitem(last=False)
+            thread = None
+            if event.get("type") == "app_mention":  # answered in a thread under the mention
+                thread = event.get("thread_ts") or event.get("ts")
+                thread = thread if isinstance(thread, str) and TS.fullmatch(thread) else None
+            self._handle_later(on_new_message, MENTION.sub("", event["text"]).strip(), event["channel"], event["user"], thread)
             return response.json({"ok": True})
 
         @webhook.route("/interactive", methods=["POST"])
@@ -199,11 +222,14 @@ class SlackChannel(InputChannel):
                 action = payload["actions"][0]
                 channel, user = payload["channel"]["id"], payload["user"]["id"]
                 text = str(action["value"])
+                # a button under a threaded question: the conversation of that thread
+                thread = (payload.get("container") or {}).get("thread_ts") or (payload.get("message") or {}).get("thread_ts")
+                thread = thread if isinstance(thread, str) and TS.fullmatch(thread) else None
                 if not _slack_id(channel) or not _slack_id(user):
                     raise ValueError("no channel or user id")
             except (KeyError, IndexError, TypeError, ValueError, UnicodeDecodeError):  # InputError is a ValueError
                 return response.json({"error": "Expected a form field 'payload' with a block_actions JSON."}, status=400)
-            self._handle_later(on_new_message, text, channel, user)
+            self._handle_later(on_new_message, text, channel, user, thread)
             return response.json({"ok": True})
 
         return webhook

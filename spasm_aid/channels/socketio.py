@@ -50,6 +50,9 @@ class SpasmAidSocketIOOutput(SocketIOOutput):
 
 
 class SpasmAidSocketIOInput(SocketIOInput):
+    # can it send a message later, unasked (timers, reminders)? spasm_aid.contract.PUSH_CHANNELS
+    CAN_PUSH = True  # emits to the conversation's room
+
     @classmethod
     def name(cls) -> Text:
         return "socketio"

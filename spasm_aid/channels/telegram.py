@@ -12,8 +12,10 @@ emergency number as a contact card, which Telegram's apps call with one tap.
 """
 from __future__ import annotations
 
+import asyncio
 import hmac
 import logging
+import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 import aiohttp
@@ -51,8 +53,10 @@ class TelegramBotOutput(OutputChannel):
     def name(cls) -> Text:
         return "telegram"
 
-    def __init__(self, token: str, api_url: str = DEFAULT_API) -> None:
+    def __init__(self, token: str, api_url: str = DEFAULT_API, keyboards: Optional[Dict[int, int]] = None) -> None:
         self.token, self.api_url = token, api_url.rstrip("/")
+        # chat id -> the message id of the question whose buttons are showing (shared by the channel)
+        self.keyboards = keyboards if keyboards is not None else {}
 
     async def call(self, method: str, payload: Dict[str, Any]) -> Any:
         url = f"{self.api_url}/bot{self.token}/{method}"
@@ -73,7 +77,21 @@ class TelegramBotOutput(OutputChannel):
         self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
     ) -> None:
         keyboard = [[{"text": b["title"], "callback_data": str(b["payload"])[:64]} for b in buttons]]
-        await self.call("sendMessage", {"chat_id": recipient_id, "text": text, "reply_markup": {"inline_keyboard": keyboard}})
+        sent = await self.call("sendMessage", {"chat_id": recipient_id, "text": text, "reply_markup": {"inline_keyboard": keyboard}})
+        chat = int(recipient_id)
+        previous = self.keyboards.get(chat)
+        if isinstance(sent, dict) and isinstance(sent.get("message_id"), int):
+            self.keyboards[chat] = sent["message_id"]
+        if previous is not None:  # only the latest question keeps its buttons
+            await self.remove_keyboard(chat, previous)
+
+    async def remove_keyboard(self, chat_id: int, message_id: int) -> None:
+        """Take the buttons off a question (answered, or superseded by a newer one)."""
+        try:
+            await self.call("editMessageReplyMarkup", {"chat_id": chat_id, "message_id": message_id,
+                                                       "reply_markup": {"inline_keyboard": []}})
+        except (TelegramError, aiohttp.ClientError, asyncio.TimeoutError) as error:  # gone already: nothing to take off
+            logger.info("Telegram: could not remove a keyboard (%s).", error)
 
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         payload = TriagePayload.of(json_message)
@@ -91,23 +109,46 @@ def _chat_id(message: Any) -> Optional[int]:
     return chat_id if isinstance(chat_id, int) and not isinstance(chat_id, bool) else None
 
 
+# Bot commands (Telegram's "/start" opens every chat with a bot): what each means to the assistant.
+# Other "/..." text is sent without its slash, so nobody can type one of Rasa's "/intent" messages.
+COMMANDS = {"start": "hello", "help": "help", "stop": "stop", "repeat": "repeat", "restart": "start over"}
+COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?", re.DOTALL)
+
+
+def command_text(text: str) -> str:
+    """What a message that starts with "/" means to the assistant."""
+    found = COMMAND.fullmatch(text.strip())
+    if not found:
+        return text.lstrip("/")
+    name, rest = found.group(1).lower(), (found.group(2) or "").strip()
+    return COMMANDS.get(name) or " ".join(part for part in (name.replace("_", " "), rest) if part)
+
+
 def _update_text(update: Dict[str, Any]):
-    """(chat id, text or None, callback query id or None) of an update; None if it is not for us."""
+    """(chat id, text or None, callback query id or None, message id of a tapped question or None)
+    of an update; None if it is not for us."""
     query = update.get("callback_query")
     if isinstance(query, dict):
         chat = _chat_id(query.get("message"))
         query_id = query.get("id") if isinstance(query.get("id"), str) else None
         data = query.get("data")
-        return (chat, data if isinstance(data, str) else "", query_id) if chat is not None else None
+        tapped = (query.get("message") or {}).get("message_id")
+        tapped = tapped if isinstance(tapped, int) and not isinstance(tapped, bool) else None
+        return (chat, data if isinstance(data, str) else "", query_id, tapped) if chat is not None else None
     message = update.get("message")
     chat = _chat_id(message)
     if chat is not None and isinstance(message, dict):
         text = message.get("text")
-        return chat, text if isinstance(text, str) else None, None
+        if isinstance(text, str) and text.startswith("/"):
+            text = command_text(text)
+        return chat, text if isinstance(text, str) else None, None, None
     return None  # edited messages, channel posts, member updates: nothing to answer
 
 
 class TelegramChannel(InputChannel):
+    # can it send a message later, unasked (timers, reminders)? spasm_aid.contract.PUSH_CHANNELS
+    CAN_PUSH = True  # posts through the Bot API
+
     @classmethod
     def name(cls) -> Text:
         return "telegram"
@@ -119,13 +160,14 @@ class TelegramChannel(InputChannel):
     def __init__(self) -> None:
         config = settings.PlatformSettings.telegram()
         self.token, self.secret, self.api_url = config.bot_token, config.secret, config.api_url
+        self.keyboards: Dict[int, int] = {}  # chat id -> the question whose buttons are showing
 
     @property
     def configured(self) -> bool:
         return bool(self.token and self.secret)
 
     def get_output_channel(self) -> Optional[OutputChannel]:
-        return TelegramBotOutput(self.token, self.api_url) if self.configured else None
+        return TelegramBotOutput(self.token, self.api_url, self.keyboards) if self.configured else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         harden_http()
@@ -148,12 +190,22 @@ class TelegramChannel(InputChannel):
             found = _update_text(update) if isinstance(update, dict) else None
             if found is None:
                 return response.json({"ok": True})  # acknowledged: Telegram must not resend it
-            chat_id, text, query_id = found
-            output = TelegramBotOutput(self.token, self.api_url)
+            chat_id, text, query_id, tapped = found
+            output = TelegramBotOutput(self.token, self.api_url, self.keyboards)
 
             async def respond() -> None:
                 if query_id:
+                    latest = self.keyboards.get(chat_id)
+                    if tapped is not None and latest is not None and tapped != latest:
+                        # a button of an earlier question: not an answer to the one asked now
+                        await output.call("answerCallbackQuery", {"callback_query_id": query_id,
+                                                                  "text": replies.text(replies.STALE_BUTTON)})
+                        await output.remove_keyboard(chat_id, tapped)
+                        return
                     await output.call("answerCallbackQuery", {"callback_query_id": query_id})
+                    if tapped is not None:  # answered: its buttons go, so it cannot be tapped again later
+                        self.keyboards.pop(chat_id, None)
+                        await output.remove_keyboard(chat_id, tapped)
                 if text is None:
                     await output.send_text_message(chat_id, replies.text(replies.NOT_TEXT))
                 elif len(text) > MAX_MESSAGE_CHARS:

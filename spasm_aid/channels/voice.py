@@ -45,6 +45,9 @@ MAX_AUDIO_BYTES = 2 * 1024 * 1024  # about a minute of 16 kHz 16-bit mono
 
 
 class VoiceInput(InputChannel):
+    # can it send a message later, unasked (timers, reminders)? spasm_aid.contract.PUSH_CHANNELS
+    CAN_PUSH = True  # the push store, collected through /pending
+
     @classmethod
     def name(cls) -> Text:
         return "voice"

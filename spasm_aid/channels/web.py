@@ -34,6 +34,9 @@ def render_page(template: str) -> str:
 
 
 class WebChatInput(InputChannel):
+    # can it send a message later, unasked (timers, reminders)? spasm_aid.contract.PUSH_CHANNELS
+    CAN_PUSH = False  # serves the page; the page talks through socketio
+
     @classmethod
     def name(cls) -> Text:
         return "chat"

@@ -45,6 +45,8 @@ class FakePlatforms:
                         "message_id": len(fake.calls), "date": int(time.time()),
                         "chat": {"id": body.get("chat_id"), "type": "private"}}
                     reply = {"ok": True, "result": result}
+                    with fake.lock:
+                        fake.calls[-1]["result"] = result
                 else:
                     reply = {"ok": True, "channel": body.get("channel"), "ts": f"{time.time():.6f}"}
                 data = json.dumps(reply).encode()

@@ -98,3 +98,13 @@ def test_refused_requests_get_400(servers, case):
         headers = ca.headers(body)
     status, payload = post(servers, body, headers)
     assert status == 400 and "verification failed" in payload["error"]
+
+
+def test_alexa_promises_no_timer_it_cannot_deliver(servers):
+    s = session()
+    reply = say(servers, s, "my back just spasmed")
+    for _ in range(SCREENING_QUESTIONS):
+        reply = say(servers, s, "no")
+    reply = say(servers, s, "set an ice timer")
+    spoken = reply["outputSpeech"]["ssml"]
+    assert "phone or speaker" in spoken and "tell you when" not in spoken

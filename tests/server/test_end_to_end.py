@@ -243,3 +243,19 @@ def test_emergency_mid_conversation_without_action_server_or_database(servers):
     assert_emergency(c.say("I can't feel my legs"), "leg_weakness", number="999")  # ... the emergency can
     assert "Call 999 now" in texts(c.say("repeat"))
     assert_emergency(c.say("help"), None, number="999")
+
+
+def test_over_rest_no_timer_is_promised_and_none_is_scheduled(servers):
+    """REST only answers what was said: a timer that is up could never reach the person, so the
+    assistant asks them to set one on their phone or speaker (issue 16). The timers of these
+    servers last 3 seconds (conftest): nothing may be scheduled for the conversation either."""
+    c = chat(servers)
+    from tests.server.conftest import screen_all_clear
+
+    screen_all_clear(c.say)
+    said = texts(c.say("set an ice timer"))
+    assert "phone or speaker" in said and "I'll tell you when" not in said
+    said = texts(c.say("remind me to walk"))
+    assert "phone or speaker" in said and "I'll remind you" not in said
+    time.sleep(5)
+    assert "Time's up" not in texts(c.say("thanks"))

@@ -36,11 +36,24 @@ def text_update(chat, text):
         "chat": {"id": chat, "type": "private"}, "from": {"id": chat, "is_bot": False, "first_name": "Ann"}}}
 
 
-def button_update(chat, data):
+def button_update(chat, data, message_id):
+    """A tap on a button of message `message_id` (as Telegram sends it: the callback query
+    carries the message the keyboard is on)."""
     return {"update_id": next(update_ids), "callback_query": {
         "id": f"cb{next(update_ids)}", "chat_instance": "ci", "data": data,
         "from": {"id": chat, "is_bot": False, "first_name": "Ann"},
-        "message": {"message_id": 1, "date": int(time.time()), "chat": {"id": chat, "type": "private"}, "text": "?"}}}
+        "message": {"message_id": message_id, "date": int(time.time()), "chat": {"id": chat, "type": "private"}, "text": "?"}}}
+
+
+def latest_question(servers, chat):
+    """The message id of the last question sent with buttons."""
+    asked = [c for c in servers["platforms"].sent("telegram", chat)
+             if c["method"] == "sendMessage" and (c["body"].get("reply_markup") or {}).get("inline_keyboard")]
+    return asked[-1]["result"]["message_id"]
+
+
+def tap(servers, chat, data):
+    return telegram(servers, button_update(chat, data, latest_question(servers, chat)))
 
 
 def telegram_texts(servers, chat):
@@ -58,10 +71,36 @@ def test_telegram_conversation_to_self_care_with_the_inline_keyboard(servers):
     assert "trouble peeing" in question["text"]
     assert [b["text"] for b in question["reply_markup"]["inline_keyboard"][0]] == ["Yes", "No", "Not sure"]
     for _ in range(ANSWERS):
-        assert telegram(servers, button_update(chat, "no"))[0] == 200
+        assert tap(servers, chat, "no")[0] == 200
     assert any(SELF_CARE in t for t in telegram_texts(servers, chat))
     answered = [c for c in servers["platforms"].calls if c["method"] == "answerCallbackQuery"]
     assert len(answered) >= ANSWERS  # every tap is acknowledged (the spinner stops)
+
+
+def test_telegram_start_opens_the_conversation(servers):
+    chat = new_chat()
+    assert telegram(servers, text_update(chat, "/start"))[0] == 200
+    said = " ".join(telegram_texts(servers, chat))
+    assert "/start" not in said and "back" in said.lower()  # the greeting, not "didn't understand"
+
+
+def test_telegram_a_tapped_keyboard_is_removed_and_an_old_button_is_not_taken_as_an_answer(servers):
+    chat, platforms = new_chat(), servers["platforms"]
+    telegram(servers, text_update(chat, "my back just spasmed"))
+    first = latest_question(servers, chat)
+    assert tap(servers, chat, "no")[0] == 200
+    removed = [c["body"] for c in platforms.sent("telegram", chat) if c["method"] == "editMessageReplyMarkup"]
+    assert {"chat_id": chat, "message_id": first, "reply_markup": {"inline_keyboard": []}} in removed
+    second = latest_question(servers, chat)
+    assert second != first
+    before = len(telegram_texts(servers, chat))
+    # a "yes" on the first question, tapped late: not an answer to the second
+    assert telegram(servers, button_update(chat, "yes", first))[0] == 200
+    answer = [c["body"] for c in platforms.sent("telegram", chat) if c["method"] == "answerCallbackQuery"] or \
+             [c["body"] for c in platforms.calls if c["method"] == "answerCallbackQuery"]
+    assert any("has passed" in (b.get("text") or "") for b in answer)
+    assert len(telegram_texts(servers, chat)) == before  # nothing sent to the assistant
+    assert not any("Call 911" in t for t in telegram_texts(servers, chat))
 
 
 def test_telegram_emergency_sends_the_number_as_a_contact_to_tap(servers):
@@ -159,15 +198,44 @@ def test_slack_refuses_unsigned_or_stale_requests(servers, options):
     assert servers["platforms"].sent("slack", channel) == []
 
 
-def test_slack_retries_and_bot_messages_are_not_answered_twice(servers):
+def test_slack_a_retry_of_an_event_already_handled_is_not_answered_twice(servers):
     channel = f"D{uuid.uuid4().hex[:8].upper()}"
     event_id = f"Ev{uuid.uuid4().hex[:10]}"
     dm(servers, channel, "hello", event_id=event_id)
     first = servers["platforms"].wait_for("slack", channel, lambda calls: len(calls) >= 1)
     assert dm(servers, channel, "hello", event_id=event_id)[0] == 200  # the same event again
-    assert dm(servers, channel, "hello", retry="1")[0] == 200
+    assert dm(servers, channel, "hello", event_id=event_id, retry="1")[0] == 200  # and retried
     time.sleep(2)
     assert len(servers["platforms"].sent("slack", channel)) == len(first)
+
+
+def test_slack_a_retry_of_an_event_never_received_is_answered(servers):
+    # Slack retries after connection_failed, http_timeout or a 502 during a restart: the first
+    # delivery never arrived, so this one must be handled (it used to be dropped: silence)
+    channel = f"D{uuid.uuid4().hex[:8].upper()}"
+    assert dm(servers, channel, "I can't feel my legs", retry="1")[0] == 200
+    calls = servers["platforms"].wait_for("slack", channel, lambda calls: "Call 911 now" in slack_texts(calls))
+    assert any("Weak or numb legs" in t for t in slack_texts(calls))
+
+
+def mention(servers, channel, text, ts, thread_ts=None):
+    event = {"type": "app_mention", "channel": channel, "user": "U123", "text": f"<@UBOT> {text}", "ts": ts}
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    body = {"type": "event_callback", "event_id": f"Ev{uuid.uuid4().hex[:10]}", "team_id": "T1", "event": event}
+    return slack_post(servers, "events", json.dumps(body).encode())
+
+
+def test_slack_a_mention_is_answered_in_a_thread_not_in_the_open_channel(servers):
+    channel, platforms = f"C{uuid.uuid4().hex[:8].upper()}", servers["platforms"]
+    ts = f"{time.time():.6f}"
+    assert mention(servers, channel, "my back just spasmed", ts)[0] == 200
+    calls = platforms.wait_for("slack", channel, lambda calls: any("trouble peeing" in t for t in slack_texts(calls)))
+    assert calls and all(c["body"].get("thread_ts") == ts for c in calls)
+    # the answer, typed in the thread, continues that conversation (and stays in the thread)
+    assert mention(servers, channel, "I can't feel my legs", f"{time.time():.6f}", thread_ts=ts)[0] == 200
+    calls = platforms.wait_for("slack", channel, lambda calls: "Call 911 now" in slack_texts(calls))
+    assert all(c["body"].get("thread_ts") == ts for c in calls)
 
 
 def test_slack_malformed_interactive_payload(servers):

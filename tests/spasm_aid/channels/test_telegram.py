@@ -1,0 +1,28 @@
+"""Telegram's bot commands, as clients send them (the Bot API: "/command", "/command@BotName",
+"/command payload")."""
+import pytest
+
+from spasm_aid.channels.telegram import _update_text, command_text
+
+
+@pytest.mark.parametrize("text, meant", [
+    ("/start", "hello"), ("/start@SpasmAidBot", "hello"), ("/start deep-link-payload", "hello"),
+    ("/help", "help"), ("/stop", "stop"), ("/repeat", "repeat"), ("/restart", "start over"),
+    # Rasa reads "/intent{...}" as an intent: a person's slash is never one
+    ('/deny{"screen_bladder_bowel": false}', 'deny{"screen_bladder_bowel": false}'),
+    ("/ice_heat", "ice heat"), ("/", ""),
+])
+def test_commands_mean_what_they_say_and_never_reach_rasa_as_intents(text, meant):
+    assert command_text(text) == meant
+
+
+def test_a_command_in_an_update_is_read_as_its_meaning():
+    update = {"update_id": 1, "message": {"message_id": 5, "date": 0, "text": "/start",
+                                          "chat": {"id": 42, "type": "private"}}}
+    assert _update_text(update) == (42, "hello", None, None)
+
+
+def test_a_tap_carries_the_message_its_keyboard_is_on():
+    update = {"update_id": 2, "callback_query": {"id": "cb1", "data": "no", "chat_instance": "x",
+                                                 "message": {"message_id": 7, "date": 0, "chat": {"id": 42, "type": "private"}}}}
+    assert _update_text(update) == (42, "no", "cb1", 7)
