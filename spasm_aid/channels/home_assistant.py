@@ -4,11 +4,12 @@
     (make assist)
 
 Home Assistant's Wyoming integration treats a service that advertises `handle` as a
-conversation agent: for each thing said it opens a connection, sends a `transcript` whose
-context carries the Assist `conversation_id`, and speaks the text of the `handled` answer. Each
-Assist conversation id is one conversation with the assistant (sender "assist-<id>"), through
-the voice connector, whose replies are already speakable (numbers, abbreviations). If the
-assistant cannot be reached, the answer is still the emergency number.
+conversation agent: for each thing said it opens a connection, sends a `transcript` (whose
+context carries the Assist `conversation_id`, `device_id` and `satellite_id` in current
+releases), and speaks the text of the `handled` answer. `Conversations` decides which
+conversation with the assistant a transcript continues (sender "assist-<id>"); replies come
+through the voice connector, already speakable (numbers, abbreviations). If the assistant cannot
+be reached, the answer is still the emergency number.
 """
 from __future__ import annotations
 
@@ -17,9 +18,11 @@ import asyncio
 import logging
 import re
 import sys
+import time
 import uuid
+from collections import OrderedDict
 from functools import partial
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Callable, Dict, Optional, Tuple
 
 import aiohttp
 from wyoming.asr import Transcript
@@ -34,6 +37,7 @@ from spasm_aid.client import triage_of
 logger = logging.getLogger(__name__)
 ATTRIBUTION = Attribution(name="Spasm Aid", url="https://example.invalid/spasm-aid")
 MAX_ID_CHARS = 100
+MAX_REMEMBERED = 10_000  # conversations and devices remembered (the oldest are forgotten)
 
 
 def info() -> Info:
@@ -52,12 +56,59 @@ def info() -> Info:
     )
 
 
-def conversation_id_of(transcript: Transcript) -> str:
-    """Assist's conversation id from the transcript's context, or a new one."""
-    value = (transcript.context or {}).get("conversation_id")
+def _valid_id(value: Any) -> Optional[str]:
     if isinstance(value, str) and value and len(value) <= MAX_ID_CHARS and re.fullmatch(r"[\w.:-]+", value):
         return value
-    return uuid.uuid4().hex
+    return None
+
+
+def conversation_id_of(transcript: Transcript) -> str:
+    """Assist's conversation id from the transcript's context, or a new one."""
+    return _valid_id((transcript.context or {}).get("conversation_id")) or uuid.uuid4().hex
+
+
+class Conversations:
+    """Which conversation with the assistant a transcript continues.
+
+    Home Assistant's Wyoming integration sends `context` with the Assist conversation id, and
+    the satellite or device it came from (homeassistant/components/wyoming/conversation.py),
+    only since wyoming 1.7.0 (June 2025): older releases send the text alone. And a speaker
+    starts a new Assist conversation at each wake word unless "continued conversation" is on. A
+    person on the floor answers each safety question after a new wake word, so a transcript
+    continues the conversation of the same satellite (or device) if that spoke within
+    `keep_seconds`; without any context (older Home Assistant), that of the same Home Assistant
+    connection. Only otherwise does a new conversation start."""
+
+    def __init__(self, keep_seconds: float = 300, clock: Callable[[], float] = time.monotonic) -> None:
+        self.keep_seconds, self.clock = keep_seconds, clock
+        self.senders: "OrderedDict[str, str]" = OrderedDict()  # Assist conversation id -> sender
+        self.recent: "OrderedDict[str, Tuple[str, float]]" = OrderedDict()  # device key -> (sender, when)
+
+    def sender_for(self, context: Optional[Dict[str, Any]], peer: str = "") -> str:
+        context = context or {}
+        conversation = _valid_id(context.get("conversation_id"))
+        device = _valid_id(context.get("satellite_id")) or _valid_id(context.get("device_id"))
+        key = f"device:{device}" if device else (None if conversation else f"peer:{peer}")
+        now = self.clock()
+        sender = self.senders.get(conversation) if conversation else None
+        if sender is None and key is not None and key in self.recent:
+            previous, when = self.recent[key]
+            if now - when <= self.keep_seconds:
+                sender = previous
+        if sender is None:
+            sender = f"assist-{conversation or uuid.uuid4().hex}"
+        if conversation:
+            self._remember(self.senders, conversation, sender)
+        if key is not None:
+            self._remember(self.recent, key, (sender, now))
+        return sender
+
+    @staticmethod
+    def _remember(store: "OrderedDict[str, Any]", key: str, value: Any) -> None:
+        store[key] = value
+        store.move_to_end(key)
+        while len(store) > MAX_REMEMBERED:
+            store.popitem(last=False)
 
 
 def safety_text() -> str:
@@ -80,9 +131,10 @@ async def ask_assistant(base_url: str, sender: str, text: str, timeout: float = 
 
 
 class AssistHandler(AsyncEventHandler):
-    def __init__(self, base_url: str, *args, **kwargs) -> None:
+    def __init__(self, base_url: str, conversations: Conversations, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.base_url = base_url
+        self.conversations = conversations
 
     async def handle_event(self, event: Event) -> bool:
         if Describe.is_type(event.type):
@@ -91,8 +143,10 @@ class AssistHandler(AsyncEventHandler):
         if Transcript.is_type(event.type):
             transcript = Transcript.from_event(event)
             conversation_id = conversation_id_of(transcript)
+            peer = self.writer.get_extra_info("peername") if self.writer is not None else None
+            sender = self.conversations.sender_for(transcript.context, str(peer[0]) if peer else "")
             text = (transcript.text or "").strip()
-            speech, triage = await ask_assistant(self.base_url, f"assist-{conversation_id}", text)
+            speech, triage = await ask_assistant(self.base_url, sender, text)
             context: Dict[str, Any] = {"conversation_id": conversation_id}
             if triage:
                 context["triage"] = triage
@@ -104,7 +158,7 @@ class AssistHandler(AsyncEventHandler):
 async def serve(uri: str, base_url: str) -> None:
     server = AsyncServer.from_uri(uri)
     logger.info("Assist: Wyoming service on %s, assistant at %s", uri, base_url)
-    await server.run(partial(AssistHandler, base_url))
+    await server.run(partial(AssistHandler, base_url, Conversations()))
 
 
 def main(argv=None) -> int:

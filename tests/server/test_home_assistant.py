@@ -51,9 +51,14 @@ def assist(servers, tmp_path_factory):
     log.close()
 
 
-async def _turn(port, text, conversation_id):
+async def _turn(port, text, conversation_id, satellite_id=None):
     async with AsyncTcpClient("127.0.0.1", port) as client:
+        # as Home Assistant's Wyoming integration builds it (homeassistant/components/wyoming/
+        # conversation.py): conversation_id, and device_id / satellite_id when known; releases
+        # before wyoming 1.7.0 send no context at all (conversation_id None here)
         context = {"conversation_id": conversation_id} if conversation_id else None
+        if context is not None and satellite_id:
+            context["satellite_id"] = satellite_id
         await client.write_event(Transcript(text, context=context, language="en").event())
         while True:
             event = await asyncio.wait_for(client.read_event(), 60)
@@ -62,8 +67,8 @@ async def _turn(port, text, conversation_id):
                 return Handled.from_event(event)
 
 
-def say(port, text, conversation_id=None) -> Handled:
-    return asyncio.run(_turn(port, text, conversation_id))
+def say(port, text, conversation_id=None, satellite_id=None) -> Handled:
+    return asyncio.run(_turn(port, text, conversation_id, satellite_id))
 
 
 def test_the_service_advertises_handle_for_english(assist):
@@ -118,3 +123,18 @@ def test_an_unreachable_assistant_still_gives_the_emergency_number():
 
     answer = asyncio.run(run())
     assert "call 911" in answer.text.lower()
+
+
+def test_each_wake_word_a_new_assist_id_the_same_satellite_keeps_the_conversation(assist):
+    satellite = f"assist_satellite.kitchen_{uuid.uuid4().hex[:6]}"
+    first = say(assist, "my back just spasmed", f"01HS{uuid.uuid4().hex[:20].upper()}", satellite)
+    assert "trouble peeing" in first.text
+    second = say(assist, "no", f"01HS{uuid.uuid4().hex[:20].upper()}", satellite)  # a new wake word
+    assert "trouble peeing" not in second.text and "?" in second.text  # the next safety question
+
+
+def test_home_assistant_before_wyoming_1_7_sends_no_context_and_the_conversation_still_goes_on(assist):
+    first = say(assist, "my back just spasmed")
+    assert "trouble peeing" in first.text
+    second = say(assist, "no")
+    assert "trouble peeing" not in second.text and "?" in second.text
