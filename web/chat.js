@@ -44,6 +44,9 @@
   function showQuickReplies(replies) {
     quick.innerHTML = "";
     (replies || []).forEach(function (reply) {
+      // a URL button (the emergency reply's "tel:" one, for widgets that drop custom payloads):
+      // this page shows its own call link instead
+      if (reply.url) { return; }
       var button = document.createElement("button");
       button.type = "button";
       button.textContent = reply.title;

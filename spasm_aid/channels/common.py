@@ -131,3 +131,21 @@ async def collect_replies(
         logger.error("%s: a message got no reply; sending the safety net.", channel)
         return replies.failure(message.sender_id), False
     return collector.messages, True
+
+
+# Commands people's clients send: Telegram's bot commands ("/start" opens every chat with a bot)
+# and the init payloads of web chat widgets (rasa-webchat's default "/get_started"). What each
+# means to the assistant; other "/..." text is sent without its slash, so nobody can type one of
+# Rasa's "/intent" messages.
+COMMANDS = {"start": "hello", "get_started": "hello", "greet": "hello", "help": "help", "stop": "stop",
+            "repeat": "repeat", "restart": "start over"}
+COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?", re.DOTALL)
+
+
+def command_text(text: str) -> str:
+    """What a message that starts with "/" means to the assistant."""
+    found = COMMAND.fullmatch(text.strip())
+    if not found:
+        return text.lstrip("/")
+    name, rest = found.group(1).lower(), (found.group(2) or "").strip()
+    return COMMANDS.get(name) or " ".join(part for part in (name.replace("_", " "), rest) if part)

@@ -23,7 +23,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from spasm_aid import replies, settings
-from spasm_aid.channels.common import MAX_SENDER_CHARS
+from spasm_aid.channels.common import MAX_SENDER_CHARS, command_text
 from spasm_aid.channels.edge import (
     MAX_MESSAGE_CHARS,
     REFUSALS,
@@ -33,6 +33,7 @@ from spasm_aid.channels.edge import (
     harden_http,
     message_only,
 )
+from spasm_aid.contract import TriagePayload
 
 logger = logging.getLogger(__name__)
 MAX_PACKET_BYTES = 128 * 1024  # python-engineio's default is 1 MB per packet
@@ -47,6 +48,13 @@ def valid_session_id(value: Any) -> Optional[str]:
 class SpasmAidSocketIOOutput(SocketIOOutput):
     async def send_custom_json(self, recipient_id: Text, json_message: Dict[Text, Any], **kwargs: Any) -> None:
         await self._send_message(recipient_id, {"custom": json_message})
+        payload = TriagePayload.of(json_message)
+        if payload is not None and payload.is_emergency() and payload.call:
+            # an off-the-shelf widget (rasa-webchat) drops custom payloads but shows buttons: the
+            # emergency reply also carries a standard URL button that calls the number
+            number = str(payload.call)
+            await self._send_message(recipient_id, {"text": "", "quick_replies": [
+                {"title": replies.text(replies.CALL_NOW, emergency_number=number), "type": "web_url", "url": f"tel:{number}"}]})
 
 
 class SpasmAidSocketIOInput(SocketIOInput):
@@ -86,6 +94,8 @@ class SpasmAidSocketIOInput(SocketIOInput):
                 await refuse(sid, 'Sorry, I could not read that. Send {"message": "<text>", "session_id": "<id>"}.')
                 return
             text = clean_text(data.get("message", ""))
+            if text.startswith("/"):  # a widget's init payload ("/get_started") or a typed slash
+                text = command_text(text)
             if len(text) > MAX_MESSAGE_CHARS:
                 await refuse(sid, replies.text(replies.TOO_LONG), text)
                 return

@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
-import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 import aiohttp
@@ -25,7 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid import replies, settings
-from spasm_aid.channels.common import add_health_route, not_configured, with_safety_reply
+from spasm_aid.channels.common import add_health_route, command_text, not_configured, with_safety_reply
 from spasm_aid.channels.edge import (
     MAX_MESSAGE_CHARS,
     REFUSALS,
@@ -107,21 +106,6 @@ def _chat_id(message: Any) -> Optional[int]:
     chat = message.get("chat") if isinstance(message, dict) else None
     chat_id = chat.get("id") if isinstance(chat, dict) else None
     return chat_id if isinstance(chat_id, int) and not isinstance(chat_id, bool) else None
-
-
-# Bot commands (Telegram's "/start" opens every chat with a bot): what each means to the assistant.
-# Other "/..." text is sent without its slash, so nobody can type one of Rasa's "/intent" messages.
-COMMANDS = {"start": "hello", "help": "help", "stop": "stop", "repeat": "repeat", "restart": "start over"}
-COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?", re.DOTALL)
-
-
-def command_text(text: str) -> str:
-    """What a message that starts with "/" means to the assistant."""
-    found = COMMAND.fullmatch(text.strip())
-    if not found:
-        return text.lstrip("/")
-    name, rest = found.group(1).lower(), (found.group(2) or "").strip()
-    return COMMANDS.get(name) or " ".join(part for part in (name.replace("_", " "), rest) if part)
 
 
 def _update_text(update: Dict[str, Any]):

@@ -152,3 +152,32 @@ def test_socketio_carries_the_triage_signal(servers):
         assert (custom["triage"], custom["call"]) == ("emergency", "911")
     finally:
         user.close()
+
+
+def test_socketio_as_the_rasa_webchat_widget_talks_init_payload_and_a_call_button(servers):
+    """The widely used rasa-webchat widget: session_request with no stored id, its default
+    initPayload "/get_started" with customData, then a message; it drops custom payloads, so the
+    emergency reply must also carry a standard URL button that calls the number (issue 16)."""
+    user = SocketUser(servers["served"])
+    try:
+        user.client.emit("session_request", {"session_id": None})
+        session = user.next()["session"]
+        assert isinstance(session, str) and session
+        user.client.emit("user_uttered", {"message": "/get_started", "customData": {"language": "en"}, "session_id": session})
+        greeting = user.next()
+        assert "Spasm Aid" in greeting.get("text", "")  # the greeting, not "didn't understand"
+        while True:  # the rest of the greeting
+            try:
+                user.next(timeout=3)
+            except Exception:
+                break
+        user.client.emit("user_uttered", {"message": "I can't feel my legs", "customData": {"language": "en"},
+                                          "session_id": session})
+        replies = []
+        while not any(r.get("quick_replies") for r in replies):
+            replies.append(user.next())
+        button = next(r["quick_replies"][0] for r in replies if r.get("quick_replies"))
+        assert button == {"title": "Call 911 now", "type": "web_url", "url": "tel:911"}
+        assert any("Call 911 now" in r.get("text", "") for r in replies)
+    finally:
+        user.close()

@@ -2,7 +2,8 @@
 "/command payload")."""
 import pytest
 
-from spasm_aid.channels.telegram import _update_text, command_text
+from spasm_aid.channels.common import command_text
+from spasm_aid.channels.telegram import _update_text
 
 
 @pytest.mark.parametrize("text, meant", [
