@@ -26,11 +26,12 @@ NOT_TEXT = "utter_system_not_text"  # a photo, sticker or voice note where only 
 LOST_TRACK = "utter_system_lost_track"  # the web page's conversation id was lost
 CALL_NOW = "utter_system_call_now"  # the label of a "call" button or header
 STALE_BUTTON = "utter_system_stale_button"  # a button of a question already answered or passed
+HOUSEHOLD_ALERT = "utter_system_household_alert"  # to the household's contact ({time}, {channel})
 IN_AN_EMERGENCY = "utter_system_in_an_emergency"  # the web page's standing line
 VOICE_NOT_HEARD = "utter_voice_not_heard"
 VOICE_NOT_HEARD_YES_NO = "utter_voice_not_heard_yes_no"
 VOICE_TOO_LONG = "utter_voice_too_long"
-NAMES = (FAILURE, UNREACHABLE, REFUSED, TOO_LONG, TOO_LARGE, NOT_TEXT, LOST_TRACK, CALL_NOW, STALE_BUTTON, IN_AN_EMERGENCY,
+NAMES = (FAILURE, UNREACHABLE, REFUSED, TOO_LONG, TOO_LARGE, NOT_TEXT, LOST_TRACK, CALL_NOW, STALE_BUTTON, HOUSEHOLD_ALERT, IN_AN_EMERGENCY,
          VOICE_NOT_HEARD, VOICE_NOT_HEARD_YES_NO, VOICE_TOO_LONG)
 
 # Only if domain.yml cannot be read at all: the one hard-coded fallback, so a refusal or a failure

@@ -50,6 +50,9 @@ VARIABLES = {
     "SLACK_BOT_TOKEN": "the Slack app's bot token",
     "SLACK_SIGNING_SECRET": "the Slack app's signing secret",
     "SLACK_API_URL": "Slack's Web API (tests point it at a local fake)",
+    "SPASM_AID_ALERT_HOME_ASSISTANT_WEBHOOK": "household alert: a Home Assistant webhook URL (opt-in)",
+    "SPASM_AID_ALERT_TELEGRAM_CHAT": "household alert: a Telegram chat id, through TELEGRAM_BOT_TOKEN (opt-in)",
+    "SPASM_AID_ALERT_WEBHOOK": "household alert: any URL that takes a JSON POST (opt-in)",
     "SPASM_AID_PUBLIC_PORT": "production profile: nginx's public port (8080)",
     "SPASM_AID_ACTION_LB_PORT": "production profile: nginx's internal port for the action servers (8055)",
     "SANIC_WORKERS": "production profile: Sanic workers per Rasa server (1)",
@@ -223,6 +226,29 @@ class PlatformSettings:
         return cls.read("SLACK", "SIGNING_SECRET", DEFAULT_SLACK_API, environ)
 
 
+@dataclass(frozen=True)
+class AlertSettings:
+    """Where the household alert goes (spasm_aid/alerts.py); nothing is sent unless one is set."""
+
+    home_assistant_webhook: str
+    telegram_chat: str
+    webhook: str
+
+    @classmethod
+    def from_env(cls, environ: Environ = None) -> AlertSettings:
+        urls = {}
+        for field_name, name in (("home_assistant_webhook", "SPASM_AID_ALERT_HOME_ASSISTANT_WEBHOOK"),
+                                 ("webhook", "SPASM_AID_ALERT_WEBHOOK")):
+            value = _get(name, environ)
+            if value and not re.match(r"^https?://[^\s/]+", value):
+                raise SettingsError(f"{name} must be an http(s) URL, e.g. http://homeassistant.local:8123/api/webhook/<id>; got {value!r}.")
+            urls[field_name] = value
+        chat = _get("SPASM_AID_ALERT_TELEGRAM_CHAT", environ)
+        if chat and not re.fullmatch(r"-?[0-9]{1,20}|@[A-Za-z0-9_]{5,64}", chat):
+            raise SettingsError(f"SPASM_AID_ALERT_TELEGRAM_CHAT must be a chat id (digits) or @channelname; got {chat!r}.")
+        return cls(urls["home_assistant_webhook"], chat, urls["webhook"])
+
+
 _SIZE = re.compile(r"\d+[km]?")
 
 
@@ -298,6 +324,7 @@ class Settings:
     telegram: PlatformSettings = field(default_factory=lambda: PlatformSettings.telegram({}))
     slack: PlatformSettings = field(default_factory=lambda: PlatformSettings.slack({}))
     production: ProductionSettings = field(default_factory=ProductionSettings)
+    alerts: AlertSettings = field(default_factory=lambda: AlertSettings.from_env({}))
 
     @classmethod
     def from_env(cls, environ: Environ = None) -> Settings:
@@ -308,7 +335,7 @@ class Settings:
             "walk_interval_minutes": walk_interval_minutes, "allowed_origins": allowed_origins,
             "sender_salt": sender_salt_value, "action_port": action_port, "alexa": AlexaSettings.from_env,
             "telegram": PlatformSettings.telegram, "slack": PlatformSettings.slack,
-            "production": ProductionSettings.from_env,
+            "production": ProductionSettings.from_env, "alerts": AlertSettings.from_env,
         }
         values = _read_all({name: functools.partial(read, environ) for name, read in readers.items()})
         if isinstance(values["allowed_origins"], list):

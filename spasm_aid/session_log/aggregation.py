@@ -11,11 +11,11 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from spasm_aid.session_log.models import SessionRecord
 from spasm_aid.session_log.privacy import hash_sender
-from spasm_aid.triage import LEVELS, load_table
+from spasm_aid.triage import EMERGENCY, LEVELS, load_table
 
 # Responses that count as advice, by the topic they give.
 ADVICE_TOPICS = {
@@ -94,6 +94,10 @@ class SessionAggregator:
         self.base: Dict[str, int] = {}
         self.new_turns: List[Dict[str, Any]] = []
         self.dropped_turns = 0
+        # sessions that reached emergency for the first time: (session id, channel, when), for the
+        # household alert; and the alerts' outcomes to write (session id -> outcome)
+        self.new_emergencies: List[Tuple[str, Optional[str], datetime]] = []
+        self.alert_outcomes: Dict[str, str] = {}
 
     def _start(
         self, sender_id: str, when: datetime, channel: Optional[str] = None, session_id: Optional[str] = None
@@ -197,6 +201,8 @@ class SessionAggregator:
             level = custom.get("triage")
             if level in LEVELS:
                 previous = _severity(record["final_triage"])
+                if level == EMERGENCY and previous < _severity(EMERGENCY):
+                    self.new_emergencies.append((record["id"], record["channel"], when))
                 if _severity(level) > previous:  # the most severe route is the outcome
                     record["final_triage"] = level
                     record["red_flag"] = custom.get("reason")

@@ -24,6 +24,7 @@ class SessionRecord(Base):
     locale = Column(String(16))
     turns = Column(Integer, nullable=False, default=0)  # user messages
     first_advice_turn = Column(Integer)  # user turns before the first advice was given
+    alert = Column(String(128))  # the household alert's outcome per target, e.g. "home_assistant:sent"
 
 
 class TurnRecord(Base):

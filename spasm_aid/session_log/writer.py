@@ -11,11 +11,12 @@ import time
 from datetime import datetime, timezone
 from typing import Any, Dict, Optional
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from spasm_aid import settings
+from spasm_aid import replies, settings
+from spasm_aid.alerts import Alert, HouseholdAlerts
 from spasm_aid.session_log.aggregation import RESUME_WITHIN, SessionAggregator, row_of
 from spasm_aid.session_log.database import make_engine, migrate
 from spasm_aid.session_log.models import SessionRecord, TurnRecord
@@ -26,7 +27,7 @@ logger = logging.getLogger(__name__)
 
 def flush(aggregator: SessionAggregator, engine: Engine) -> int:
     """Write what changed; on failure nothing is lost and the caller retries later."""
-    if not aggregator.dirty and not aggregator.new_turns:
+    if not aggregator.dirty and not aggregator.new_turns and not aggregator.alert_outcomes:
         return 0
     rows = list(aggregator.dirty.values())
     turns = list(aggregator.new_turns)
@@ -42,12 +43,18 @@ def flush(aggregator: SessionAggregator, engine: Engine) -> int:
                     setattr(stored, name, value)
         session.flush()  # sessions before their turns (foreign key)
         session.add_all(TurnRecord(**turn) for turn in turns)
+        outcomes = dict(aggregator.alert_outcomes)
+        for session_id, outcome in outcomes.items():
+            session.execute(update(SessionRecord).where(SessionRecord.id == session_id).values(alert=outcome[:128]))
     for row in rows:  # this process now knows what the others added
         row.update(written[row["id"]])
         aggregator.base[row["id"]] = row["turns"]
         if aggregator.dirty.get(row["id"]) is row:
             aggregator.dirty.pop(row["id"])
     del aggregator.new_turns[: len(turns)]
+    for session_id, outcome in outcomes.items():
+        if aggregator.alert_outcomes.get(session_id) == outcome:
+            aggregator.alert_outcomes.pop(session_id)
     return len(turns)
 
 
@@ -61,6 +68,7 @@ class SessionLogWriter:
         log_text: Optional[bool] = None,
         flush_interval: float = 0.2,
         max_backoff: float = 30.0,
+        alerts: Optional[HouseholdAlerts] = None,
     ) -> None:
         self.url = url or settings.database_url()
         self.aggregator = SessionAggregator(
@@ -69,9 +77,12 @@ class SessionLogWriter:
             settings.locale(),
             resume=self._resume,
         )
+        # the household alert (opt-in): sent when a session first routes to emergency, its
+        # outcome written to the session row
+        self.alerts = alerts if alerts is not None else HouseholdAlerts(self._alert_outcome)
         self.flush_interval = flush_interval
         self.max_backoff = max_backoff
-        self.queue: "queue.Queue[Optional[Dict[str, Any]]]" = queue.Queue()
+        self.queue: "queue.Queue[Any]" = queue.Queue()  # events, ("alert", ...) outcomes, None: stop
         self.engine: Optional[Engine] = None
         self.failures = 0
         self.last_error: Optional[str] = None
@@ -114,16 +125,25 @@ class SessionLogWriter:
             self.engine = engine
         return self.engine
 
-    def _handle(self, event: Optional[Dict[str, Any]]) -> bool:
+    def _handle(self, event: Any) -> bool:
         """Apply one queued item; True when it is the stop signal."""
         if event is None:
             return True
+        if isinstance(event, tuple):  # ("alert", session id, outcome), from the alert thread
+            self.aggregator.alert_outcomes[event[1]] = event[2]
+            return False
         try:
             self.aggregator.handle(event)
         except Exception:  # a malformed event must not stop the log
             logger.exception("Session log: could not record an event; it was skipped.")
         self._handled += 1
+        for session_id, channel, when in self.aggregator.new_emergencies:
+            self.alerts.send(Alert(session_id, channel or "an unknown channel", when, replies.number()))
+        self.aggregator.new_emergencies.clear()
         return False
+
+    def _alert_outcome(self, session_id: str, outcome: str) -> None:
+        self.queue.put(("alert", session_id, outcome))
 
     def _drain(self) -> bool:
         """Handle everything queued now, in order; True when asked to stop."""

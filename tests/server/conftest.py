@@ -21,6 +21,16 @@ MESSAGING = {  # Telegram and Slack, pointed at the local stand-in for their API
 }
 
 
+# The household alert's three targets: Home Assistant and Telegram stand-ins, and a webhook that
+# is down (nothing listens on port 1), to show a dead target changes nothing for the person.
+ALERT_CHAT = "-1001234567"
+ALERTS = {
+    "SPASM_AID_ALERT_HOME_ASSISTANT_WEBHOOK": f"http://127.0.0.1:{FAKE_PLATFORMS_PORT}/api/webhook/spasm-aid-test",
+    "SPASM_AID_ALERT_TELEGRAM_CHAT": ALERT_CHAT,
+    "SPASM_AID_ALERT_WEBHOOK": "http://127.0.0.1:1/down",
+}
+
+
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory):
     if not MODEL.exists():
@@ -37,7 +47,7 @@ def servers(tmp_path_factory):
         {"SPASM_AID_PACK_MINUTES": "0.05", "SPASM_AID_WALK_INTERVAL_MINUTES": "0.05",
          # the default origins, and this test server's own page (the web chat test)
          "SPASM_AID_ALLOWED_ORIGINS": f"http://localhost:5005 http://127.0.0.1:5005 http://127.0.0.1:{RASA_PORT}",
-         **MESSAGING, **alexa},
+         **MESSAGING, **alexa, **ALERTS},
     )
     degraded_env = server_env(
         base / "degraded", "postgresql://nobody@127.0.0.1:1/unreachable",

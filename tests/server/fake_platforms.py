@@ -36,7 +36,12 @@ class FakePlatforms:
                 except ValueError:
                     body = {k: v[0] for k, v in parse_qs(raw.decode()).items()}
                 method = self.path.rstrip("/").rsplit("/", 1)[-1]
-                platform = "telegram" if self.path.startswith("/bot") else "slack"
+                if self.path.startswith("/bot"):
+                    platform = "telegram"
+                elif self.path.startswith("/api/webhook/"):  # Home Assistant's webhook trigger
+                    platform = "home_assistant"
+                else:
+                    platform = "slack"
                 with fake.lock:
                     fake.calls.append({"platform": platform, "method": method, "body": body,
                                        "auth": self.headers.get("authorization")})

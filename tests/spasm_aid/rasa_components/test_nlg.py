@@ -132,8 +132,8 @@ def test_a_bad_emergency_number_stops_start_up_with_a_clear_message(monkeypatch,
 
 
 # Placeholders a response may use: the number (from the generator) and what the timer actions pass.
-# The refusal's reason and nginx's size limit are filled by spasm_aid/replies.py.
-KNOWN_PLACEHOLDERS = ("{emergency_number}", "{minutes}", "{hours}", "{reason}", "{max_body}")
+# The refusal's reason, nginx's size limit and the household alert's time and channel are filled by spasm_aid/replies.py.
+KNOWN_PLACEHOLDERS = ("{emergency_number}", "{minutes}", "{hours}", "{reason}", "{max_body}", "{time}", "{channel}")
 
 
 def test_every_text_in_the_domain_fills_without_leftover_placeholders():

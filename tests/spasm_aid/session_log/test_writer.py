@@ -150,7 +150,29 @@ def test_schema_is_created_and_versioned_and_migrating_again_is_harmless(db_url)
     names = set(inspect(engine).get_table_names())
     assert {"sessions", "turns", "session_log_version"} <= names
     with engine.connect() as conn:
-        assert conn.execute(text("select version_num from session_log_version")).scalar() == "0001"
+        assert conn.execute(text("select version_num from session_log_version")).scalar() == "0002"
+    assert "alert" in {c["name"] for c in inspect(engine).get_columns("sessions")}
+    engine.dispose()
+
+
+def test_a_log_from_before_the_alert_column_is_upgraded_in_place(sqlite_url):
+    """A database at migration 0001 (an older install) keeps its rows and gains the column."""
+    from alembic import command
+    from alembic.config import Config
+
+    from spasm_aid.session_log.database import MIGRATIONS_DIR
+
+    engine = make_engine(sqlite_url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")
+        connection.execute(text("insert into sessions (id, sender_hash, started_at, topics, turns) "
+                                "values ('old', 'h', '2026-01-01 00:00:00', '', 3)"))
+    migrate(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("select turns, alert from sessions where id = 'old'")).one() == (3, None)
     engine.dispose()
 
 

@@ -1,0 +1,65 @@
+"""The household alert (spasm_aid/alerts.py): what it says, where it goes, and that a target
+that fails is retried and then recorded, never raised."""
+import threading
+from datetime import datetime, timezone
+
+import pytest
+
+from spasm_aid import alerts, settings
+
+WHEN = datetime(2026, 11, 27, 14, 5, tzinfo=timezone.utc)
+
+
+def test_the_alert_says_when_where_and_the_number_and_nothing_about_health(monkeypatch):
+    monkeypatch.setenv("SPASM_AID_EMERGENCY_NUMBER", "999")
+    alert = alerts.Alert("s1", "telegram", WHEN, "999")
+    assert alert.text() == ("Spasm Aid: someone reported an emergency at 14:05 UTC (27 Nov) on telegram; "
+                            "they were told to call 999.")
+    assert alert.json() == {"event": "spasm_aid_emergency", "message": alert.text(), "time": WHEN.isoformat(),
+                            "channel": "telegram", "call": "999"}
+
+
+def test_no_target_no_alert():
+    assert alerts.targets(settings.AlertSettings("", "", "")) == []
+
+
+def test_every_configured_target_is_used(monkeypatch):
+    monkeypatch.setenv("TELEGRAM_BOT_TOKEN", "123:abc")
+    config = settings.AlertSettings("http://ha.local:8123/api/webhook/x", "-100200", "https://example.org/hook")
+    assert [name for name, _ in alerts.targets(config)] == ["home_assistant", "telegram", "webhook"]
+
+
+@pytest.mark.parametrize("name, value", [
+    ("SPASM_AID_ALERT_HOME_ASSISTANT_WEBHOOK", "homeassistant.local/api"), ("SPASM_AID_ALERT_TELEGRAM_CHAT", "my mum"),
+])
+def test_a_malformed_target_is_a_clear_start_up_error(name, value):
+    with pytest.raises(settings.SettingsError, match=name):
+        settings.AlertSettings.from_env({name: value})
+
+
+def test_a_failing_target_is_retried_then_recorded_and_the_others_still_go():
+    calls, done = [], threading.Event()
+    outcomes = {}
+
+    def works(alert):
+        calls.append(("works", alert.session_id))
+
+    def broken(alert):
+        calls.append(("broken", alert.session_id))
+        raise OSError("connection refused")
+
+    def record(session_id, outcome):
+        outcomes[session_id] = outcome
+        done.set()
+
+    sender = alerts.HouseholdAlerts(record, send_to=[("home_assistant", works), ("webhook", broken)], backoff=0.01)
+    sender.send(alerts.Alert("s1", "rest", WHEN, "911"))  # returns at once: the reply never waits
+    assert done.wait(5)
+    assert outcomes == {"s1": "home_assistant:sent,webhook:failed"}
+    assert calls.count(("broken", "s1")) == alerts.ATTEMPTS and calls.count(("works", "s1")) == 1
+
+
+def test_without_targets_nothing_is_started():
+    sender = alerts.HouseholdAlerts(lambda *a: None, send_to=[])
+    assert not sender.enabled
+    sender.send(alerts.Alert("s1", "rest", WHEN, "911"))  # no thread, no error
