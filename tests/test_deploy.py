@@ -3,6 +3,7 @@ configuration is accepted by nginx, and the Kubernetes files are valid YAML."""
 from __future__ import annotations
 
 import importlib
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -41,6 +42,46 @@ def test_every_class_named_in_the_deployment_exists(path):
 def test_kubernetes_manifests_are_valid_yaml_with_kinds():
     documents = list(yaml.safe_load_all((DEPLOY / "kubernetes" / "action-server.yml").read_text()))
     assert [d["kind"] for d in documents] == ["Deployment", "Service"]
+
+
+def test_kubernetes_manifests_validate_against_the_kubernetes_schemas():
+    """kubernetes-validate (PyPI, the schemas bundled: nothing downloaded), strict: an unknown
+    field fails too."""
+    import kubernetes_validate
+
+    for document in yaml.safe_load_all((DEPLOY / "kubernetes" / "action-server.yml").read_text()):
+        kubernetes_validate.validate(document, "1.28.0", strict=True)
+
+
+def test_the_schema_check_catches_a_misspelt_field():
+    import kubernetes_validate
+
+    document = next(yaml.safe_load_all((DEPLOY / "kubernetes" / "action-server.yml").read_text()))
+    document["spec"]["replica"] = document["spec"].pop("replicas")
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(document, "1.28.0", strict=True)
+
+
+def test_the_helm_values_enable_every_channel_of_credentials_yml_as_configured():
+    values = yaml.safe_load((DEPLOY / "kubernetes" / "rasa-values.yml").read_text())
+    deployed = values["applicationSettings"]["credentials"]["additionalChannelCredentials"]
+    local = yaml.safe_load((ROOT / "credentials.yml").read_text())
+    assert set(deployed) == set(local)
+    for channel, settings in local.items():
+        assert (deployed[channel] or {}) == (settings or {}), channel
+
+
+def test_the_deployment_references_only_files_the_image_has():
+    from tests.deploy_image import image_paths, in_image
+
+    values = yaml.safe_load((DEPLOY / "kubernetes" / "rasa-values.yml").read_text())
+    model = values["args"][values["args"].index("-m") + 1]
+    cmd = (DEPLOY / "Dockerfile").read_text().split("CMD", 1)[1]
+    referenced = [model, *re.findall(r'"((?:models|deploy|data|web)/[^"]+)"', cmd), "web/index.html",
+                  "data/nlu/red_flags.yml", "spasm_aid/triage_table.yml", "domain.yml", "credentials.yml"]
+    missing = [path for path in referenced if not in_image(path)]
+    assert not missing, f"the image lacks {missing} (COPY lines: {image_paths()})"
+    assert not in_image("tools/servers.py")  # the runtime only: no test or measurement code
 
 
 @pytest.mark.skipif(shutil.which("nginx") is None and not Path("/usr/sbin/nginx").exists(), reason="nginx not installed (make installs it)")

@@ -19,11 +19,11 @@ BIN = Path(sys.executable).parent
 
 
 class Server:
-    def __init__(self, args: List[str], env: Dict[str, str], log: Path, ready_url: str) -> None:
+    def __init__(self, args: List[str], env: Dict[str, str], log: Path, ready_url: str, cwd: Path = ROOT) -> None:
         self.log = log
         self.ready_url = ready_url
         self.handle = open(log, "wb")
-        self.process = subprocess.Popen(args, cwd=ROOT, env=env, stdout=self.handle, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(args, cwd=cwd, env=env, stdout=self.handle, stderr=subprocess.STDOUT)
 
     def wait_ready(self, timeout: float = 180) -> None:
         if wait_until_answering(self.ready_url, self.process, timeout) is not None:
@@ -92,11 +92,11 @@ def endpoints_file(path: Path, action_port: int) -> Path:
     return path
 
 
-def start_action_server(port: int, env: Dict[str, str], log: Path) -> Server:
-    return Server([str(BIN / "rasa"), "run", "actions", "--port", str(port)], env, log, f"http://127.0.0.1:{port}/health")
+def start_action_server(port: int, env: Dict[str, str], log: Path, cwd: Path = ROOT) -> Server:
+    return Server([str(BIN / "rasa"), "run", "actions", "--port", str(port)], env, log, f"http://127.0.0.1:{port}/health", cwd)
 
 
-def start_rasa(port: int, endpoints: Path, env: Dict[str, str], log: Path, model: Path = MODEL) -> Server:
+def start_rasa(port: int, endpoints: Path, env: Dict[str, str], log: Path, model: Path = MODEL, cwd: Path = ROOT) -> Server:
     args = [str(BIN / "rasa"), "run", "-m", str(model), "--port", str(port), "--interface", "127.0.0.1",
             "--endpoints", str(endpoints)]
-    return Server(args, env, log, f"http://127.0.0.1:{port}/")
+    return Server(args, env, log, f"http://127.0.0.1:{port}/", cwd)
