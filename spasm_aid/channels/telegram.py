@@ -116,7 +116,8 @@ def _update_text(update: Dict[str, Any]):
         chat = _chat_id(query.get("message"))
         query_id = query.get("id") if isinstance(query.get("id"), str) else None
         data = query.get("data")
-        tapped = (query.get("message") or {}).get("message_id")
+        message = query.get("message")
+        tapped = message.get("message_id") if isinstance(message, dict) else None
         tapped = tapped if isinstance(tapped, int) and not isinstance(tapped, bool) else None
         return (chat, data if isinstance(data, str) else "", query_id, tapped) if chat is not None else None
     message = update.get("message")

@@ -27,3 +27,9 @@ def test_a_tap_carries_the_message_its_keyboard_is_on():
     update = {"update_id": 2, "callback_query": {"id": "cb1", "data": "no", "chat_instance": "x",
                                                  "message": {"message_id": 7, "date": 0, "chat": {"id": 42, "type": "private"}}}}
     assert _update_text(update) == (42, "no", "cb1", 7)
+
+
+def test_odd_callback_queries_are_ignored_not_crashed_on():
+    assert _update_text({"update_id": 1, "callback_query": {"id": "q", "data": "yes", "message": "a string"}}) is None
+    assert _update_text({"update_id": 2, "callback_query": {"id": "q", "data": "yes",
+                                                            "message": {"chat": {"id": "x"}}}}) is None
