@@ -63,3 +63,36 @@ def test_without_targets_nothing_is_started():
     sender = alerts.HouseholdAlerts(lambda *a: None, send_to=[])
     assert not sender.enabled
     sender.send(alerts.Alert("s1", "rest", WHEN, "911"))  # no thread, no error
+
+
+def test_a_generic_webhook_receives_the_json_and_a_target_that_is_down_is_recorded(monkeypatch):
+    """Over real HTTP: a local stand-in for the generic webhook, and a Home Assistant URL where
+    nothing listens."""
+    import json
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    received = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self):
+            received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        config = settings.AlertSettings("http://127.0.0.1:1/api/webhook/down", "", f"http://127.0.0.1:{server.server_port}/hook")
+        outcomes, done = {}, threading.Event()
+        sender = alerts.HouseholdAlerts(lambda sid, outcome: (outcomes.update({sid: outcome}), done.set()),
+                                        send_to=alerts.targets(config), backoff=0.01)
+        sender.send(alerts.Alert("s9", "voice", WHEN, "112"))
+        assert done.wait(10)
+        assert outcomes == {"s9": "home_assistant:failed,webhook:sent"}
+        assert received == [alerts.Alert("s9", "voice", WHEN, "112").json()]
+        assert "112" in received[0]["message"] and received[0]["channel"] == "voice"
+    finally:
+        server.shutdown()
