@@ -30,19 +30,29 @@ def telegram(servers, update, secret=None, port=None):
     return raw(port or servers["served"], "/webhooks/telegram/webhook", body, headers)
 
 
+# Telegram Update objects with every field the Bot API reference gives a private text message
+# and a callback query (https://core.telegram.org/bots/api#update), bot commands marked as entities.
+PERSON = {"id": 0, "is_bot": False, "first_name": "Ann", "language_code": "en"}
+
+
 def text_update(chat, text):
-    return {"update_id": next(update_ids), "message": {
-        "message_id": next(update_ids), "date": int(time.time()), "text": text,
-        "chat": {"id": chat, "type": "private"}, "from": {"id": chat, "is_bot": False, "first_name": "Ann"}}}
+    message = {"message_id": next(update_ids), "from": dict(PERSON, id=chat),
+               "chat": {"id": chat, "first_name": "Ann", "type": "private"}, "date": int(time.time()), "text": text}
+    if text.startswith("/"):
+        message["entities"] = [{"offset": 0, "length": len(text.split()[0]), "type": "bot_command"}]
+    return {"update_id": next(update_ids), "message": message}
 
 
 def button_update(chat, data, message_id):
     """A tap on a button of message `message_id` (as Telegram sends it: the callback query
     carries the message the keyboard is on)."""
+    keyboard = {"inline_keyboard": [[{"text": t, "callback_data": d} for t, d in (("Yes", "yes"), ("No", "no"), ("Not sure", "not sure"))]]}
     return {"update_id": next(update_ids), "callback_query": {
-        "id": f"cb{next(update_ids)}", "chat_instance": "ci", "data": data,
-        "from": {"id": chat, "is_bot": False, "first_name": "Ann"},
-        "message": {"message_id": message_id, "date": int(time.time()), "chat": {"id": chat, "type": "private"}, "text": "?"}}}
+        "id": f"{next(update_ids)}", "from": dict(PERSON, id=chat),
+        "message": {"message_id": message_id, "from": {"id": 1, "is_bot": True, "first_name": "Spasm Aid", "username": "SpasmAidBot"},
+                    "chat": {"id": chat, "first_name": "Ann", "type": "private"}, "date": int(time.time()), "text": "?",
+                    "reply_markup": keyboard},
+        "chat_instance": "-4520397650532471104", "data": data}}
 
 
 def latest_question(servers, chat):
@@ -146,16 +156,35 @@ def slack_post(servers, path, body: bytes, content_type="application/json", time
     return raw(servers["served"], f"/webhooks/slack/{path}", body, headers)
 
 
+# Slack Events API envelopes with the fields of the reference (https://api.slack.com/apis/events-api
+# "callback field overview"; https://api.slack.com/events/message.im and /events/app_mention).
+def event_callback(event, event_id=None):
+    ts = event["ts"]
+    return {"token": "verification-token-unused", "team_id": "T1", "api_app_id": "A1",
+            "event": dict(event, team="T1", event_ts=ts), "type": "event_callback",
+            "event_id": event_id or f"Ev{uuid.uuid4().hex[:10].upper()}", "event_time": int(float(ts)),
+            "authorizations": [{"enterprise_id": None, "team_id": "T1", "user_id": "UBOT", "is_bot": True,
+                                "is_enterprise_install": False}],
+            "is_ext_shared_channel": False, "event_context": f"4-{uuid.uuid4().hex}"}
+
+
 def dm(servers, channel, text, event_id=None, **options):
-    body = {"type": "event_callback", "event_id": event_id or f"Ev{uuid.uuid4().hex[:10]}", "team_id": "T1",
-            "event": {"type": "message", "channel_type": "im", "channel": channel, "user": "U123", "text": text,
-                      "ts": f"{time.time():.6f}"}}
-    return slack_post(servers, "events", json.dumps(body).encode(), **options)
+    event = {"client_msg_id": str(uuid.uuid4()), "type": "message", "text": text, "user": "U123",
+             "ts": f"{time.time():.6f}", "blocks": [], "channel": channel, "channel_type": "im"}
+    return slack_post(servers, "events", json.dumps(event_callback(event, event_id)).encode(), **options)
 
 
 def click(servers, channel, value):
-    payload = {"type": "block_actions", "user": {"id": "U123"}, "channel": {"id": channel},
-               "actions": [{"type": "button", "action_id": "answer_1", "value": value}]}
+    # a block_actions payload as the interactivity reference gives it (https://api.slack.com/reference/interaction-payloads/block-actions)
+    ts = f"{time.time():.6f}"
+    payload = {"type": "block_actions", "user": {"id": "U123", "username": "ann", "name": "ann", "team_id": "T1"},
+               "api_app_id": "A1", "token": "verification-token-unused",
+               "container": {"type": "message", "message_ts": ts, "channel_id": channel, "is_ephemeral": False},
+               "trigger_id": "1.2.3", "team": {"id": "T1", "domain": "example"}, "channel": {"id": channel, "name": "directmessage"},
+               "message": {"type": "message", "user": "UBOT", "ts": ts, "text": "?"},
+               "response_url": "https://hooks.slack.com/actions/T1/1/x",
+               "actions": [{"action_id": "answer_1", "block_id": "b1", "text": {"type": "plain_text", "text": value},
+                            "value": value, "type": "button", "action_ts": ts}]}
     return slack_post(servers, "interactive", urlencode({"payload": json.dumps(payload)}).encode(),
                       content_type="application/x-www-form-urlencoded")
 
@@ -219,11 +248,11 @@ def test_slack_a_retry_of_an_event_never_received_is_answered(servers):
 
 
 def mention(servers, channel, text, ts, thread_ts=None):
-    event = {"type": "app_mention", "channel": channel, "user": "U123", "text": f"<@UBOT> {text}", "ts": ts}
+    event = {"client_msg_id": str(uuid.uuid4()), "type": "app_mention", "text": f"<@UBOT> {text}", "user": "U123",
+             "ts": ts, "blocks": [], "channel": channel}
     if thread_ts:
         event["thread_ts"] = thread_ts
-    body = {"type": "event_callback", "event_id": f"Ev{uuid.uuid4().hex[:10]}", "team_id": "T1", "event": event}
-    return slack_post(servers, "events", json.dumps(body).encode())
+    return slack_post(servers, "events", json.dumps(event_callback(event)).encode())
 
 
 def test_slack_a_mention_is_answered_in_a_thread_not_in_the_open_channel(servers):
