@@ -118,9 +118,9 @@ def alexa_routes(utterance: str):
     equal to the whole phrase wins; else the sample "<carrier> {utterance}" whose carrier starts
     the phrase, with only the rest in the slot (as AMAZON.SearchQuery does: the carrier words
     are not passed); else AMAZON.FallbackIntent."""
-    import re
+    from tools.make_alexa_model import words as spoken_words
 
-    words = re.findall(r"[a-z0-9][a-z0-9']*", utterance.lower())
+    words = spoken_words(utterance)  # as the model's samples were written
     phrase = " ".join(words)
     intents = _model_intents()
     for intent in intents:

@@ -62,11 +62,6 @@ def _valid_id(value: Any) -> Optional[str]:
     return None
 
 
-def conversation_id_of(transcript: Transcript) -> str:
-    """Assist's conversation id from the transcript's context, or a new one."""
-    return _valid_id((transcript.context or {}).get("conversation_id")) or uuid.uuid4().hex
-
-
 class Conversations:
     """Which conversation with the assistant a transcript continues.
 
@@ -142,12 +137,13 @@ class AssistHandler(AsyncEventHandler):
             return True
         if Transcript.is_type(event.type):
             transcript = Transcript.from_event(event)
-            conversation_id = conversation_id_of(transcript)
             peer = self.writer.get_extra_info("peername") if self.writer is not None else None
             sender = self.conversations.sender_for(transcript.context, str(peer[0]) if peer else "")
             text = (transcript.text or "").strip()
             speech, triage = await ask_assistant(self.base_url, sender, text)
-            context: Dict[str, Any] = {"conversation_id": conversation_id}
+            # the Assist id Home Assistant sent, else the id of the conversation it continued
+            sent_id = _valid_id((transcript.context or {}).get("conversation_id"))
+            context: Dict[str, Any] = {"conversation_id": sent_id or sender.removeprefix("assist-")}
             if triage:
                 context["triage"] = triage
             await self.write_event(Handled(text=speech, context=context).event())

@@ -39,18 +39,20 @@ RESUME_WITHIN = timedelta(minutes=60)  # as domain.yml's session_expiration_time
 MAX_PENDING_TURNS = 200_000  # beyond this, during a long outage, the oldest turns are dropped
 
 
+SESSION_COLUMNS = tuple(column.name for column in SessionRecord.__table__.columns)
+
+
 def new_session_row(**values: Any) -> Dict[str, Any]:
     """A session row: every column of SessionRecord, None unless given."""
-    columns = [column.name for column in SessionRecord.__table__.columns]
-    unknown = set(values) - set(columns)
+    unknown = set(values) - set(SESSION_COLUMNS)
     if unknown:
         raise KeyError(f"not columns of {SessionRecord.__tablename__}: {sorted(unknown)}")
-    return {name: values.get(name) for name in columns}
+    return {name: values.get(name) for name in SESSION_COLUMNS}
 
 
 def row_of(record: SessionRecord) -> Dict[str, Any]:
     """A stored session as a row dict."""
-    return {column.name: getattr(record, column.name) for column in SessionRecord.__table__.columns}
+    return {name: getattr(record, name) for name in SESSION_COLUMNS}
 
 
 def _when(event: Dict[str, Any]) -> datetime:
