@@ -7,7 +7,8 @@ automation can then notify phones, flash lights, unlock a smart lock), a Telegra
 the bot of TELEGRAM_BOT_TOKEN), a generic JSON webhook. The alert says only when, on which
 channel, and the number the person was told to call: no health details. It is sent on its own
 thread, each target tried up to three times, so it never delays a reply, and a dead target
-changes nothing for the person; the outcome is written to the session row (`alert`).
+changes nothing for the person; the outcome is written to the session row (`alert`). One alert
+per session, even when its emergency turns land on several servers (spasm_aid/once.py).
 """
 from __future__ import annotations
 
@@ -21,10 +22,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Callable, Dict, List, Mapping, Optional, Tuple
 
-from spasm_aid import replies, settings
+from spasm_aid import once, replies, settings
 
 logger = logging.getLogger(__name__)
 ATTEMPTS = 3
+ALERT_MEMORY_SECONDS = 2 * 24 * 3600  # longer than any session lasts
 TIMEOUT_SECONDS = 5.0
 
 
@@ -74,8 +76,10 @@ class HouseholdAlerts:
     MAX_AT_ONCE = 8
 
     def __init__(self, on_result: Callable[[str, str], None],
-                 send_to: Optional[List[Tuple[str, Callable[[Alert], None]]]] = None, backoff: float = 1.0) -> None:
+                 send_to: Optional[List[Tuple[str, Callable[[Alert], None]]]] = None, backoff: float = 1.0,
+                 claims: Optional[once.Once] = None) -> None:
         self.targets = targets() if send_to is None else send_to
+        self.claims = claims
         self.on_result = on_result  # (session id, "home_assistant:sent,webhook:failed") -> the session row
         self.backoff = backoff
         self._slots = threading.BoundedSemaphore(self.MAX_AT_ONCE)
@@ -89,6 +93,11 @@ class HouseholdAlerts:
             threading.Thread(target=self._send_now, args=(alert,), name="household-alert", daemon=True).start()
 
     def _send_now(self, alert: Alert) -> None:
+        # another server may have seen this session's first emergency too (asked here, on the
+        # alert's own thread, so a slow Redis never holds up the session log)
+        if not once.first(f"household-alert:{alert.session_id}", ALERT_MEMORY_SECONDS, self.claims):
+            logger.info("Household alert for session %s already sent by another server.", alert.session_id)
+            return
         with self._slots:
             outcome = ",".join(f"{name}:{self._deliver(name, send, alert)}" for name, send in self.targets)
         try:

@@ -65,6 +65,8 @@ VARIABLES = {
     "SPASM_AID_REDIS_PORT": "production profile: Redis port",
     "SPASM_AID_REDIS_DB": "production profile: Redis database number",
     "SPASM_AID_REDIS_PREFIX": "production profile: prefix of the Redis keys",
+    "SPASM_AID_REDIS_PASSWORD": "production profile: Redis password (none by default)",
+    "SPASM_AID_SHARED_STATE": "memory (one server, the default) or redis: where servers agree that a Slack event or household alert is handled once",
     "SPASM_AID_MAX_BODY": "production profile: largest request nginx passes on (2200k)",
     "SPASM_AID_ACTION_MAX_BODY": "production profile: largest call to the action servers (16m)",
 }
@@ -101,6 +103,18 @@ def emergency_number(environ: Environ = None) -> str:
             f"SPASM_AID_EMERGENCY_NUMBER must be the local emergency number as 2 to 6 digits "
             f"(911 US, 999 UK, 112 EU, 000 AU, 111 NZ); got {value!r}. Fix the variable and restart."
         )
+    return value
+
+
+SHARED_STATES = ("memory", "redis")
+
+
+def shared_state(environ: Environ = None) -> str:
+    """Where "handled once" is remembered (spasm_aid/once.py): this server's memory, or Redis
+    when several servers answer (the production profile)."""
+    value = _get("SPASM_AID_SHARED_STATE", environ, "memory").lower()
+    if value not in SHARED_STATES:
+        raise SettingsError(f"SPASM_AID_SHARED_STATE must be memory or redis; got {value!r}. Fix the variable and restart.")
     return value
 
 
@@ -268,6 +282,7 @@ class ProductionSettings:
     redis_port: int = 6379
     redis_db: int = 0
     redis_prefix: str = "spasmaid"
+    redis_password: str = ""
     # The largest request nginx passes on: a voice recording of up to 2 MiB. Each channel refuses
     # what is too big for it below that (64 KiB of JSON on REST), reading the refused text for a
     # red flag first, which nginx cannot do.
@@ -301,6 +316,7 @@ class ProductionSettings:
             redis_port=lambda: _int("SPASM_AID_REDIS_PORT", d.redis_port, environ, low=1),
             redis_db=lambda: _int("SPASM_AID_REDIS_DB", d.redis_db, environ, high=1024),
             redis_prefix=lambda: _get("SPASM_AID_REDIS_PREFIX", environ, d.redis_prefix),
+            redis_password=lambda: (os.environ if environ is None else environ).get("SPASM_AID_REDIS_PASSWORD", ""),
             max_body=lambda: size("SPASM_AID_MAX_BODY", d.max_body),
             action_max_body=lambda: size("SPASM_AID_ACTION_MAX_BODY", d.action_max_body),
             api_token=lambda: _get("SPASM_AID_API_TOKEN", environ),
@@ -320,6 +336,7 @@ class Settings:
     allowed_origins: Union[str, Tuple[str, ...]] = DEFAULT_ALLOWED_ORIGINS
     sender_salt: str = ""
     action_port: int = 5055
+    shared_state: str = "memory"
     alexa: AlexaSettings = field(default_factory=lambda: AlexaSettings.from_env({}))
     telegram: PlatformSettings = field(default_factory=lambda: PlatformSettings.telegram({}))
     slack: PlatformSettings = field(default_factory=lambda: PlatformSettings.slack({}))
@@ -333,7 +350,7 @@ class Settings:
             "emergency_number": emergency_number, "var_dir": var_dir, "database_url": database_url,
             "log_text": log_text, "locale": locale, "pack_minutes": pack_minutes,
             "walk_interval_minutes": walk_interval_minutes, "allowed_origins": allowed_origins,
-            "sender_salt": sender_salt_value, "action_port": action_port, "alexa": AlexaSettings.from_env,
+            "sender_salt": sender_salt_value, "action_port": action_port, "shared_state": shared_state, "alexa": AlexaSettings.from_env,
             "telegram": PlatformSettings.telegram, "slack": PlatformSettings.slack,
             "production": ProductionSettings.from_env, "alerts": AlertSettings.from_env,
         }

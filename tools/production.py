@@ -205,6 +205,8 @@ class Profile:
             SPASM_AID_REDIS_PORT=str(c.redis_port),
             SPASM_AID_REDIS_DB=str(c.redis_db),
             SPASM_AID_REDIS_PREFIX=c.redis_prefix,
+            # several servers: a Slack retry or a session's household alert is handled once in all
+            SPASM_AID_SHARED_STATE="redis",
             SANIC_WORKERS=str(c.sanic_workers),
         )
         env.update(c.extra_env)

@@ -7,7 +7,7 @@ SignatureVerifier (5-minute window). SLACK_API_URL overrides https://slack.com/a
 
 The assistant answers direct messages and mentions. Slack wants an answer within 3 seconds, so
 a message is acknowledged at once and handled in the background; Slack's retries of an event
-already received are acknowledged and dropped. Yes/no questions become buttons; the emergency
+already received, by this server or another (spasm_aid/once.py), are acknowledged and dropped. Yes/no questions become buttons; the emergency
 reply gets a header block "Call <number> now".
 """
 from __future__ import annotations
@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 from urllib.parse import parse_qs
 
@@ -25,7 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.signature import SignatureVerifier
 
-from spasm_aid import replies, settings
+from spasm_aid import once, replies, settings
 from spasm_aid.channels.common import add_health_route, not_configured, with_safety_reply
 from spasm_aid.channels.edge import (
     MAX_MESSAGE_CHARS,
@@ -43,7 +42,7 @@ DEFAULT_API = settings.DEFAULT_SLACK_API
 MENTION = re.compile(r"<@[A-Z0-9]+>\s*")
 TIMESTAMP = re.compile(r"[0-9]{1,12}")  # seconds since 1970, as Slack sends it
 MAX_BODY_BYTES = 128 * 1024  # a Slack message is at most 40,000 characters
-MAX_EVENTS_REMEMBERED = 10_000
+EVENT_MEMORY_SECONDS = 3600  # Slack retries within minutes (immediately, after 1 and after 5)
 TS = re.compile(r"[0-9]{1,12}\.[0-9]{1,8}")  # a Slack message timestamp, e.g. 1712345678.123456
 
 
@@ -124,10 +123,6 @@ class SlackChannel(InputChannel):
         config = settings.PlatformSettings.slack()
         self.token, self.signing_secret, self.api_url = config.bot_token, config.secret, config.api_url
         self.verifier = SignatureVerifier(self.signing_secret) if self.signing_secret else None
-        # event ids handled lately: Slack retries an event it thinks was not received (timeout,
-        # failed connection, an error status during a restart); one already handled is dropped,
-        # one never received is handled
-        self.seen_events: "OrderedDict[str, None]" = OrderedDict()
         self.tasks: Set[asyncio.Task] = set()
 
     @property
@@ -194,16 +189,18 @@ class SlackChannel(InputChannel):
                 return response.json({"challenge": str(body.get("challenge", ""))})
             event = body.get("event") if body.get("type") == "event_callback" else None
             event_id = str(body.get("event_id", ""))
-            if not isinstance(event, dict) or not event_id or event_id in self.seen_events:
-                return response.json({"ok": True})  # not a message for us, or one already in hand
+            if not isinstance(event, dict) or not event_id:
+                return response.json({"ok": True})  # not a message for us
             wanted = (event.get("type") == "message" and event.get("channel_type") == "im") or event.get("type") == "app_mention"
             if not wanted or event.get("bot_id") or event.get("subtype") or not isinstance(event.get("text"), str):
                 return response.json({"ok": True})
             if not _slack_id(event.get("channel")) or not _slack_id(event.get("user")):
                 return response.json({"error": "The event lacks its channel or user."}, status=400)
-            self.seen_events[event_id] = None
-            while len(self.seen_events) > MAX_EVENTS_REMEMBERED:
-                self.seen_events.popitem(last=False)
+            # Slack delivers an event again when it thinks the first delivery failed (a time-out,
+            # a lost connection, an error status during a restart), perhaps to another server:
+            # one already handled by any server is dropped, one never received is handled
+            if not await asyncio.get_running_loop().run_in_executor(None, once.first, f"slack-event:{event_id}", EVENT_MEMORY_SECONDS):
+                return response.json({"ok": True})
             thread = None
             if event.get("type") == "app_mention":  # answered in a thread under the mention
                 thread = event.get("thread_ts") or event.get("ts")

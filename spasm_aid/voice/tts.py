@@ -5,6 +5,8 @@ One utterance per runAndWait(): queueing several is a known source of lost speec
 from __future__ import annotations
 
 import logging
+import shutil
+import subprocess
 import tempfile
 import threading
 import wave
@@ -23,6 +25,10 @@ class SpeechError(RuntimeError):
     pass
 
 
+def _has_audio(path: Path) -> bool:
+    return path.exists() and path.stat().st_size > 44  # more than a WAV header
+
+
 class Speaker:
     def __init__(self, rate: int = NORMAL_RATE, voice: Optional[str] = None) -> None:
         try:
@@ -36,6 +42,7 @@ class Speaker:
             ) from error
         self.lock = threading.Lock()
         self.rate = rate
+        self.voice = voice
         if voice:
             self.engine.setProperty("voice", voice)
 
@@ -49,9 +56,27 @@ class Speaker:
                 self.engine.setProperty("rate", rate)
                 self.engine.save_to_file(text, str(path))
                 self.engine.runAndWait()
-            if path.exists() and path.stat().st_size > 44:
+            if _has_audio(path):
                 return
-        raise SpeechError(f"the speech engine wrote no audio for {text!r}")
+        # pyttsx3's espeak driver now and then saves an empty file (seen once in about 3,000
+        # test runs, under load); the espeak-ng program makes the same voice's audio on its own
+        logger.warning("pyttsx3 wrote no audio for %r; using the espeak-ng program instead.", text)
+        self._part_with_espeak_program(text, path, rate)
+        if not _has_audio(path):
+            raise SpeechError(f"the speech engine wrote no audio for {text!r}")
+
+    def _part_with_espeak_program(self, text: str, path: Path, rate: int) -> None:
+        program = shutil.which("espeak-ng") or shutil.which("espeak")
+        if program is None:
+            raise SpeechError(f"the speech engine wrote no audio for {text!r}, and no espeak-ng program was "
+                              f"found to try instead (apt-get install espeak-ng; make does this).")
+        command = [program, "-w", str(path), "-s", str(rate)]
+        if self.voice:
+            command += ["-v", self.voice.rsplit("/", 1)[-1]]
+        try:
+            subprocess.run(command + ["--", text], check=True, capture_output=True, timeout=60)
+        except (OSError, subprocess.SubprocessError) as error:
+            raise SpeechError(f"the speech engine wrote no audio for {text!r}, nor did {program} ({error})") from error
 
     def to_file(self, text: str, path: Path, rate: Optional[int] = None, pause: float = 0.3) -> Path:
         """Speak `text` into one WAV file, a breath-sized part per utterance.

@@ -13,11 +13,19 @@ import uuid
 import pytest
 import redis
 
+from tests.server.fake_platforms import FakePlatforms
 from tests.spasm_aid.session_log.conftest import _admin_engine, postgres_available
 from tools.production import Profile, ProfileConfig
 
 REDIS_PORT = 6391
 SALT = "production-test-salt"
+FAKE_PLATFORMS_PORT = 5189
+# Slack and a household alert, pointed at a local stand-in for Slack's API and Home Assistant
+MESSAGING = {
+    "SLACK_BOT_TOKEN": "xoxb-test", "SLACK_SIGNING_SECRET": "slack-production-secret",
+    "SLACK_API_URL": f"http://127.0.0.1:{FAKE_PLATFORMS_PORT}/api/",
+    "SPASM_AID_ALERT_HOME_ASSISTANT_WEBHOOK": f"http://127.0.0.1:{FAKE_PLATFORMS_PORT}/api/webhook/production-test",
+}
 
 
 class PrivateRedis:
@@ -64,13 +72,20 @@ def private_redis(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def profile(private_redis, tmp_path_factory):
+def platforms():
+    fake = FakePlatforms(FAKE_PLATFORMS_PORT)
+    yield fake
+    fake.close()
+
+
+@pytest.fixture(scope="session")
+def profile(private_redis, platforms, tmp_path_factory):
     database = f"spasm_aid_test_{uuid.uuid4().hex[:10]}"
     config = ProfileConfig(
         public_port=8181, action_port=8156, rasa_base_port=5111, action_base_port=5161,
         pg_database=database, redis_port=REDIS_PORT, redis_prefix=f"test{uuid.uuid4().hex[:8]}",
         var_dir=tmp_path_factory.mktemp("production"),
-        extra_env={"SPASM_AID_SENDER_SALT": SALT, "SPASM_AID_API_TOKEN": "test-token"},
+        extra_env={"SPASM_AID_SENDER_SALT": SALT, "SPASM_AID_API_TOKEN": "test-token", **MESSAGING},
     )
     profile = Profile(config)
     profile.start()

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from spasm_aid import alerts, settings
+from spasm_aid import alerts, once, settings
 
 WHEN = datetime(2026, 11, 27, 14, 5, tzinfo=timezone.utc)
 
@@ -52,7 +52,8 @@ def test_a_failing_target_is_retried_then_recorded_and_the_others_still_go():
         outcomes[session_id] = outcome
         done.set()
 
-    sender = alerts.HouseholdAlerts(record, send_to=[("home_assistant", works), ("webhook", broken)], backoff=0.01)
+    sender = alerts.HouseholdAlerts(record, send_to=[("home_assistant", works), ("webhook", broken)], backoff=0.01,
+                                    claims=once.MemoryOnce())
     sender.send(alerts.Alert("s1", "rest", WHEN, "911"))  # returns at once: the reply never waits
     assert done.wait(5)
     assert outcomes == {"s1": "home_assistant:sent,webhook:failed"}
@@ -88,7 +89,7 @@ def test_a_generic_webhook_receives_the_json_and_a_target_that_is_down_is_record
         config = settings.AlertSettings("http://127.0.0.1:1/api/webhook/down", "", f"http://127.0.0.1:{server.server_port}/hook")
         outcomes, done = {}, threading.Event()
         sender = alerts.HouseholdAlerts(lambda sid, outcome: (outcomes.update({sid: outcome}), done.set()),
-                                        send_to=alerts.targets(config), backoff=0.01)
+                                        send_to=alerts.targets(config), backoff=0.01, claims=once.MemoryOnce())
         sender.send(alerts.Alert("s9", "voice", WHEN, "112"))
         assert done.wait(10)
         assert outcomes == {"s9": "home_assistant:failed,webhook:sent"}
@@ -96,3 +97,16 @@ def test_a_generic_webhook_receives_the_json_and_a_target_that_is_down_is_record
         assert "112" in received[0]["message"] and received[0]["channel"] == "voice"
     finally:
         server.shutdown()
+
+
+def test_two_servers_seeing_one_sessions_emergency_send_one_alert():
+    """Both servers' session logs saw the session's first emergency (its turns landed on each):
+    the shared claim lets one of them send."""
+    sent, outcomes = [], {}
+    shared = once.MemoryOnce()  # in production: Redis (tests/spasm_aid/test_once.py)
+    servers = [alerts.HouseholdAlerts(outcomes.__setitem__, send_to=[("webhook", sent.append)], claims=shared)
+               for _ in range(2)]
+    for server in servers:  # what each server's alert thread runs
+        server._send_now(alerts.Alert("s-two-servers", "slack", WHEN, "911"))
+    assert [alert.session_id for alert in sent] == ["s-two-servers"]
+    assert outcomes == {"s-two-servers": "webhook:sent"}
