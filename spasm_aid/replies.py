@@ -31,8 +31,9 @@ IN_AN_EMERGENCY = "utter_system_in_an_emergency"  # the web page's standing line
 VOICE_NOT_HEARD = "utter_voice_not_heard"
 VOICE_NOT_HEARD_YES_NO = "utter_voice_not_heard_yes_no"
 VOICE_TOO_LONG = "utter_voice_too_long"
+VOICE_CONFIRM_RED_FLAG = "utter_voice_confirm_red_flag"  # {heard}: the words that would be an emergency
 NAMES = (FAILURE, UNREACHABLE, REFUSED, TOO_LONG, TOO_LARGE, NOT_TEXT, LOST_TRACK, CALL_NOW, STALE_BUTTON, HOUSEHOLD_ALERT, IN_AN_EMERGENCY,
-         VOICE_NOT_HEARD, VOICE_NOT_HEARD_YES_NO, VOICE_TOO_LONG)
+         VOICE_NOT_HEARD, VOICE_NOT_HEARD_YES_NO, VOICE_TOO_LONG, VOICE_CONFIRM_RED_FLAG)
 
 # Only if domain.yml cannot be read at all: the one hard-coded fallback, so a refusal or a failure
 # still gives the number.

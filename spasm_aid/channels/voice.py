@@ -7,6 +7,9 @@
     GET  /webhooks/voice/pending?sender=...&wait=20
         -> the same shape, for messages pushed later (ice or heat timers, walk reminders);
            waits up to `wait` seconds (at most 30) for one to arrive.
+    POST /webhooks/voice/understand  {"sender": "...", "message": "..."}
+        -> {"red_flag": true|false}: would the assistant read these words, typed, as a red flag?
+           (make voice asks, for the second recogniser's words; spasm_aid.voice.dialogue.decide)
 
 Speech is recognised and synthesised in the Rasa server (pocketsphinx, pyttsx3), offline.
 Pushed messages wait for their client in the push store (spasm_aid.channels.voice_store);
@@ -31,9 +34,9 @@ from spasm_aid import replies
 from spasm_aid.channels.common import MAX_SENDER_CHARS, add_health_route, origin_refusal, parse_payload, refusal_body
 from spasm_aid.channels.edge import REFUSALS, InputError, clean_sender, harden_http
 from spasm_aid.channels.voice_store import PendingMessages, VoiceOutput
-from spasm_aid.contract import VOICE_UNCLEAR_MESSAGE, expects_yes_no
+from spasm_aid.contract import RED_FLAG_INTENT, VOICE_UNCLEAR_MESSAGE, expects_yes_no
 from spasm_aid.voice import tts
-from spasm_aid.voice.dialogue import speaking_rate
+from spasm_aid.voice.dialogue import Decision, confirmation_messages, speaking_rate
 from spasm_aid.voice.service import VoiceService
 
 logger = logging.getLogger(__name__)
@@ -56,6 +59,9 @@ class VoiceInput(InputChannel):
         self.store = PendingMessages()
         # the last replies of recent conversations, to know a yes/no question is pending
         self.last_messages: "OrderedDict[str, List[Dict[str, Any]]]" = OrderedDict()
+        # conversations asked "Did you say ...? If you did, call ..." (the recognisers disagreed
+        # on a negation): their next utterance answers it
+        self.confirming: "OrderedDict[str, Decision]" = OrderedDict()
         self.voice = VoiceService()  # the engines load when a voice client first calls
 
     @classmethod
@@ -97,15 +103,21 @@ class VoiceInput(InputChannel):
                         raise InputError(f"The audio must be a WAV file of at most {MAX_AUDIO_BYTES // 1024} KiB.",
                                          413 if body else 400)
                     expect_yes_no = self._expects_yes_no(sender)
+                    confirming = self.confirming.pop(sender, None)
                     # recognition and the guard's reading of the words off the event loop: both
                     # take a while, the first time (models load) and every time (decoding)
-                    recognition, decision = await asyncio.get_running_loop().run_in_executor(
-                        None, self._recognise, body, expect_yes_no
+                    loop = asyncio.get_running_loop()
+                    understood = self._understood_as_red_flag(request, loop)
+                    recognition, decision = await loop.run_in_executor(
+                        None, self._recognise, body, expect_yes_no, confirming, understood
                     )
                     heard = recognition.heard
                     if decision.kind == "ask_again":  # never guess an answer: ask again
                         again = [{"recipient_id": sender, "text": decision.ask_again_text(expect_yes_no)}]
                         return response.json(self.render(again, with_audio, heard))
+                    if decision.kind == "confirm":  # one question, which gives the number itself
+                        _remember(self.confirming, sender, decision)
+                        return response.json(self.render(confirmation_messages(sender, decision), with_audio, heard))
                     # unclear speech (not an emergency) is not acted on as words: the assistant is
                     # told it could not be made out, and answers and logs that turn like any other
                     text = VOICE_UNCLEAR_MESSAGE if decision.kind == "unclear" else decision.text
@@ -124,11 +136,22 @@ class VoiceInput(InputChannel):
                 logger.exception("Voice: handling a message failed.")
                 return response.json(self.render(replies.failure(sender), with_audio, heard), status=500)
             messages = self.store.take(sender)
-            self.last_messages[sender] = messages
-            self.last_messages.move_to_end(sender)
-            while len(self.last_messages) > MAX_CONVERSATIONS_REMEMBERED:
-                self.last_messages.popitem(last=False)
+            _remember(self.last_messages, sender, messages)
             return response.json(self.render(messages or replies.failure(sender), with_audio, heard))
+
+        @webhook.route("/understand", methods=["POST"])
+        async def understand(request: Request) -> HTTPResponse:
+            refusal = origin_refusal(request)
+            if refusal is not None:
+                return refusal
+            try:
+                _, text, _ = parse_payload(request.body or b"", request.headers.get("content-encoding"))
+            except InputError as error:
+                return response.json({"error": REFUSALS.refusal_text(str(error))}, status=error.status)
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None:
+                return response.json({"error": REFUSALS.refusal_text("The assistant's model is not loaded yet.")}, status=503)
+            return response.json({"red_flag": await _parses_as_red_flag(agent, text)})
 
         @webhook.route("/pending", methods=["GET"])
         async def pending(request: Request) -> HTTPResponse:
@@ -149,11 +172,48 @@ class VoiceInput(InputChannel):
     def _expects_yes_no(self, sender: str) -> bool:
         return expects_yes_no(self.last_messages.get(sender, []))
 
-    def _recognise(self, audio: bytes, expect_yes_no: bool = False):
-        """(recognition, what to do with it), for a recording's bytes."""
+    def _recognise(self, audio: bytes, expect_yes_no: bool = False, confirming: Optional[Decision] = None,
+                   understood: Optional[Callable[[str], bool]] = None):
+        """(recognition, what to do with it), for a recording's bytes (on a worker thread)."""
         from spasm_aid.voice.asr import RecognitionError, read_audio
 
         try:
-            return self.voice.hear(read_audio(audio), expect_yes_no)
+            return self.voice.hear(read_audio(audio), expect_yes_no, confirming, understood)
         except RecognitionError as error:
             raise InputError(str(error)) from error
+
+    @staticmethod
+    def _understood_as_red_flag(request: Request, loop: asyncio.AbstractEventLoop) -> Optional[Callable[[str], bool]]:
+        """The Rasa server's own NLU as a yes/no on words, callable from the recognition thread."""
+        agent = getattr(request.app.ctx, "agent", None)
+        if agent is None:
+            return None
+
+        def understood(text: str) -> bool:
+            return asyncio.run_coroutine_threadsafe(_parses_as_red_flag(agent, text), loop).result(timeout=NLU_TIMEOUT_SECONDS)
+
+        return understood
+
+
+NLU_TIMEOUT_SECONDS = 10
+
+
+async def _parses_as_red_flag(agent: Any, text: str) -> bool:
+    """Whether the assistant's NLU (its guard and its classifier) reads `text` as a red flag; a
+    leading "/" is dropped, so words are never taken for an intent payload."""
+    try:
+        parsed = await agent.parse_message(text.lstrip("/ ")[:MAX_UNDERSTAND_CHARS])
+    except Exception:  # the words are still sent as heard; the failure is logged, not hidden
+        logger.exception("Voice: the NLU could not read the second recogniser's words.")
+        return False
+    return ((parsed or {}).get("intent") or {}).get("name") == RED_FLAG_INTENT
+
+
+MAX_UNDERSTAND_CHARS = 2000
+
+
+def _remember(store: "OrderedDict[str, Any]", key: str, value: Any) -> None:
+    store[key] = value
+    store.move_to_end(key)
+    while len(store) > MAX_CONVERSATIONS_REMEMBERED:
+        store.popitem(last=False)

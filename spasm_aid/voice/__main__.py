@@ -26,8 +26,12 @@ from spasm_aid.voice import tts
 from spasm_aid.voice.asr import RecognitionError, Recognizer, read_wav
 from spasm_aid.voice.dialogue import (
     VoiceState,
+    confirmation_messages,
 )
 from spasm_aid.voice.service import VoiceService
+
+# About 8 s without speech after a confirmation question (the endpointer's frames are 30 ms).
+CONFIRM_SILENCE_FRAMES = 270
 
 
 class VoiceClient:
@@ -49,6 +53,13 @@ class VoiceClient:
         status, payload = self._call(f"{self.base}/webhook?audio=0", body)
         return status, (payload or {}).get("messages")
 
+    def understands_as_red_flag(self, text: str) -> bool:
+        """The assistant's NLU on words, as if typed (the connector's /understand); False when
+        the assistant cannot be reached (the words are then judged by the guard alone)."""
+        body = json.dumps({"sender": self.sender, "message": text}).encode()
+        status, payload = self._call(f"{self.base}/understand", body, timeout=10)
+        return status == 200 and bool((payload or {}).get("red_flag"))
+
     def pending(self, wait: float = 0) -> List[dict]:
         status, payload = self._call(f"{self.base}/pending?sender={self.sender}&wait={wait}&audio=0", timeout=wait + 30)
         return (payload or {}).get("messages") or []
@@ -59,7 +70,8 @@ class VoiceSession:
 
     def __init__(self, chat, recognizer: Recognizer, speaker: Optional[tts.Speaker], names_emergency=None) -> None:
         self.chat = chat
-        self.voice = VoiceService(recognizer, names_emergency, speaker)
+        self.voice = VoiceService(recognizer, names_emergency, speaker,
+                                  understood_as_red_flag=getattr(chat, "understands_as_red_flag", None))
         self.state = VoiceState()
         # Loaded now, not at the first unclear utterance: that reply must not wait for it.
         self.voice.load()
@@ -67,21 +79,21 @@ class VoiceSession:
     def turn(self, pcm: bytes) -> dict:
         started = time.perf_counter()
         expect_yes_no = self.state.expects_yes_no
-        heard, decision = self.voice.hear(pcm, expect_yes_no)
+        confirming, self.state.confirming = self.state.confirming, None
+        heard, decision = self.voice.hear(pcm, expect_yes_no, confirming)
         recognised = time.perf_counter()
         # unclear speech (not an emergency) is not acted on as words: the assistant is told it
         # could not be made out, and answers, logs and counts that turn like any other
         send = {"send": decision.text, "unclear": VOICE_UNCLEAR_MESSAGE}.get(decision.kind)
         if decision.kind == "ask_again":
             replies = [{"text": decision.ask_again_text(expect_yes_no)}]
+        elif decision.kind == "confirm":  # one question, which gives the number itself
+            self.state.confirming = decision
+            replies = confirmation_messages(self.chat.sender, decision)
         elif decision.kind == "send" and self.state.local_command(decision.text) == "faster":
             replies = self.state.last_replies or [{"text": "Okay, faster."}]
         else:
-            status, replies = self.chat.send(send)
-            if not isinstance(replies, list) or not replies:
-                # The assistant cannot be reached: never leave the person with silence.
-                replies = [{"text": reply_texts.text(reply_texts.UNREACHABLE)}]
-            self.state.last_replies = replies
+            replies = self._ask_assistant(send)
         answered = time.perf_counter()
         return {
             "heard": heard.heard,
@@ -90,12 +102,32 @@ class VoiceSession:
             "second_opinion": heard.second_opinion,
             "alternative": heard.alternative,
             "spotted": heard.spotted,
+            "decision": decision.kind,
             "expect_yes_no": expect_yes_no,
             "replies": replies,
             "triage": next((r["custom"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]), None),
             "rate": self.state.speaking_rate(replies),
             "seconds": {"recognise": recognised - started, "assistant": answered - recognised},
         }
+
+    def _ask_assistant(self, text: Optional[str]) -> List[dict]:
+        status, replies = self.chat.send(text)
+        if not isinstance(replies, list) or not replies:
+            # The assistant cannot be reached: never leave the person with silence.
+            replies = [{"text": reply_texts.text(reply_texts.UNREACHABLE)}]
+        self.state.last_replies = replies
+        return replies
+
+    def silence(self) -> Optional[dict]:
+        """Nothing said for a while. After a confirmation question ("Did you say ...? If you did,
+        call ..."), silence leans up: its emergency words go to the assistant. Otherwise nothing."""
+        if self.state.confirming is None:
+            return None
+        text, self.state.confirming = self.state.confirming.text, None
+        replies = self._ask_assistant(text)
+        return {"heard": None, "sent": text, "source": "silence", "decision": "send", "replies": replies,
+                "triage": next((r["custom"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]), None),
+                "rate": self.state.speaking_rate(replies), "seconds": {}}
 
     def speech_text(self, replies: List[dict]) -> str:
         return self.voice.speech_text(replies)
@@ -184,6 +216,12 @@ def run_microphone(session: VoiceSession, device: Optional[str] = None) -> int:
         while True:
             frame, _ = stream.read(endpointer.frame_size)
             quiet_frames = 0 if endpointer.in_speech else quiet_frames + 1
+            if quiet_frames == CONFIRM_SILENCE_FRAMES:  # no answer to "Did you say ...?": routes up
+                later = session.silence()
+                if later:
+                    text = session.speech_text(later["replies"])
+                    print(f"(no answer)\nbot: {text}")
+                    session.voice.speaker().say(text, rate=later["rate"])
             if quiet_frames and quiet_frames % 100 == 0:  # about every 3 s of quiet: timers due?
                 later = pushed(session, 0)
                 if later:
@@ -199,6 +237,7 @@ def run_microphone(session: VoiceSession, device: Optional[str] = None) -> int:
                 text = session.speech_text(result["replies"])
                 print(f"heard: {result['heard']!r}\nbot: {text}")
                 session.voice.speaker().say(text, rate=result["rate"])
+                quiet_frames = 0  # the quiet after a question is counted from the end of the question
                 if result["sent"] in ("stop", "bye"):
                     return 0
 

@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Optional, Tuple
 
-from spasm_aid.voice.dialogue import Decision, decide
+from spasm_aid.voice.dialogue import Decision, after_confirmation, decide
 from spasm_aid.voice.speakable import breath_parts
 
 if TYPE_CHECKING:  # loaded on first use: the speech engines take seconds
@@ -22,9 +22,13 @@ class VoiceService:
         recognizer: Optional[Recognizer] = None,
         names_emergency: Optional[Callable[[str], bool]] = None,
         speaker: Optional[Speaker] = None,
+        understood_as_red_flag: Optional[Callable[[str], bool]] = None,
     ) -> None:
         self._recognizer = recognizer
         self._names_emergency = names_emergency
+        # the full NLU's reading of words (the assistant's, as if typed): the Rasa server's own
+        # model in the voice connector, the connector's /understand route for `make voice`
+        self.understood_as_red_flag = understood_as_red_flag
         self._speaker = speaker
         self._loading = threading.Lock()
 
@@ -61,10 +65,15 @@ class VoiceService:
         self.names_emergency("")
 
     # --- hearing ------------------------------------------------------------------------------------
-    def hear(self, pcm: bytes, expect_yes_no: bool = False) -> Tuple[Recognition, Decision]:
-        """What was heard in 16 kHz mono PCM, and what to do with it (spasm_aid.voice.dialogue.decide)."""
+    def hear(self, pcm: bytes, expect_yes_no: bool = False, confirming: Optional[Decision] = None,
+             understood_as_red_flag: Optional[Callable[[str], bool]] = None) -> Tuple[Recognition, Decision]:
+        """What was heard in 16 kHz mono PCM, and what to do with it (spasm_aid.voice.dialogue.decide);
+        `confirming`: the confirmation question just asked, which this utterance answers."""
+        if confirming is not None:
+            recognition = self.recognizer().recognise(pcm, expect_yes_no=True)
+            return recognition, after_confirmation(confirming, recognition, self.names_emergency)
         recognition = self.recognizer().recognise(pcm, expect_yes_no)
-        return recognition, decide(recognition, self.names_emergency)
+        return recognition, decide(recognition, self.names_emergency, understood_as_red_flag or self.understood_as_red_flag)
 
     # --- speaking -----------------------------------------------------------------------------------
     @staticmethod

@@ -68,3 +68,43 @@ def test_a_timer_set_by_voice_is_spoken_when_it_is_up(session, tmp_path):
     assert "Time's up" in results[-1]["replies"][0]["text"]
     length, rms = audio_stats(results[-1]["reply_wav"])
     assert length > 1.0 and rms > 0.01
+
+
+class ScriptedRecognizer:
+    """Hears what the test says it heard: the point here is what the voice layer does when the
+    two recognisers disagree, whatever audio would make them."""
+
+    degraded = None
+
+    def __init__(self, *recognitions):
+        self.recognitions = list(recognitions)
+
+    def recognise(self, pcm, expect_yes_no=False):
+        return self.recognitions.pop(0)
+
+
+def scripted_session(servers, *recognitions):
+    return VoiceSession(VoiceClient(servers["served"], f"voice-{uuid.uuid4().hex[:8]}"), ScriptedRecognizer(*recognitions), None)
+
+
+def test_silence_after_the_confirmation_question_gives_the_emergency_message(servers):
+    from spasm_aid.voice.asr import Recognition
+
+    session = scripted_session(servers, Recognition("i can feel my legs", "i can feel my legs", "open",
+                                                    alternative="i can't feel my legs"))
+    asked = session.turn(b"\0" * 3200)
+    assert asked["decision"] == "confirm" and asked["sent"] is None  # nothing sent yet
+    assert "Did you say: i can't feel my legs?" in asked["replies"][0]["text"] and "call 911 now" in asked["replies"][0]["text"]
+    later = session.silence()  # no answer for a while
+    assert later["sent"] == "i can't feel my legs" and later["triage"]["triage"] == "emergency"
+    assert session.silence() is None  # asked once, answered once
+
+
+def test_the_second_recognisers_words_are_read_by_the_full_nlu_through_the_connector(servers):
+    from spasm_aid.voice.asr import Recognition
+
+    session = scripted_session(servers, Recognition("the walk to won't come my groin", "the walk to won't come my groin", "open",
+                                                    alternative="the words won't come out right"))
+    result = session.turn(b"\0" * 3200)
+    assert result["sent"] == "the words won't come out right"
+    assert result["triage"]["triage"] == "emergency"

