@@ -66,6 +66,7 @@ VARIABLES = {
     "SPASM_AID_REDIS_DB": "production profile: Redis database number",
     "SPASM_AID_REDIS_PREFIX": "production profile: prefix of the Redis keys",
     "SPASM_AID_REDIS_PASSWORD": "production profile: Redis password (none by default)",
+    "SPASM_AID_VOICE_RECOGNISERS": "recognisers of the voice connector, each hearing one speaker at a time (2, at most the cores)",
     "SPASM_AID_SHARED_STATE": "memory (one server, the default) or redis: where servers agree that a Slack event or household alert is handled once",
     "SPASM_AID_MAX_BODY": "production profile: largest request nginx passes on (2200k)",
     "SPASM_AID_ACTION_MAX_BODY": "production profile: largest call to the action servers (16m)",
@@ -107,6 +108,11 @@ def emergency_number(environ: Environ = None) -> str:
 
 
 SHARED_STATES = ("memory", "redis")
+
+
+def voice_recognisers(environ: Environ = None) -> int:
+    """How many speakers the voice connector hears at once (each recogniser adds about 140 MB)."""
+    return _int("SPASM_AID_VOICE_RECOGNISERS", min(2, os.cpu_count() or 1), environ, low=1, high=16)
 
 
 def shared_state(environ: Environ = None) -> str:
@@ -337,6 +343,7 @@ class Settings:
     sender_salt: str = ""
     action_port: int = 5055
     shared_state: str = "memory"
+    voice_recognisers: int = 2
     alexa: AlexaSettings = field(default_factory=lambda: AlexaSettings.from_env({}))
     telegram: PlatformSettings = field(default_factory=lambda: PlatformSettings.telegram({}))
     slack: PlatformSettings = field(default_factory=lambda: PlatformSettings.slack({}))
@@ -350,7 +357,8 @@ class Settings:
             "emergency_number": emergency_number, "var_dir": var_dir, "database_url": database_url,
             "log_text": log_text, "locale": locale, "pack_minutes": pack_minutes,
             "walk_interval_minutes": walk_interval_minutes, "allowed_origins": allowed_origins,
-            "sender_salt": sender_salt_value, "action_port": action_port, "shared_state": shared_state, "alexa": AlexaSettings.from_env,
+            "sender_salt": sender_salt_value, "action_port": action_port, "shared_state": shared_state,
+            "voice_recognisers": voice_recognisers, "alexa": AlexaSettings.from_env,
             "telegram": PlatformSettings.telegram, "slack": PlatformSettings.slack,
             "production": ProductionSettings.from_env, "alerts": AlertSettings.from_env,
         }

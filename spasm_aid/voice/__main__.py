@@ -30,9 +30,6 @@ from spasm_aid.voice.dialogue import (
 )
 from spasm_aid.voice.service import VoiceService
 
-# About 8 s without speech after a confirmation question (the endpointer's frames are 30 ms).
-CONFIRM_SILENCE_FRAMES = 270
-
 
 class VoiceClient:
     """Talks to the assistant's voice connector (text in; reply messages, and pushed timers)."""
@@ -118,6 +115,14 @@ class VoiceSession:
         self.state.last_replies = replies
         return replies
 
+    def say_text(self, text: str) -> dict:
+        """A command heard over a reply (barge-in: "help", "stop", "repeat"), answered as if said alone."""
+        self.state.confirming = None
+        replies = self._ask_assistant(text)
+        return {"heard": text, "sent": text, "source": "barge_in", "decision": "send", "replies": replies,
+                "triage": next((r["custom"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]), None),
+                "rate": self.state.speaking_rate(replies), "seconds": {}}
+
     def silence(self) -> Optional[dict]:
         """Nothing said for a while. After a confirmation question ("Did you say ...? If you did,
         call ..."), silence leans up: its emergency words go to the assistant. Otherwise nothing."""
@@ -197,7 +202,8 @@ def list_devices() -> int:
 def run_microphone(session: VoiceSession, device: Optional[str] = None) -> int:
     try:
         import sounddevice
-        from pocketsphinx import Endpointer
+
+        from spasm_aid.voice.live import LiveLoop, Player
     except OSError as error:
         print(f"No microphone support: PortAudio is missing ({error}). apt-get install libportaudio2", file=sys.stderr)
         return 1
@@ -209,37 +215,8 @@ def run_microphone(session: VoiceSession, device: Optional[str] = None) -> int:
         print(f"No microphone found ({error}). Use --input with WAV files, or plug in a USB speakerphone.", file=sys.stderr)
         return 1
     print(f"Listening on: {info['name']} (16 kHz mono). Say 'stop' to finish, 'help' for emergency help.")
-    endpointer = Endpointer(sample_rate=16000)
-    with sounddevice.RawInputStream(samplerate=16000, channels=1, dtype="int16", blocksize=endpointer.frame_size) as stream:
-        utterance = b""
-        quiet_frames = 0
-        while True:
-            frame, _ = stream.read(endpointer.frame_size)
-            quiet_frames = 0 if endpointer.in_speech else quiet_frames + 1
-            if quiet_frames == CONFIRM_SILENCE_FRAMES:  # no answer to "Did you say ...?": routes up
-                later = session.silence()
-                if later:
-                    text = session.speech_text(later["replies"])
-                    print(f"(no answer)\nbot: {text}")
-                    session.voice.speaker().say(text, rate=later["rate"])
-            if quiet_frames and quiet_frames % 100 == 0:  # about every 3 s of quiet: timers due?
-                later = pushed(session, 0)
-                if later:
-                    text = session.speech_text(later["replies"])
-                    print(f"bot: {text}")
-                    session.voice.speaker().say(text, rate=later["rate"])
-            speech = endpointer.process(bytes(frame))
-            if speech is not None:
-                utterance += speech
-            if not endpointer.in_speech and utterance:
-                result = session.turn(utterance)
-                utterance = b""
-                text = session.speech_text(result["replies"])
-                print(f"heard: {result['heard']!r}\nbot: {text}")
-                session.voice.speaker().say(text, rate=result["rate"])
-                quiet_frames = 0  # the quiet after a question is counted from the end of the question
-                if result["sent"] in ("stop", "bye"):
-                    return 0
+    with sounddevice.RawInputStream(samplerate=16000, channels=1, dtype="int16", blocksize=480) as stream:
+        return LiveLoop(session, stream, Player()).run()
 
 
 def main(argv: Optional[List[str]] = None) -> int:

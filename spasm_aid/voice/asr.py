@@ -21,8 +21,11 @@ derails pocketsphinx's noise estimation; a real microphone has such a floor anyw
 """
 from __future__ import annotations
 
+import concurrent.futures
+import functools
 import logging
 import os
+import queue
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -175,6 +178,13 @@ def read_wav(path: Path) -> bytes:
     return read_audio(data, str(path))
 
 
+@functools.lru_cache(maxsize=None)
+def _whisper_thread() -> concurrent.futures.ThreadPoolExecutor:
+    """Threads for the second recogniser beside pocketsphinx (one per recogniser of a pool;
+    each recogniser waits for its own, so a few are enough)."""
+    return concurrent.futures.ThreadPoolExecutor(max_workers=8, thread_name_prefix="whisper")
+
+
 def add_noise_floor(pcm: bytes, level: float = NOISE_FLOOR, seed: int = 7) -> bytes:
     import numpy as np
 
@@ -245,10 +255,17 @@ class Recognizer:
                     return Recognition("", "", "too_long")
                 hearing = self.second_recogniser.hear(pcm)
                 return Recognition("", "", "too_long", alternative=hearing.words, spotted=hearing.spotted)
+            # A sentence is never settled by the answer grammar, so Whisper listens to it at once,
+            # on its own thread, while pocketsphinx decodes (CTranslate2 runs outside Python's
+            # lock): the reply waits for the slower of the two, not their sum. A short utterance
+            # may be a settled yes or no, for which Whisper is not run at all.
+            early = None
+            if self.second_recogniser is not None and len(pcm) > SHORT_UTTERANCE_SECONDS * SAMPLE_RATE * 2:
+                early = _whisper_thread().submit(self.second_recogniser.hear, pcm)
             result = self._recognise(add_noise_floor(pcm), expect_yes_no)
-            if result.source == "grammar" or self.second_recogniser is None:  # grammar: a settled short answer
-                return result
-            hearing = self.second_recogniser.hear(pcm)
+            if early is None and (result.source == "grammar" or self.second_recogniser is None):
+                return result  # grammar: a settled short answer
+            hearing = early.result() if early is not None else self.second_recogniser.hear(pcm)
         return replace(result, alternative=hearing.words, spotted=hearing.spotted)
 
     def _recognise(self, pcm: bytes, expect_yes_no: bool) -> Recognition:
@@ -275,3 +292,47 @@ class Recognizer:
 
     def recognise_file(self, path: Path, expect_yes_no: bool = False) -> Recognition:
         return self.recognise(read_wav(path), expect_yes_no)
+
+    def recognise_command(self, pcm: bytes) -> Recognition:
+        """A short utterance heard over the assistant's own reply: pocketsphinx alone (the answer
+        grammar and the open model), fast enough to keep up with the microphone."""
+        if len(pcm) < SAMPLE_RATE // 10:
+            return Recognition("", "", "rejected")
+        with self.lock:
+            return self._recognise(add_noise_floor(pcm), expect_yes_no=False)
+
+
+class RecognizerPool:
+    """Several recognisers, each with its own decoders (and its own Whisper), so several speakers
+    are heard at once: a recogniser decodes one utterance at a time (its decoders keep state).
+    An utterance takes whichever recogniser is free, or waits for the first one to be."""
+
+    def __init__(self, size: int, make=None) -> None:
+        if size < 1:
+            raise ValueError("a pool needs at least one recogniser")
+        make = make or Recognizer
+        self.members = [make() for _ in range(size)]
+        self.free: "queue.Queue[Recognizer]" = queue.Queue()
+        for member in self.members:
+            self.free.put(member)
+
+    @property
+    def degraded(self) -> Optional[str]:
+        return next((m.degraded for m in self.members if m.degraded), None)
+
+    def recognise(self, pcm: bytes, expect_yes_no: bool = False) -> Recognition:
+        member = self.free.get()
+        try:
+            return member.recognise(pcm, expect_yes_no)
+        finally:
+            self.free.put(member)
+
+    def recognise_file(self, path: Path, expect_yes_no: bool = False) -> Recognition:
+        return self.recognise(read_wav(path), expect_yes_no)
+
+    def recognise_command(self, pcm: bytes) -> Recognition:
+        member = self.free.get()
+        try:
+            return member.recognise_command(pcm)
+        finally:
+            self.free.put(member)

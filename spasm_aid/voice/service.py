@@ -6,25 +6,25 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Optional, Tuple
+from typing import TYPE_CHECKING, Callable, Iterable, Optional, Tuple, Union
 
 from spasm_aid.voice.dialogue import Decision, after_confirmation, decide
 from spasm_aid.voice.speakable import breath_parts
 
 if TYPE_CHECKING:  # loaded on first use: the speech engines take seconds
-    from spasm_aid.voice.asr import Recognition, Recognizer
+    from spasm_aid.voice.asr import Recognition, Recognizer, RecognizerPool
     from spasm_aid.voice.tts import Speaker
 
 
 class VoiceService:
     def __init__(
         self,
-        recognizer: Optional[Recognizer] = None,
+        recognizer: Union[Recognizer, RecognizerPool, None] = None,
         names_emergency: Optional[Callable[[str], bool]] = None,
         speaker: Optional[Speaker] = None,
         understood_as_red_flag: Optional[Callable[[str], bool]] = None,
     ) -> None:
-        self._recognizer = recognizer
+        self._recognizer: Union[Recognizer, RecognizerPool, None] = recognizer
         self._names_emergency = names_emergency
         # the full NLU's reading of words (the assistant's, as if typed): the Rasa server's own
         # model in the voice connector, the connector's /understand route for `make voice`
@@ -33,12 +33,14 @@ class VoiceService:
         self._loading = threading.Lock()
 
     # --- the engines, loaded once ---------------------------------------------------------------
-    def recognizer(self) -> Recognizer:
+    def recognizer(self) -> Union[Recognizer, RecognizerPool]:
         with self._loading:
             if self._recognizer is None:
-                from spasm_aid.voice.asr import Recognizer
+                from spasm_aid import settings
+                from spasm_aid.voice.asr import Recognizer, RecognizerPool
 
-                self._recognizer = Recognizer()
+                size = settings.voice_recognisers()
+                self._recognizer = RecognizerPool(size) if size > 1 else Recognizer()
             return self._recognizer
 
     def names_emergency(self, text: str) -> bool:

@@ -19,9 +19,9 @@ SIMPLER = "Let me put it simply"
 class Served:
     """The Rasa and action servers with a throw-away session log."""
 
-    def __init__(self, workdir: Path, model: Path) -> None:
+    def __init__(self, workdir: Path, model: Path, extra_env: Optional[Dict[str, str]] = None) -> None:
         workdir.mkdir(parents=True, exist_ok=True)
-        env = server_env(workdir, f"sqlite:///{workdir / 'sessions.db'}")
+        env = server_env(workdir, f"sqlite:///{workdir / 'sessions.db'}", extra_env)
         self.servers = [
             start_action_server(ACTION_PORT, env, workdir / "actions.log"),
             start_rasa(RASA_PORT, endpoints_file(workdir / "endpoints.yml", ACTION_PORT), env, workdir / "rasa.log", model),

@@ -219,7 +219,7 @@ def main(argv=None) -> int:
     from spasm_aid.voice.__main__ import VoiceClient, VoiceSession
     from spasm_aid.voice.asr import Recognizer, read_wav
     from spasm_aid.voice.second_recogniser import SecondRecogniser
-    from tools.evaluation import voice_rooms
+    from tools.evaluation import voice_latency, voice_rooms
     from tools.evaluation.conversations import RASA_PORT, Served
     from tools.servers import rss_mb
 
@@ -383,7 +383,9 @@ def main(argv=None) -> int:
           f"max {report['reply_ready_seconds_sentences']['max']} s")
     print(f"written to {args.out}")
     print("\nVoices and rooms the recogniser was not tuned on (tools/evaluation/voice_rooms.py):")
-    return voice_rooms.main(["--model", args.model, "--out", str(Path(args.out).with_name("voice-rooms.json"))], judge=judge)
+    voice_rooms.main(["--model", args.model, "--out", str(Path(args.out).with_name("voice-rooms.json"))], judge=judge)
+    print("\nThe voice connector's speed, one speaker and ten at once (tools/evaluation/voice_latency.py):")
+    return voice_latency.main(["--model", args.model, "--out", str(Path(args.out).with_name("voice-latency.json"))])
 
 
 if __name__ == "__main__":

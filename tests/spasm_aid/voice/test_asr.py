@@ -140,3 +140,91 @@ def test_an_utterance_over_the_limit_is_heard_by_the_second_recogniser_only(reco
     quiet = np.random.default_rng(4).normal(0, 30, MAX_UTTERANCE_SECONDS * SAMPLE_RATE).astype("<i2").tobytes()
     result = recognizer.recognise(speech + quiet)
     assert result.source == "too_long" and "feel my legs" in result.alternative, result
+
+
+# --- several speakers at once, and both recognisers at once (issue 17) ---------------------------
+class WaitingSecond:
+    """A second recogniser that says what it heard only once pocketsphinx has started decoding
+    the same utterance: run one after the other, they would wait for each other for ever."""
+
+    def __init__(self, decoding_started):
+        self.decoding_started = decoding_started
+
+    def hear(self, pcm):
+        from spasm_aid.voice.second_recogniser import Hearing
+
+        assert self.decoding_started.wait(10), "the second recogniser was not run beside pocketsphinx"
+        return Hearing("i can't feel my legs", "")
+
+
+def test_the_second_recogniser_listens_to_a_sentence_while_pocketsphinx_decodes_it(tmp_path, monkeypatch):
+    import threading
+
+    started = threading.Event()
+    recognizer = Recognizer(ROOT / "models" / "asr", second=WaitingSecond(started))
+    decode = recognizer._decode
+
+    def decode_and_signal(search, pcm, decoder=None):
+        started.set()
+        return decode(search, pcm, decoder)
+
+    monkeypatch.setattr(recognizer, "_decode", decode_and_signal)
+    result = recognizer.recognise_file(speak(tmp_path, "my back just spasmed this morning"))
+    assert result.alternative == "i can't feel my legs" and result.source in ("open", "unclear")
+
+
+class Blocking:
+    """A recogniser that holds its utterance until `release` is set."""
+
+    degraded = None
+
+    def __init__(self, entered, release):
+        self.entered, self.release = entered, release
+
+    def recognise(self, pcm, expect_yes_no=False):
+        from spasm_aid.voice.asr import Recognition
+
+        self.entered.release()
+        assert self.release.wait(10)
+        return Recognition(pcm.decode(), pcm.decode(), "open")
+
+
+def test_a_pool_hears_as_many_speakers_at_once_as_it_has_recognisers_and_queues_the_rest():
+    import threading
+
+    from spasm_aid.voice.asr import RecognizerPool
+
+    entered, release = threading.Semaphore(0), threading.Event()
+    pool = RecognizerPool(2, make=lambda: Blocking(entered, release))
+    results = {}
+    threads = [threading.Thread(target=lambda n=n: results.update({n: pool.recognise(f"speaker {n}".encode()).text}))
+               for n in range(3)]
+    for thread in threads:
+        thread.start()
+    assert entered.acquire(timeout=10) and entered.acquire(timeout=10)  # two heard at once
+    assert not entered.acquire(timeout=0.5)  # the third waits for a free recogniser
+    release.set()
+    for thread in threads:
+        thread.join(10)
+    assert results == {0: "speaker 0", 1: "speaker 1", 2: "speaker 2"}
+    assert entered.acquire(timeout=1)  # and was heard once one was free
+
+
+def test_a_pool_of_real_recognisers_hears_concurrent_speakers_each_whole(tmp_path):
+    import concurrent.futures
+
+    from spasm_aid.voice.asr import RecognizerPool
+
+    pool = RecognizerPool(2, make=lambda: Recognizer(ROOT / "models" / "asr", second=None))
+    phrases = ["i can't feel my legs", "should i use ice or heat", "my back just spasmed", "i have chest pain"]
+    pcms = [read_wav(speak(tmp_path, phrase)) for phrase in phrases]
+    with concurrent.futures.ThreadPoolExecutor(4) as workers:
+        heard = list(workers.map(lambda pcm: pool.recognise(pcm), pcms))
+    # concurrent speakers do not mix: each is heard whole, in both recognisers' words
+    from spasm_aid.voice.asr import word_edits
+
+    # (pocketsphinx keeps some state between utterances, so its words are compared with what was
+    # said; Whisper decodes greedily, so its words are compared with its own, heard alone)
+    for phrase, pcm, result in zip(phrases, pcms, heard, strict=True):
+        assert word_edits(phrase, result.heard) <= 1, (phrase, result)
+        assert result.alternative == pool.members[0].second_recogniser.hear(pcm).words, (phrase, result)
