@@ -44,7 +44,8 @@ def test_every_response_in_the_domain_is_speakable(tmp_path):
         for variation in variations:
             text = variation.get("text", "").format(emergency_number="911", minutes="20", hours="2",
                                                     reason="That message is too long for me.", max_body="2200k",
-                                                    time="14:05 UTC (27 Nov)", channel="rest")
+                                                    time="14:05 UTC (27 Nov)", channel="rest",
+                                                    heard="i can't feel my legs")
             for part in breath_parts(text):
                 assert part and len(part.split()) <= 22, (name, part)
                 assert not any(c in part for c in "*_<>{}#"), (name, part)
