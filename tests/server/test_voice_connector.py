@@ -218,17 +218,10 @@ def test_understand_refuses_a_body_without_a_message_with_the_number(servers):
     assert status == 400 and "911" in body["error"]
 
 
-def flite_wav(text, voice="awb"):
-    from tools.evaluation.synthesisers import flite
+def flite_wav(text, voice="flite-awb"):
+    from tools.evaluation.synthesisers import speak_wav
 
-    pcm = flite(voice, text)
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(pcm)
-    return out.getvalue()
+    return speak_wav(voice, text)
 
 
 @pytest.mark.skipif(shutil.which("flite") is None, reason="flite speaks the negation test: run 'make test' (it installs it)")

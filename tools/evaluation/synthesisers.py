@@ -108,3 +108,19 @@ SPEAK: Dict[str, Callable[[str], bytes]] = {
 def speak(voice: str, text: str) -> bytes:
     """16 kHz mono 16-bit PCM of `text` in `voice` (one of VOICES)."""
     return SPEAK[voice](text)
+
+
+def wav_bytes(pcm: bytes) -> bytes:
+    """16 kHz mono 16-bit PCM as a WAV file's bytes."""
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(16000)
+        w.writeframes(pcm)
+    return out.getvalue()
+
+
+def speak_wav(voice: str, text: str) -> bytes:
+    """`text` in `voice` as a WAV file's bytes, as a speaker client would send it."""
+    return wav_bytes(speak(voice, text))

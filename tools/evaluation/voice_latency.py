@@ -12,13 +12,11 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import io
 import statistics
 import sys
 import tempfile
 import time
 import uuid
-import wave
 from pathlib import Path
 from typing import Dict, List, Sequence
 
@@ -33,18 +31,8 @@ SHORT_ANSWERS = ("yes", "no", "not sure")
 ROUNDS = 3
 
 
-def wav_bytes(pcm: bytes) -> bytes:
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(16000)
-        w.writeframes(pcm)
-    return out.getvalue()
-
-
 def speech(text: str, voice: str = "flite-slt") -> bytes:
-    return wav_bytes(synthesisers.speak(voice, text))
+    return synthesisers.speak_wav(voice, text)
 
 
 def answer_seconds(port: int, sender: str, recording: bytes) -> float:

@@ -32,6 +32,24 @@ def test_the_model_files_are_the_pinned_ones():
     assert digest.hexdigest() == MODEL_SHA256
 
 
+def test_every_model_file_is_checked_and_a_changed_one_is_refused(tmp_path):
+    from spasm_aid.voice.second_recogniser import MODEL_FILES_SHA256, verified_model_dir
+
+    assert verified_model_dir() == model_dir()
+    for name in MODEL_FILES_SHA256:
+        if name != "model.bin":  # a copy of the small files; the weights linked
+            (tmp_path / name).write_bytes((model_dir() / name).read_bytes())
+    (tmp_path / "model.bin").symlink_to(model_dir() / "model.bin")
+    assert verified_model_dir(tmp_path) == tmp_path
+    (tmp_path / "tokenizer.json").write_text("{}")  # a changed tokenizer, not only changed weights
+    with pytest.raises(SecondRecogniserError, match="tokenizer.json is missing or not the pinned file"):
+        verified_model_dir(tmp_path)
+    (tmp_path / "tokenizer.json").write_bytes((model_dir() / "tokenizer.json").read_bytes())
+    (tmp_path / "extra.json").write_text("{}")
+    with pytest.raises(SecondRecogniserError, match="not pinned"):
+        verified_model_dir(tmp_path)
+
+
 def test_a_missing_model_package_gives_a_clear_error(monkeypatch):
     monkeypatch.setattr(second_recogniser, "MODEL_PACKAGE", "no_such_model_package")
     with pytest.raises(SecondRecogniserError, match="make setup"):
