@@ -132,8 +132,10 @@ def test_a_bad_emergency_number_stops_start_up_with_a_clear_message(monkeypatch,
 
 
 # Placeholders a response may use: the number (from the generator) and what the timer actions pass.
-# The refusal's reason, nginx's size limit and the household alert's time and channel are filled by spasm_aid/replies.py.
-KNOWN_PLACEHOLDERS = ("{emergency_number}", "{minutes}", "{hours}", "{reason}", "{max_body}", "{time}", "{channel}")
+# The refusal's reason, nginx's size limit, the household alert's time and channel, and the words
+# the voice layer asks about ({heard}) are filled by spasm_aid/replies.py.
+KNOWN_PLACEHOLDERS = ("{emergency_number}", "{minutes}", "{hours}", "{reason}", "{max_body}", "{time}", "{channel}",
+                      "{heard}")
 
 
 def test_every_text_in_the_domain_fills_without_leftover_placeholders():
