@@ -22,6 +22,7 @@ import json
 import logging
 import re
 import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from spasm_aid import replies, settings
@@ -249,3 +250,12 @@ def message_only(reply: Dict[str, Any]) -> Dict[str, Any]:
 
 
 REFUSALS = Refusals()
+
+
+def remember(store: "OrderedDict[str, Any]", key: str, value: Any, limit: int) -> None:
+    """Memory of recent conversations kept at the edge (light: also used by the Wyoming service).
+    Keep `value` under `key` as the newest entry; beyond `limit` entries the oldest is forgotten."""
+    store[key] = value
+    store.move_to_end(key)
+    while len(store) > limit:
+        store.popitem(last=False)

@@ -32,6 +32,7 @@ from wyoming.info import Attribution, Describe, HandleModel, HandleProgram, Info
 from wyoming.server import AsyncEventHandler, AsyncServer
 
 from spasm_aid import replies, settings
+from spasm_aid.channels.edge import remember
 from spasm_aid.client import triage_of
 
 logger = logging.getLogger(__name__)
@@ -93,17 +94,10 @@ class Conversations:
         if sender is None:
             sender = f"assist-{conversation or uuid.uuid4().hex}"
         if conversation:
-            self._remember(self.senders, conversation, sender)
+            remember(self.senders, conversation, sender, MAX_REMEMBERED)
         if key is not None:
-            self._remember(self.recent, key, (sender, now))
+            remember(self.recent, key, (sender, now), MAX_REMEMBERED)
         return sender
-
-    @staticmethod
-    def _remember(store: "OrderedDict[str, Any]", key: str, value: Any) -> None:
-        store[key] = value
-        store.move_to_end(key)
-        while len(store) > MAX_REMEMBERED:
-            store.popitem(last=False)
 
 
 def safety_text() -> str:

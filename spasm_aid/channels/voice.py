@@ -31,8 +31,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid import replies
-from spasm_aid.channels.common import MAX_SENDER_CHARS, add_health_route, origin_refusal, parse_payload, refusal_body
-from spasm_aid.channels.edge import REFUSALS, InputError, clean_sender, harden_http
+from spasm_aid.channels.common import (
+    MAX_SENDER_CHARS,
+    add_health_route,
+    origin_refusal,
+    parse_payload,
+    refusal_body,
+)
+from spasm_aid.channels.edge import REFUSALS, InputError, clean_sender, harden_http, remember
 from spasm_aid.channels.voice_store import PendingMessages, VoiceOutput
 from spasm_aid.contract import RED_FLAG_INTENT, VOICE_UNCLEAR_MESSAGE, expects_yes_no
 from spasm_aid.voice import tts
@@ -116,7 +122,7 @@ class VoiceInput(InputChannel):
                         again = [{"recipient_id": sender, "text": decision.ask_again_text(expect_yes_no)}]
                         return response.json(self.render(again, with_audio, heard))
                     if decision.kind == "confirm":  # one question, which gives the number itself
-                        _remember(self.confirming, sender, decision)
+                        remember(self.confirming, sender, decision, MAX_CONVERSATIONS_REMEMBERED)
                         return response.json(self.render(confirmation_messages(sender, decision), with_audio, heard))
                     # unclear speech (not an emergency) is not acted on as words: the assistant is
                     # told it could not be made out, and answers and logs that turn like any other
@@ -136,7 +142,7 @@ class VoiceInput(InputChannel):
                 logger.exception("Voice: handling a message failed.")
                 return response.json(self.render(replies.failure(sender), with_audio, heard), status=500)
             messages = self.store.take(sender)
-            _remember(self.last_messages, sender, messages)
+            remember(self.last_messages, sender, messages, MAX_CONVERSATIONS_REMEMBERED)
             return response.json(self.render(messages or replies.failure(sender), with_audio, heard))
 
         @webhook.route("/understand", methods=["POST"])
@@ -210,10 +216,3 @@ async def _parses_as_red_flag(agent: Any, text: str) -> bool:
 
 
 MAX_UNDERSTAND_CHARS = 2000
-
-
-def _remember(store: "OrderedDict[str, Any]", key: str, value: Any) -> None:
-    store[key] = value
-    store.move_to_end(key)
-    while len(store) > MAX_CONVERSATIONS_REMEMBERED:
-        store.popitem(last=False)

