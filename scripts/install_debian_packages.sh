@@ -4,8 +4,11 @@
 #   sox: audio conversion and measurement;  alsa-utils: playback (aplay)
 #   libportaudio2: microphone input (sounddevice);  nginx: load balancer of the production profile
 #   chromium: headless browser for the web chat page test (driven by Playwright, no browser download)
+#   flite: other voices for the tests and make voice-eval (speech the recogniser was not tuned on)
+#   pulseaudio, pulseaudio-utils, libasound2-plugins: the virtual sound card the live-loop test
+#     starts (null sinks, paplay/pactl), reached from PortAudio through ALSA's pulse plugin
 set -euo pipefail
-packages=(espeak-ng libespeak-ng1 sox alsa-utils libportaudio2 nginx chromium)
+packages=(espeak-ng libespeak-ng1 sox alsa-utils libportaudio2 nginx chromium flite pulseaudio pulseaudio-utils libasound2-plugins)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

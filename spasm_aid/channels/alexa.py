@@ -20,15 +20,15 @@ from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 import aiohttp
-from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid import replies, settings
 from spasm_aid.channels.alexa_verify import RequestVerifier, VerificationError, load_roots
-from spasm_aid.channels.common import add_health_route, collect_replies
-from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, clean_text, harden_http
+from spasm_aid.channels.common import EnvironmentChannel, collect_replies, too_large
+from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, clean_text
 from spasm_aid.contract import VOICE_UNCLEAR_MESSAGE, expects_yes_no, routes_to_emergency
 
 logger = logging.getLogger(__name__)
@@ -103,17 +103,12 @@ def what_was_said(request: Dict[str, Any]) -> Optional[str]:
     return BUILT_IN.get(name, VOICE_UNCLEAR_MESSAGE)
 
 
-class AlexaChannel(InputChannel):
-    # can it send a message later, unasked (timers, reminders)? spasm_aid.contract.PUSH_CHANNELS
+class AlexaChannel(EnvironmentChannel):
     CAN_PUSH = False  # answers the request only (no proactive events here)
 
     @classmethod
     def name(cls) -> Text:
         return "alexa"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        return cls()
 
     def __init__(self) -> None:
         import certifi
@@ -138,15 +133,12 @@ class AlexaChannel(InputChannel):
                 return await reply.read()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        harden_http()
-        webhook = Blueprint("spasm_aid_alexa_webhook", __name__)
-
-        add_health_route(webhook)
+        webhook = self.webhook_blueprint()
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             if len(request.body or b"") > MAX_BODY_BYTES:
-                return response.json({"error": f"The request is larger than {MAX_BODY_BYTES // 1024} KiB."}, status=413)
+                return too_large(MAX_BODY_BYTES)
             try:
                 envelope = await self.verifier.verify({k.lower(): v for k, v in request.headers.items()}, request.body or b"")
             except VerificationError as error:

@@ -5,12 +5,13 @@ What each channel checks at its edge (sizes, depth, text, refused text read for 
 lives in spasm_aid.channels.edge; the words of every reply in spasm_aid.replies."""
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from asyncio import CancelledError
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Tuple
 
-from rasa.core.channels.channel import CollectingOutputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -23,6 +24,7 @@ from spasm_aid.channels.edge import (
     check_metadata,
     clean_sender,
     clean_text,
+    harden_http,
     load_json,
 )
 
@@ -55,6 +57,11 @@ def parse_payload(body: bytes, content_encoding: Optional[str] = None) -> Tuple[
         error.scan_text = message if isinstance(message, str) else ""
         raise
     return sender, clean_text(message), metadata
+
+
+def request_payload(request: Request) -> Tuple[str, str, Optional[Dict[str, Any]]]:
+    """parse_payload on a request's body and Content-Encoding."""
+    return parse_payload(request.body or b"", request.headers.get("content-encoding"))
 
 
 async def refusal_body(error: InputError, sender: Any, channel: str = "rest") -> Dict[str, Any]:
@@ -92,6 +99,17 @@ def origin_refusal(request: Request) -> Optional[HTTPResponse]:
     )
 
 
+def from_allowed_origins(handler: Callable[[Request], Awaitable[HTTPResponse]]) -> Callable[[Request], Awaitable[HTTPResponse]]:
+    """A route that answers only web pages from the allowed origins (origin_refusal first)."""
+
+    @functools.wraps(handler)
+    async def checked(request: Request) -> HTTPResponse:
+        refusal = origin_refusal(request)
+        return refusal if refusal is not None else await handler(request)
+
+    return checked
+
+
 def sender_hint(body: Optional[bytes]) -> str:
     """The sender id of a refused body, if one can be read cheaply (for the reply's recipient)."""
     found = re.search(rb'"sender"\s*:\s*"([^"\\]{1,128})"', (body or b"")[:4096])
@@ -105,6 +123,39 @@ def add_health_route(blueprint: Blueprint, configured: Callable[[], bool] = lamb
     @blueprint.route("/", methods=["GET"])
     async def health(request: Request) -> HTTPResponse:
         return response.json({"status": "ok" if configured() else "not configured"})
+
+
+def webhook_blueprint(channel: str, configured: Callable[[], bool] = lambda: True) -> Blueprint:
+    """A channel's blueprint with what every channel's has: request heads checked before any
+    body is read (edge.harden_http) and the health route."""
+    harden_http()
+    webhook = Blueprint(f"spasm_aid_{channel}_webhook", __name__)
+    add_health_route(webhook, configured)
+    return webhook
+
+
+class EnvironmentChannel(InputChannel):
+    """A channel set up from the environment (spasm_aid.settings: secrets never sit in
+    credentials.yml), that says whether it is configured. CAN_PUSH: can it send a message later,
+    unasked (timers, reminders)? spasm_aid.contract.PUSH_CHANNELS."""
+
+    CAN_PUSH = False
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        return cls()
+
+    @property
+    def configured(self) -> bool:
+        return True
+
+    def webhook_blueprint(self) -> Blueprint:
+        return webhook_blueprint(self.name(), lambda: self.configured)
+
+
+def too_large(max_bytes: int) -> HTTPResponse:
+    """413 for a platform's request over the channel's limit (platforms' own servers send them)."""
+    return response.json({"error": f"The request is larger than {max_bytes // 1024} KiB."}, status=413)
 
 
 def not_configured(platform: str, variables: str) -> HTTPResponse:

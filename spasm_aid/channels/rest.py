@@ -19,8 +19,15 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid import settings
-from spasm_aid.channels.common import add_health_route, collect_replies, origin_refusal, parse_payload, refusal_body, sender_hint
-from spasm_aid.channels.edge import InputError, harden_http
+from spasm_aid.channels.common import (
+    collect_replies,
+    from_allowed_origins,
+    refusal_body,
+    request_payload,
+    sender_hint,
+    webhook_blueprint,
+)
+from spasm_aid.channels.edge import InputError
 
 logger = logging.getLogger(__name__)
 
@@ -35,18 +42,13 @@ class SpasmAidRestInput(RestInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         settings.allowed_origins()  # a bad SPASM_AID_ALLOWED_ORIGINS stops the start, saying why
-        harden_http()
-        webhook = Blueprint("spasm_aid_rest_webhook", __name__)
-
-        add_health_route(webhook)
+        webhook = webhook_blueprint(self.name())
 
         @webhook.route("/webhook", methods=["POST"])
+        @from_allowed_origins
         async def receive(request: Request) -> HTTPResponse:
-            refusal = origin_refusal(request)
-            if refusal is not None:
-                return refusal
             try:
-                sender, text, metadata = parse_payload(request.body or b"", request.headers.get("content-encoding"))
+                sender, text, metadata = request_payload(request)
             except InputError as error:
                 return response.json(await refusal_body(error, sender_hint(request.body)), status=error.status)
             collector = CollectingOutputChannel()

@@ -18,20 +18,19 @@ import re
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Set, Text
 from urllib.parse import parse_qs
 
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.signature import SignatureVerifier
 
 from spasm_aid import once, replies, settings
-from spasm_aid.channels.common import add_health_route, not_configured, with_safety_reply
+from spasm_aid.channels.common import EnvironmentChannel, not_configured, too_large, with_safety_reply
 from spasm_aid.channels.edge import (
     MAX_MESSAGE_CHARS,
     REFUSALS,
     InputError,
     clean_text,
-    harden_http,
     load_json,
     message_only,
 )
@@ -107,17 +106,12 @@ class SlackOutput(OutputChannel):
                             blocks=[{"type": "header", "text": {"type": "plain_text", "text": call_now}}])
 
 
-class SlackChannel(InputChannel):
-    # can it send a message later, unasked (timers, reminders)? spasm_aid.contract.PUSH_CHANNELS
+class SlackChannel(EnvironmentChannel):
     CAN_PUSH = True  # posts through the Web API
 
     @classmethod
     def name(cls) -> Text:
         return "slack"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        return cls()
 
     def __init__(self) -> None:
         config = settings.PlatformSettings.slack()
@@ -137,7 +131,7 @@ class SlackChannel(InputChannel):
             return not_configured("Slack", "SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET")
         body = request.body or b""
         if len(body) > MAX_BODY_BYTES:
-            return response.json({"error": f"The request is larger than {MAX_BODY_BYTES // 1024} KiB."}, status=413)
+            return too_large(MAX_BODY_BYTES)
         if not self._signed(body, request.headers.get("x-slack-request-timestamp"), request.headers.get("x-slack-signature")):
             return response.json({"error": "Missing, wrong or stale X-Slack-Signature."}, status=401)
         return None
@@ -169,10 +163,7 @@ class SlackChannel(InputChannel):
         task.add_done_callback(self.tasks.discard)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        harden_http()
-        webhook = Blueprint("spasm_aid_slack_webhook", __name__)
-
-        add_health_route(webhook, lambda: self.configured)
+        webhook = self.webhook_blueprint()
 
         @webhook.route("/events", methods=["POST"])
         async def events(request: Request) -> HTTPResponse:

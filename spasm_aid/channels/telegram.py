@@ -18,19 +18,18 @@ import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 import aiohttp
-from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.channel import OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid import replies, settings
-from spasm_aid.channels.common import add_health_route, command_text, not_configured, with_safety_reply
+from spasm_aid.channels.common import EnvironmentChannel, command_text, not_configured, with_safety_reply
 from spasm_aid.channels.edge import (
     MAX_MESSAGE_CHARS,
     REFUSALS,
     InputError,
     clean_text,
-    harden_http,
     load_json,
     message_only,
 )
@@ -130,17 +129,12 @@ def _update_text(update: Dict[str, Any]):
     return None  # edited messages, channel posts, member updates: nothing to answer
 
 
-class TelegramChannel(InputChannel):
-    # can it send a message later, unasked (timers, reminders)? spasm_aid.contract.PUSH_CHANNELS
+class TelegramChannel(EnvironmentChannel):
     CAN_PUSH = True  # posts through the Bot API
 
     @classmethod
     def name(cls) -> Text:
         return "telegram"
-
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        return cls()
 
     def __init__(self) -> None:
         config = settings.PlatformSettings.telegram()
@@ -155,10 +149,7 @@ class TelegramChannel(InputChannel):
         return TelegramBotOutput(self.token, self.api_url, self.keyboards) if self.configured else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        harden_http()
-        webhook = Blueprint("spasm_aid_telegram_webhook", __name__)
-
-        add_health_route(webhook, lambda: self.configured)
+        webhook = self.webhook_blueprint()
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

@@ -23,9 +23,9 @@ import logging
 import tempfile
 from collections import OrderedDict
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
-from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.channel import UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -33,12 +33,12 @@ from sanic.response import HTTPResponse
 from spasm_aid import replies
 from spasm_aid.channels.common import (
     MAX_SENDER_CHARS,
-    add_health_route,
-    origin_refusal,
-    parse_payload,
+    EnvironmentChannel,
+    from_allowed_origins,
     refusal_body,
+    request_payload,
 )
-from spasm_aid.channels.edge import REFUSALS, InputError, clean_sender, harden_http, remember
+from spasm_aid.channels.edge import REFUSALS, InputError, clean_sender, remember
 from spasm_aid.channels.voice_store import PendingMessages, VoiceOutput
 from spasm_aid.contract import RED_FLAG_INTENT, VOICE_UNCLEAR_MESSAGE, expects_yes_no
 from spasm_aid.voice import tts
@@ -53,8 +53,7 @@ AUDIO_TYPES = ("audio/wav", "audio/x-wav", "audio/wave", "audio/vnd.wave", "audi
 MAX_AUDIO_BYTES = 2 * 1024 * 1024  # about a minute of 16 kHz 16-bit mono
 
 
-class VoiceInput(InputChannel):
-    # can it send a message later, unasked (timers, reminders)? spasm_aid.contract.PUSH_CHANNELS
+class VoiceInput(EnvironmentChannel):
     CAN_PUSH = True  # the push store, collected through /pending
 
     @classmethod
@@ -70,10 +69,6 @@ class VoiceInput(InputChannel):
         self.confirming: "OrderedDict[str, Decision]" = OrderedDict()
         self.voice = VoiceService()  # the engines load when a voice client first calls
 
-    @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "VoiceInput":
-        return cls()
-
     def render(self, messages: List[Dict[str, Any]], with_audio: bool, heard: Optional[str] = None) -> Dict[str, Any]:
         speech = self.voice.speech_text(messages)
         rate = speaking_rate(messages, tts.NORMAL_RATE)
@@ -85,51 +80,21 @@ class VoiceInput(InputChannel):
         return body
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        harden_http()
-        webhook = Blueprint("spasm_aid_voice_webhook", __name__)
-
-        add_health_route(webhook)
+        webhook = self.webhook_blueprint()
 
         @webhook.route("/webhook", methods=["POST"])
+        @from_allowed_origins
         async def receive(request: Request) -> HTTPResponse:
-            refusal = origin_refusal(request)
-            if refusal is not None:
-                return refusal
             with_audio = request.args.get("audio", "1") != "0"
             content_type = (request.headers.get("content-type") or "").split(";")[0].strip()
-            heard: Optional[str] = None
             try:
                 if content_type in AUDIO_TYPES:
-                    try:
-                        sender = clean_sender(request.args.get("sender", ""), MAX_SENDER_CHARS)
-                    except InputError:
-                        raise InputError("?sender= is required with audio: the conversation id.") from None
-                    body = request.body or b""
-                    if not body or len(body) > MAX_AUDIO_BYTES:
-                        raise InputError(f"The audio must be a WAV file of at most {MAX_AUDIO_BYTES // 1024} KiB.",
-                                         413 if body else 400)
-                    expect_yes_no = self._expects_yes_no(sender)
-                    confirming = self.confirming.pop(sender, None)
-                    # recognition and the guard's reading of the words off the event loop: both
-                    # take a while, the first time (models load) and every time (decoding)
-                    loop = asyncio.get_running_loop()
-                    understood = self._understood_as_red_flag(request, loop)
-                    recognition, decision = await loop.run_in_executor(
-                        None, self._recognise, body, expect_yes_no, confirming, understood
-                    )
-                    heard = recognition.heard
-                    if decision.kind == "ask_again":  # never guess an answer: ask again
-                        again = [{"recipient_id": sender, "text": decision.ask_again_text(expect_yes_no)}]
-                        return response.json(self.render(again, with_audio, heard))
-                    if decision.kind == "confirm":  # one question, which gives the number itself
-                        remember(self.confirming, sender, decision, MAX_CONVERSATIONS_REMEMBERED)
-                        return response.json(self.render(confirmation_messages(sender, decision), with_audio, heard))
-                    # unclear speech (not an emergency) is not acted on as words: the assistant is
-                    # told it could not be made out, and answers and logs that turn like any other
-                    text = VOICE_UNCLEAR_MESSAGE if decision.kind == "unclear" else decision.text
+                    sender, heard, text, own_reply = await self._hear(request)
+                    if own_reply is not None:
+                        return response.json(self.render(own_reply, with_audio, heard))
                     metadata = None
                 else:
-                    sender, text, metadata = parse_payload(request.body or b"", request.headers.get("content-encoding"))
+                    sender, text, metadata = request_payload(request)
                     heard = text
             except InputError as error:
                 refused = await refusal_body(error, request.args.get("sender", ""), self.name())
@@ -146,12 +111,10 @@ class VoiceInput(InputChannel):
             return response.json(self.render(messages or replies.failure(sender), with_audio, heard))
 
         @webhook.route("/understand", methods=["POST"])
+        @from_allowed_origins
         async def understand(request: Request) -> HTTPResponse:
-            refusal = origin_refusal(request)
-            if refusal is not None:
-                return refusal
             try:
-                _, text, _ = parse_payload(request.body or b"", request.headers.get("content-encoding"))
+                _, text, _ = request_payload(request)
             except InputError as error:
                 return response.json({"error": REFUSALS.refusal_text(str(error))}, status=error.status)
             agent = getattr(request.app.ctx, "agent", None)
@@ -175,13 +138,42 @@ class VoiceInput(InputChannel):
 
         return webhook
 
+    async def _hear(self, request: Request) -> Tuple[str, Optional[str], str, Optional[List[Dict[str, Any]]]]:
+        """A recording: (sender, the words heard, the text for the assistant, and the connector's
+        own reply when it answers without the assistant: asking again, or the confirmation
+        question). InputError for a request that cannot be heard."""
+        try:
+            sender = clean_sender(request.args.get("sender", ""), MAX_SENDER_CHARS)
+        except InputError:
+            raise InputError("?sender= is required with audio: the conversation id.") from None
+        body = request.body or b""
+        if not body or len(body) > MAX_AUDIO_BYTES:
+            raise InputError(f"The audio must be a WAV file of at most {MAX_AUDIO_BYTES // 1024} KiB.", 413 if body else 400)
+        expect_yes_no = self._expects_yes_no(sender)
+        confirming = self.confirming.pop(sender, None)
+        # recognition and the guard's reading of the words off the event loop: both take a
+        # while, the first time (models load) and every time (decoding)
+        loop = asyncio.get_running_loop()
+        understood = self._understood_as_red_flag(request, loop)
+        recognition, decision = await loop.run_in_executor(None, self._recognise, body, expect_yes_no, confirming, understood)
+        if decision.kind == "ask_again":  # never guess an answer: ask again
+            again = [{"recipient_id": sender, "text": decision.ask_again_text(expect_yes_no)}]
+            return sender, recognition.heard, "", again
+        if decision.kind == "confirm":  # one question, which gives the number itself
+            remember(self.confirming, sender, decision, MAX_CONVERSATIONS_REMEMBERED)
+            return sender, recognition.heard, "", confirmation_messages(sender, decision)
+        # unclear speech (not an emergency) is not acted on as words: the assistant is told it
+        # could not be made out, and answers and logs that turn like any other
+        text = VOICE_UNCLEAR_MESSAGE if decision.kind == "unclear" else decision.text
+        return sender, recognition.heard, text, None
+
     def _expects_yes_no(self, sender: str) -> bool:
         return expects_yes_no(self.last_messages.get(sender, []))
 
     def _recognise(self, audio: bytes, expect_yes_no: bool = False, confirming: Optional[Decision] = None,
                    understood: Optional[Callable[[str], bool]] = None):
         """(recognition, what to do with it), for a recording's bytes (on a worker thread)."""
-        from spasm_aid.voice.asr import RecognitionError, read_audio
+        from spasm_aid.voice.audio import RecognitionError, read_audio
 
         try:
             return self.voice.hear(read_audio(audio), expect_yes_no, confirming, understood)

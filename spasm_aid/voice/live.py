@@ -219,9 +219,7 @@ class LiveLoop:
                     self.say(later)
                     continue
             if quiet_frames and quiet_frames % TIMER_CHECK_FRAMES == 0:
-                from spasm_aid.voice.__main__ import pushed
-
-                later = pushed(self.session, 0)
+                later = self.session.pushed(0)
                 if later:
                     self.say(later)
                     continue

@@ -18,6 +18,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 
 import pytest
 
@@ -59,20 +60,26 @@ def start_pulseaudio(tmp_path, echo: bool):
     pytest.fail("the private PulseAudio server did not start")
 
 
+@contextmanager
+def room(tmp_path, echo):
+    server, env = start_pulseaudio(tmp_path, echo)
+    try:
+        yield env
+    finally:
+        server.kill()
+        server.wait()
+
+
 @pytest.fixture
 def echoing_room(tmp_path):
-    server, env = start_pulseaudio(tmp_path, echo=True)
-    yield env
-    server.kill()
-    server.wait()
+    with room(tmp_path, echo=True) as env:
+        yield env
 
 
 @pytest.fixture
 def quiet_room(tmp_path):
-    server, env = start_pulseaudio(tmp_path, echo=False)
-    yield env
-    server.kill()
-    server.wait()
+    with room(tmp_path, echo=False) as env:
+        yield env
 
 
 def person_says(room_env, tmp_path, text):
@@ -113,10 +120,20 @@ class Loop:
         self.process.wait()
 
 
-def test_the_live_loop_answers_aloud_and_never_takes_its_own_voice_for_a_turn(servers, echoing_room, tmp_path):
-    loop = Loop(echoing_room, servers["served"])
+@contextmanager
+def live_loop(room_env, port):
+    """The loop, once it listens; its timings printed when the test's steps pass."""
+    loop = Loop(room_env, port)
     try:
         loop.wait_for(r"^Listening on", timeout=120)
+        yield loop
+        print_timings(loop)
+    finally:
+        loop.stop()
+
+
+def test_the_live_loop_answers_aloud_and_never_takes_its_own_voice_for_a_turn(servers, echoing_room, tmp_path):
+    with live_loop(echoing_room, servers["served"]) as loop:
         person_says(echoing_room, tmp_path, "my back just spasmed")
         first = loop.wait_for(r"^heard: ")
         loop.wait_for(r"^bot: .*trouble peeing", after=first)
@@ -129,15 +146,10 @@ def test_the_live_loop_answers_aloud_and_never_takes_its_own_voice_for_a_turn(se
         loop.wait_for(r"^\(reply ended", after=ended + 1)
         time.sleep(2)
         assert sum(line.startswith("heard: ") for line in loop.lines) == 2, "\n".join(loop.lines)
-        print_timings(loop)
-    finally:
-        loop.stop()
 
 
 def test_help_me_said_over_a_long_reply_stops_it_and_gives_the_emergency_message(servers, quiet_room, tmp_path):
-    loop = Loop(quiet_room, servers["served"])
-    try:
-        loop.wait_for(r"^Listening on", timeout=120)
+    with live_loop(quiet_room, servers["served"]) as loop:
         person_says(quiet_room, tmp_path, "my back just spasmed")
         first = loop.wait_for(r"^bot: .*trouble peeing")
         loop.wait_for(r"^\(first audio", after=first)
@@ -145,9 +157,6 @@ def test_help_me_said_over_a_long_reply_stops_it_and_gives_the_emergency_message
         person_says(quiet_room, tmp_path, "help me")
         barge = loop.wait_for(r"^\(barge-in\) heard: 'help'", after=first)
         loop.wait_for(r"^bot: .*Call 9 1 1 now", after=barge)
-        print_timings(loop)
-    finally:
-        loop.stop()
 
 
 def print_timings(loop):

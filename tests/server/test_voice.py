@@ -6,9 +6,10 @@ import uuid
 import pytest
 
 from spasm_aid.voice import tts
-from spasm_aid.voice.__main__ import VoiceClient, VoiceSession, run_files
+from spasm_aid.voice.__main__ import run_files
 from spasm_aid.voice.asr import Recognizer
 from spasm_aid.voice.dialogue import NOT_HEARD_YES_NO
+from spasm_aid.voice.session import VoiceClient, VoiceSession
 from tools.evaluation.voice import synthesise
 
 pytestmark = [
@@ -29,7 +30,7 @@ def audio_stats(path):
 
 @pytest.fixture
 def session(servers):
-    return VoiceSession(VoiceClient(servers["served"], f"voice-{uuid.uuid4().hex[:8]}"), Recognizer(), tts.Speaker())
+    return VoiceSession(VoiceClient(f"http://127.0.0.1:{servers['served']}", f"voice-{uuid.uuid4().hex[:8]}"), Recognizer(), tts.Speaker())
 
 
 def test_spoken_conversation_to_an_emergency_with_reply_audio(session, tmp_path):
@@ -84,7 +85,7 @@ class ScriptedRecognizer:
 
 
 def scripted_session(servers, *recognitions):
-    return VoiceSession(VoiceClient(servers["served"], f"voice-{uuid.uuid4().hex[:8]}"), ScriptedRecognizer(*recognitions), None)
+    return VoiceSession(VoiceClient(f"http://127.0.0.1:{servers['served']}", f"voice-{uuid.uuid4().hex[:8]}"), ScriptedRecognizer(*recognitions), None)
 
 
 def test_silence_after_the_confirmation_question_gives_the_emergency_message(servers):

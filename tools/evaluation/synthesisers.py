@@ -45,7 +45,7 @@ VOICES: Tuple[Voice, ...] = (
 
 
 def _to_pcm16k(wav_bytes: bytes, name: str) -> bytes:
-    from spasm_aid.voice.asr import read_audio
+    from spasm_aid.voice.audio import read_audio
 
     return read_audio(wav_bytes, name)
 

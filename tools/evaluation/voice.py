@@ -216,9 +216,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     from spasm_aid.voice import tts
-    from spasm_aid.voice.__main__ import VoiceClient, VoiceSession
-    from spasm_aid.voice.asr import Recognizer, read_wav
+    from spasm_aid.voice.asr import Recognizer
+    from spasm_aid.voice.audio import read_wav
     from spasm_aid.voice.second_recogniser import SecondRecogniser
+    from spasm_aid.voice.session import VoiceClient, VoiceSession
     from tools.evaluation import voice_latency, voice_rooms
     from tools.evaluation.conversations import RASA_PORT, Served
     from tools.servers import rss_mb
@@ -263,7 +264,7 @@ def main(argv=None) -> int:
         with Served(Path(tmp) / "servers", Path(args.model)):
             speaker = tts.Speaker()
             for phrase, kind in [("my back just spasmed", "open"), ("no", "answer"), ("yes", "answer")] * 3:
-                session = VoiceSession(VoiceClient(RASA_PORT, f"voice-eval-{uuid.uuid4().hex[:8]}"), recognizer, speaker)
+                session = VoiceSession(VoiceClient(f"http://127.0.0.1:{RASA_PORT}", f"voice-eval-{uuid.uuid4().hex[:8]}"), recognizer, speaker)
                 if kind == "answer":
                     session.turn(read_wav(synthesise("my back just spasmed", "en-us", 150, Path(tmp) / "o.wav")))
                 pcm = read_wav(synthesise(phrase, "en-us", 150, Path(tmp) / "p.wav"))

@@ -5,7 +5,8 @@ import uuid
 
 import pytest
 
-from spasm_aid.voice.asr import Recognizer, disagreement, polarity, read_wav
+from spasm_aid.voice.asr import Recognizer, disagreement, polarity
+from spasm_aid.voice.audio import read_wav
 from tests.conftest import ROOT
 from tools.evaluation.voice import synthesise
 
@@ -129,7 +130,8 @@ def test_utterances_recognised_at_once_from_several_threads_are_each_heard_whole
 def test_an_utterance_over_the_limit_is_heard_by_the_second_recogniser_only(recognizer, tmp_path):
     import numpy as np
 
-    from spasm_aid.voice.asr import MAX_UTTERANCE_SECONDS, SAMPLE_RATE
+    from spasm_aid.voice.asr import MAX_UTTERANCE_SECONDS
+    from spasm_aid.voice.audio import SAMPLE_RATE
 
     noise = np.random.default_rng(3).normal(0, 8000, (MAX_UTTERANCE_SECONDS + 5) * SAMPLE_RATE)
     loud_noise = np.clip(noise, -32768, 32767).astype("<i2").tobytes()

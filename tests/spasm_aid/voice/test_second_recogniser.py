@@ -71,7 +71,7 @@ def test_silence_and_tiny_input_give_no_words(listener):
 @pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None,
                     reason="espeak-ng and sox make the test speech: run 'make test' (it installs them)")
 def test_it_hears_a_red_flag_pocketsphinx_loses(listener, guard, tmp_path):
-    from spasm_aid.voice.asr import read_wav
+    from spasm_aid.voice.audio import read_wav
     from tools.evaluation.voice import synthesise
 
     # pocketsphinx hears this as "on it go to a little really it" (reports/voice.json)
@@ -83,7 +83,7 @@ def test_it_hears_a_red_flag_pocketsphinx_loses(listener, guard, tmp_path):
 @pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None,
                     reason="espeak-ng and sox make the test speech: run 'make test' (it installs them)")
 def test_the_same_audio_gives_the_same_words_whatever_came_before(listener, tmp_path):
-    from spasm_aid.voice.asr import read_wav
+    from spasm_aid.voice.audio import read_wav
     from tools.evaluation.voice import synthesise
 
     # hard for it (garbled each time), so a random re-decoding would show
@@ -130,7 +130,7 @@ def test_silence_gives_nothing_spotted(listener):
 @pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None,
                     reason="espeak-ng and sox make the test speech: run 'make test' (it installs them)")
 def test_a_red_flag_lost_by_decoding_is_spotted_and_benign_speech_is_not(listener, tmp_path):
-    from spasm_aid.voice.asr import read_wav
+    from spasm_aid.voice.audio import read_wav
     from tools.evaluation.voice import synthesise
 
     # decoded as "i will tell you"; both recognisers' words lose it (reports/voice.json)

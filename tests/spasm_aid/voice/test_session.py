@@ -1,8 +1,8 @@
 """The hands-free session's handling of unclear speech, with a recogniser and an assistant
 that record what they are given (the real ones are tested in tests/server/test_voice.py)."""
 from spasm_aid.voice import tts
-from spasm_aid.voice.__main__ import VoiceSession
 from spasm_aid.voice.asr import Recognition
+from spasm_aid.voice.session import VoiceSession
 
 
 class Heard:

@@ -37,7 +37,7 @@ def judge(guard):
 
 
 def test_every_spoken_red_flag_gets_the_emergency_message(judge, tmp_path):
-    from spasm_aid.voice.asr import read_wav
+    from spasm_aid.voice.audio import read_wav
 
     red_flags = [phrase for phrase, kind in PHRASES if judge.intent(phrase) == "red_flag"]
     assert len(red_flags) >= 16

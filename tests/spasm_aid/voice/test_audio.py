@@ -1,4 +1,4 @@
-"""Reading recordings (spasm_aid.voice.asr.read_audio, issue 14): the common WAV encodings are
+"""Reading recordings (spasm_aid.voice.audio.read_audio, issue 14): the common WAV encodings are
 converted, not refused, and a header that promises unbounded work is refused before decoding."""
 import io
 import wave
@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import soundfile
 
-from spasm_aid.voice.asr import SAMPLE_RATE, RecognitionError, read_audio
+from spasm_aid.voice.audio import SAMPLE_RATE, RecognitionError, read_audio
 
 
 def tone(rate, seconds=1.0, channels=1):
