@@ -63,7 +63,7 @@ ANSWER_GRAMMAR = "#JSGF V1.0;\ngrammar answers;\npublic <answer> = {};\n".format
 class Recognition:
     text: str  # what to send to the assistant ("" when rejected)
     heard: str  # the open-model hypothesis, for the record
-    source: str  # "open", "grammar", "rejected", "too_long" or "unclear"
+    source: str  # "open", "grammar", "rejected", "too_long" or "unclear" ("unheard" only inside asr)
     second_opinion: str = ""  # what the warped front end heard, when it was asked
     alternative: str = ""  # what the second recogniser (Whisper) heard, when it was asked
     spotted: str = ""  # a red-flag phrase the second recogniser found the audio fits, when it was asked
@@ -116,6 +116,19 @@ def calls_for_help(heard: str) -> bool:
     model heard other words, the utterance goes the way of any other: both recognisers' words,
     and the guard, decide (a real "help" reaches the emergency message through them)."""
     return not heard or any(word in CALLS_FOR_HELP for word in heard.split())
+
+
+def corroborated(recognition: Recognition, second_words: Optional[str]) -> Recognition:
+    """A grammar answer that only the grammar heard ("unheard": the open model heard no words)
+    stands when the second recogniser heard the same kind of answer (yes, no, not sure, a
+    command); otherwise nothing usable was heard and the speech is unclear, whose reply gives the
+    emergency number, instead of a guessed "yes" or "no"."""
+    if recognition.source != "unheard":
+        return recognition
+    kind = polarity(recognition.text)
+    if kind is not None and second_words and polarity(second_words) == kind:
+        return replace(recognition, source="grammar")
+    return replace(recognition, text="", source="unclear")
 
 
 @functools.lru_cache(maxsize=None)
@@ -204,9 +217,9 @@ class Recognizer:
                 early = _whisper_thread().submit(self.second_recogniser.hear, pcm)
             result = self._recognise(add_noise_floor(pcm), expect_yes_no)
             if early is None and (result.source == "grammar" or self.second_recogniser is None):
-                return result  # grammar: a settled short answer
+                return corroborated(result, None)  # grammar: a settled short answer
             hearing = early.result() if early is not None else self.second_recogniser.hear(pcm)
-        return replace(result, alternative=hearing.words, spotted=hearing.spotted)
+        return replace(corroborated(result, hearing.words), alternative=hearing.words, spotted=hearing.spotted)
 
     def _recognise(self, pcm: bytes, expect_yes_no: bool) -> Recognition:
         heard, _ = self._decode("_default", pcm)
@@ -222,7 +235,9 @@ class Recognizer:
             return Recognition(answer, heard, "grammar")  # always listened for
         if not expect_yes_no:
             if not heard:
-                return Recognition(answer, heard, "grammar")
+                # The open model heard no words: the grammar's nearest phrase is only a guess
+                # (a far-away "I can't pee" became "yes"). The second recogniser decides.
+                return Recognition(answer, heard, "unheard")
             if heard_kind is not None and heard_kind == answer_kind:
                 return Recognition(heard, heard, "open")  # the grammar heard the same kind of answer
             return self._checked(heard, pcm)
@@ -239,7 +254,7 @@ class Recognizer:
         if len(pcm) < SAMPLE_RATE // 10:
             return Recognition("", "", "rejected")
         with self.lock:
-            return self._recognise(add_noise_floor(pcm), expect_yes_no=False)
+            return corroborated(self._recognise(add_noise_floor(pcm), expect_yes_no=False), None)
 
 
 class RecognizerPool:

@@ -220,7 +220,7 @@ def main(argv=None) -> int:
     from spasm_aid.voice.audio import read_wav
     from spasm_aid.voice.second_recogniser import SecondRecogniser
     from spasm_aid.voice.session import VoiceClient, VoiceSession
-    from tools.evaluation import voice_latency, voice_rooms
+    from tools.evaluation import real_speech, voice_latency, voice_rooms
     from tools.evaluation.conversations import RASA_PORT, Served
     from tools.servers import rss_mb
 
@@ -385,6 +385,8 @@ def main(argv=None) -> int:
     print(f"written to {args.out}")
     print("\nVoices and rooms the recogniser was not tuned on (tools/evaluation/voice_rooms.py):")
     voice_rooms.main(["--model", args.model, "--out", str(Path(args.out).with_name("voice-rooms.json"))], judge=judge)
+    print("\nReal recorded speech from a registry package (tools/evaluation/real_speech.py):")
+    real_speech.main(["--model", args.model, "--out", str(Path(args.out).with_name("voice-real-speech.json"))], judge=judge)
     print("\nThe voice connector's speed, one speaker and ten at once (tools/evaluation/voice_latency.py):")
     return voice_latency.main(["--model", args.model, "--out", str(Path(args.out).with_name("voice-latency.json"))])
 

@@ -230,3 +230,50 @@ def test_a_pool_of_real_recognisers_hears_concurrent_speakers_each_whole(tmp_pat
     for phrase, pcm, result in zip(phrases, pcms, heard, strict=True):
         assert word_edits(phrase, result.heard) <= 1, (phrase, result)
         assert result.alternative == pool.members[0].second_recogniser.hear(pcm).words, (phrase, result)
+
+
+def test_a_grammar_answer_the_open_model_did_not_hear_stands_only_when_the_second_recogniser_agrees():
+    from spasm_aid.voice.asr import Recognition, corroborated
+
+    unheard = Recognition("yes", "", "unheard")
+    assert corroborated(unheard, "yes") == Recognition("yes", "", "grammar")
+    assert corroborated(unheard, "yeah sure").source == "grammar"
+    # a far-away "I can't pee" that the grammar made a "yes" (make voice-eval): not a yes
+    for second in ("", "i can't see", "no", None):
+        assert corroborated(unheard, second) == Recognition("", "", "unclear")
+    # words that are no answer at all corroborate nothing, even when both are "no kind"
+    assert corroborated(Recognition("i", "", "unheard"), "i fell down this there").source == "unclear"
+    settled = Recognition("no", "no", "grammar")
+    assert corroborated(settled, "") is settled
+
+
+class Hears:
+    degraded = None
+
+    def __init__(self, words):
+        self.words = words
+
+    def hear(self, pcm):
+        from spasm_aid.voice.second_recogniser import Hearing
+
+        return Hearing(self.words, "")
+
+
+@pytest.mark.parametrize("second, expected", [("", ("", "unclear")), ("thank you", ("", "unclear")), ("yes", ("yes", "grammar"))])
+def test_a_short_utterance_only_the_grammar_heard_goes_to_the_second_recogniser(monkeypatch, second, expected):
+    from spasm_aid.voice.asr import Recognition
+
+    recognizer = Recognizer(ROOT / "models" / "asr", second=Hears(second))
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no: Recognition("yes", "", "unheard"))
+    result = recognizer.recognise(b"\x10\x00" * 16000)  # one second: too short for the second recogniser by itself
+    assert (result.text, result.source, result.alternative) == (*expected, second)
+
+
+def test_without_the_second_recogniser_an_answer_only_the_grammar_heard_is_unclear(monkeypatch):
+    from spasm_aid.voice.asr import Recognition
+
+    recognizer = Recognizer(ROOT / "models" / "asr", second=Hears(""))
+    recognizer.second_recogniser = None
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no: Recognition("no", "", "unheard"))
+    assert recognizer.recognise(b"\x10\x00" * 16000).source == "unclear"
+    assert recognizer.recognise_command(b"\x10\x00" * 16000).source == "unclear"
