@@ -5,7 +5,8 @@ plain request for help) it forces the `red_flag` intent with confidence 1 and ad
 `red_flag` entity carrying the flag id; for an urgent flag it forces `urgent_flag` with an
 `urgent_flag` entity. Otherwise the machine-learned intent stands, except that a `red_flag`
 guess from the classifier above `ml_red_flag_threshold` is kept even when it is not the top
-intent: when in doubt, route up.
+intent: when in doubt, route up. A red-flag guess in words with no symptom word at all gets
+"didn't catch that" (with the number) instead.
 """
 from __future__ import annotations
 
@@ -85,6 +86,14 @@ def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: fl
         elif result.junk:
             # markup, code, identifiers or mashing (spasm_aid.red_flags.junk): the classifier's
             # guess means nothing; "didn't catch that" names the serious symptoms and the number
+            _force_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
+        elif not result.symptom_mentioned and (
+            top == RED_FLAG_INTENT or (ml_red_flag and ml_red_flag.get("confidence", 0) >= ml_red_flag_threshold)
+        ):
+            # the classifier guesses a red flag in words without one body, symptom, accident or
+            # help word ("king of spades", "we need to fix the fence", real speech misheard):
+            # "didn't catch that", which names the serious symptoms and gives the number, instead
+            # of an emergency message that would teach people to ignore it
             _force_intent(message, DEFAULT_NLU_FALLBACK_INTENT_NAME)
         elif top != RED_FLAG_INTENT and ml_red_flag and ml_red_flag.get("confidence", 0) >= ml_red_flag_threshold:
             _force_intent(message, RED_FLAG_INTENT)

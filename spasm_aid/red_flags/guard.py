@@ -60,7 +60,9 @@ OTHER_PEOPLE = frozenset(
 )
 UNRELATED = frozenset(
     """cat dog pet horse puppy kitten phone laptop glass glasses cup plate book picture shelf tv
-    box bag vase bottle""".split()
+    box bag vase bottle
+    rain snow hail sleet leaves leaf tree branch curtain night darkness silence temperature
+    price prices share shares stock stocks""".split()  # what else "falls" in everyday speech
 )
 OWNER_WINDOW = 4
 # Long past: a flag in the same clause as one of these is history, not what is happening now
@@ -145,6 +147,9 @@ class GuardResult:
     negated_mentions: int = 0  # symptom words mentioned only to deny them ("no numbness")
     helper_cue: bool = False  # "I'm calling for my mum", "my wife's back went"
     junk: bool = False  # markup, code, identifiers or mashing, with nothing found (red_flags.junk)
+    # a word of the lexicon's symptom vocabulary (body, symptom, accident, help; a typo of one
+    # included): without one, a classifier's red-flag guess is a guess from words it never saw
+    symptom_mentioned: bool = True
 
     @property
     def helper(self) -> bool:
@@ -301,7 +306,7 @@ class RedFlagGuard:
             self.symptom_lemmas = frozenset(self._lemma(str(w).lower()) for w in raw.get("symptom_words", []))
             self.helper_cues.add("helper", [self._compile(p, path) for p in raw["helper_cues"]])
             symptom_words = {w for name in raw["junk_symptom_sets"] for w in self._sets[name]}
-            symptom_words |= {str(w).lower() for w in raw["junk_never_words"]}
+            symptom_words |= {str(w).lower() for w in raw["junk_never_words"] + raw.get("doubt_words", [])}
         except (KeyError, TypeError) as exc:
             raise LexiconError(
                 f"{path}: expected 'flags', 'sets', 'helper_cues', 'junk_symptom_sets', 'junk_never_words' and '{HELP_KEY}': {exc}"
@@ -517,8 +522,10 @@ class RedFlagGuard:
         if negated_mentions < len(mentions):
             negated_mentions = 0  # a symptom mentioned without a negation: not a plain denial
         helper_cue = any(not self._is_negated(doc, start) for _, start, _ in self.helper_cues(doc))
-        junk = not detections and not helper_cue and self.junk(text, re.findall(r"[a-z]+", doc.text.lower()))
-        return GuardResult(_dedupe_overlaps(detections), negated_mentions, helper_cue, junk)
+        words = re.findall(r"[a-z]+", doc.text.lower())
+        junk = not detections and not helper_cue and self.junk(text, words)
+        symptom_mentioned = bool(detections) or any(self.junk.near_symptom(w) for w in words if len(w) >= 2)
+        return GuardResult(_dedupe_overlaps(detections), negated_mentions, helper_cue, junk, symptom_mentioned)
 
 
 def _dedupe_overlaps(detections: Sequence[Detection]) -> List[Detection]:

@@ -29,6 +29,7 @@ TARGETS = {
     "junk_emergency_rate": ("<=", 0.0),
     "junk_not_understood_rate": (">=", 0.9),
     "symptom_like_taken_for_junk": ("<=", 0),
+    "out_of_domain_emergency_rate": ("<=", 0.02),  # one in fifty, as tests/eval/out_of_domain.yml says why
 }
 
 
@@ -122,6 +123,14 @@ def main(argv=None) -> int:
     for key in ("junk_routed_up", "junk_answered_otherwise", "symptom_like_not_routed_up"):
         if junk_figures[key]:
             print(f"  {key}:", *junk_figures[key], sep="\n    ")
+    everyday = junk.score_out_of_domain(parser_.parse, junk.load_out_of_domain())
+    report["out_of_domain"] = everyday
+    print(f"Everyday speech not about health ({junk.OUT_OF_DOMAIN_PATH.name}):")
+    print(f"  given the emergency message       {everyday['out_of_domain_emergency_rate']:.1%} of {everyday['out_of_domain_examples']}")
+    print(f"  sent to a doctor today            {everyday['out_of_domain_urgent_rate']:.1%}")
+    for key in ("out_of_domain_routed_up", "out_of_domain_sent_to_a_doctor"):
+        if everyday[key]:
+            print(f"  {key}:", *everyday[key], sep="\n    ")
     examples = load_examples()
     nlu_figures = figures_by_set.get("messages") or next(iter(figures_by_set.values()))
     report["nlu"] = nlu_figures  # the main set, where earlier reports kept it
@@ -133,6 +142,7 @@ def main(argv=None) -> int:
                 figures[f"{set_name}.{key}"] = set_figures[key]
     for key in ("junk_emergency_rate", "junk_not_understood_rate", "symptom_like_taken_for_junk"):
         figures[key] = junk_figures[key]
+    figures["out_of_domain_emergency_rate"] = everyday["out_of_domain_emergency_rate"]
     if not args.skip_conversations:
         from tools.evaluation import conversations
 

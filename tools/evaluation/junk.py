@@ -1,8 +1,11 @@
-"""Junk and odd input (issue 14): tests/eval/junk.yml through the trained model.
+"""Input that is no message about the back (issues 14 and 17) through the trained model.
 
-- junk (markup, code, identifiers, mashing) must not get the emergency message, and should get
-  "didn't catch that" (nlu_fallback, answered by utter_default with the number);
-- symptom_like messages must never be taken for junk; how many route up is reported too.
+- junk (tests/eval/junk.yml: markup, code, identifiers, mashing) must not get the emergency
+  message, and should get "didn't catch that" (nlu_fallback, answered by utter_default with the
+  number); symptom_like messages must never be taken for junk; how many route up is reported too;
+- everyday speech that is not about health (tests/eval/out_of_domain.yml: smart-speaker
+  requests, numbers, directions, reading aloud, small talk) must not get the emergency message,
+  nor be sent to a doctor today (the urgent route).
 """
 from __future__ import annotations
 
@@ -11,10 +14,11 @@ from typing import Any, Dict, List
 
 import yaml
 
-from spasm_aid.contract import NOT_UNDERSTOOD_INTENT, RED_FLAG_INTENT
+from spasm_aid.contract import NOT_UNDERSTOOD_INTENT, RED_FLAG_INTENT, URGENT_FLAG_INTENT
 from tools.evaluation.dataset import ROOT
 
 JUNK_PATH = ROOT / "tests" / "eval" / "junk.yml"
+OUT_OF_DOMAIN_PATH = ROOT / "tests" / "eval" / "out_of_domain.yml"
 NOT_UNDERSTOOD, RED_FLAG = NOT_UNDERSTOOD_INTENT, RED_FLAG_INTENT
 
 
@@ -51,4 +55,26 @@ def score(parse, data: Dict[str, List[str]]) -> Dict[str, Any]:
         "junk_routed_up": emergencies,
         "junk_answered_otherwise": understood,
         "symptom_like_not_routed_up": not_up,
+    }
+
+
+def load_out_of_domain(path: Path = OUT_OF_DOMAIN_PATH) -> List[str]:
+    with open(path, encoding="utf-8") as handle:
+        data = yaml.safe_load(handle)
+    if not isinstance(data, dict) or not isinstance(data.get("out_of_domain"), list):
+        raise ValueError(f"{path}: expected a list 'out_of_domain'")
+    return [str(t) for t in data["out_of_domain"]]
+
+
+def score_out_of_domain(parse, texts: List[str]) -> Dict[str, Any]:
+    """Everyday speech given the emergency message, or sent to a doctor today (urgent_flag)."""
+    intents = [(t, (parse(t).get("intent") or {}).get("name")) for t in texts]
+    emergencies = [t for t, i in intents if i == RED_FLAG]
+    urgent = [t for t, i in intents if i == URGENT_FLAG_INTENT]
+    return {
+        "out_of_domain_examples": len(texts),
+        "out_of_domain_emergency_rate": round(len(emergencies) / len(texts), 4),
+        "out_of_domain_urgent_rate": round(len(urgent) / len(texts), 4),
+        "out_of_domain_routed_up": emergencies,
+        "out_of_domain_sent_to_a_doctor": urgent,
     }

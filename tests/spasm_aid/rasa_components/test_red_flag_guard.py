@@ -87,6 +87,22 @@ def test_a_classifier_red_flag_on_top_with_no_rule_match_still_routes_up(compone
     assert m.get("intent")["name"] == "red_flag" and m.get("entities") == []
 
 
+@pytest.mark.parametrize("text", ["king of spades and a queen", "we need to fix the fence", "go forward 10 meters"])
+def test_a_classifier_red_flag_in_words_without_a_symptom_word_gets_didnt_catch_that(component, text):
+    # real speech misheard and everyday words the classifier never saw: the reply names the
+    # serious symptoms and gives the number, without an emergency message nobody needed
+    for ranking in ([{"name": "red_flag", "confidence": 1.0}], [{"name": "out_of_scope", "confidence": 0.6},
+                                                               {"name": "red_flag", "confidence": 0.4}]):
+        [m] = component.process([message(text, intent=ranking[0]["name"], ranking=ranking)])
+        assert m.get("intent")["name"] == "nlu_fallback", ranking
+
+
+@pytest.mark.parametrize("text", ["my legz feel funny", "i need help", "something feels really wrong", "i feel scared"])
+def test_a_classifier_red_flag_with_a_symptom_or_doubt_word_still_routes_up(component, text):
+    [m] = component.process([message(text, intent="red_flag", ranking=[{"name": "red_flag", "confidence": 0.9}])])
+    assert m.get("intent")["name"] == "red_flag"
+
+
 @pytest.mark.parametrize("confidence,routed", [(0.29, False), (0.3, True), (0.31, True)])
 def test_the_classifier_threshold_is_inclusive(component, confidence, routed):
     ranking = [{"name": "report_spasm", "confidence": 1 - confidence}, {"name": "red_flag", "confidence": confidence}]

@@ -37,3 +37,13 @@ def test_a_red_flag_wrapped_in_markup_is_still_a_red_flag(guard):
 def test_no_message_of_the_evaluation_sets_is_taken_for_junk(guard, set_name):
     taken = [e.text for e in load_examples(EVAL_SETS[set_name]) if guard.detect(e.text).junk]
     assert taken == []
+
+
+@pytest.mark.parametrize("text, mentioned", [
+    ("we need to fix the fence", False), ("go forward 10 meters", False), ("where did I put my glasses", False),
+    ("my legz feel odd", True),  # one letter from a symptom word
+    ("I need help", True), ("something feels really wrong", True), ("my bum went numb", True),
+    ("I fell", True),  # a flag found counts as a mention
+])
+def test_the_guard_says_whether_a_message_has_a_word_of_the_symptom_vocabulary(guard, text, mentioned):
+    assert guard.detect(text).symptom_mentioned is mentioned
