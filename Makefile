@@ -133,7 +133,7 @@ lint: $(STAMP)
 
 test: $(MODEL) setup
 	$(MAKE) --no-print-directory lint
-	$(PY) -m pytest
+	SPASM_AID_REQUIRE_SETUP=1 $(PY) -m pytest
 	$(MAKE) --no-print-directory validate
 	$(MAKE) --no-print-directory conversation-test
 
