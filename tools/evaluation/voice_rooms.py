@@ -187,9 +187,16 @@ def replies_name_the_number(rows: List[dict], say: Callable[[str], List[dict]], 
     names the number (the unclear-speech reply and the emergency message do; a topic's reply may:
     "it's getting worse" is answered with "Call 911 now for trouble peeing, ..."). Marks such rows
     safe, with the reply kept (reply_names_number)."""
+    from spasm_aid.voice.dialogue import NOT_HEARD
+
     answers: Dict[str, bool] = {}
     for row in rows:
-        if row["group"] not in RED_GROUPS or row["safe"] or not row["sent"]:
+        if row["group"] not in RED_GROUPS or row["safe"]:
+            continue
+        if row["outcome"] == "rejected":  # asked again: "Sorry, I didn't catch that. ... call 911."
+            row["reply_names_number"] = row["safe"] = number in NOT_HEARD
+            continue
+        if not row["sent"]:
             continue
         if row["sent"] not in answers:
             answers[row["sent"]] = any(number in reply.get("text", "") for reply in say(row["sent"]))

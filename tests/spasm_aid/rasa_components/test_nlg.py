@@ -82,7 +82,8 @@ def test_every_reply_that_closes_a_route_ends_with_the_safety_net(closing):
     assert helper_last.startswith("Call 911 if their legs get weak or numb")
 
 
-@pytest.mark.parametrize("response", ["utter_default", "utter_out_of_scope", "utter_voice_unclear"])
+@pytest.mark.parametrize("response", ["utter_default", "utter_out_of_scope", "utter_voice_unclear",
+                                      "utter_voice_not_heard", "utter_voice_too_long"])
 def test_not_understood_and_out_of_scope_replies_carry_the_number(response):
     assert "call 911" in generate(response)["text"].lower()
 

@@ -58,6 +58,14 @@ def test_replies_to_words_not_understood_tell_people_to_call_if_serious(response
     assert "call {emergency_number} now" in text and "serious" in text
 
 
+def test_when_nothing_usable_was_heard_the_reply_gives_the_number():
+    # clinical-guidance section 1: "didn't understand" replies carry the number; a far-away red
+    # flag the recognisers lost lands here (make voice-eval)
+    from spasm_aid.voice.dialogue import NOT_HEARD, TOO_LONG
+
+    assert "call 911" in NOT_HEARD and "call 911" in TOO_LONG
+
+
 @pytest.mark.parametrize("heard", ["i can't feel my legs", "help", "i wet myself"])
 def test_unclear_words_that_name_an_emergency_are_passed_on(guard, heard):
     unclear = Recognition(heard, heard, "unclear", "something else")

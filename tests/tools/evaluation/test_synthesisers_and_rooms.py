@@ -89,7 +89,7 @@ def test_a_red_flag_misheard_as_words_whose_reply_names_the_number_counts_and_is
     rows = [row("red_new", "emergency", "i can't pee", True),
             row("red_new", "feel_worse", "it's worse than", False),  # "Call 911 now for trouble peeing, ..."
             row("red_new", "stop", "i'm done", False),  # "Okay, stopping."
-            row("red_everyday", "rejected", None, False),  # asked again, without the number
+            row("red_everyday", "rejected", None, False),  # asked again: "... say help or call 911"
             row("benign", "ask_ice_heat", "ice or heat", True)]
     said = []
 
@@ -99,9 +99,9 @@ def test_a_red_flag_misheard_as_words_whose_reply_names_the_number_counts_and_is
 
     replies_name_the_number(rows, say, "911")
     assert said == ["it's worse than", "i'm done"]  # only what is not already known to give it
-    assert [r["safe"] for r in rows[:4]] == [True, True, False, False]
-    assert figures(rows)["red_flag_number_next_reply"] == 0.5
-    assert figures(rows)["red_flag_number_in_another_reply"] == 0.25
+    assert [r["safe"] for r in rows[:4]] == [True, True, False, True]
+    assert figures(rows)["red_flag_number_next_reply"] == 0.75
+    assert figures(rows)["red_flag_number_in_another_reply"] == 0.5
 
 
 def test_sphinx_transcription_files_are_read_into_words_by_recording():
