@@ -32,8 +32,11 @@ VOICE_NOT_HEARD = "utter_voice_not_heard"
 VOICE_NOT_HEARD_YES_NO = "utter_voice_not_heard_yes_no"
 VOICE_TOO_LONG = "utter_voice_too_long"
 VOICE_CONFIRM_RED_FLAG = "utter_voice_confirm_red_flag"  # {heard}: the words that would be an emergency
+VOICE_CHECK_SERIOUS = "utter_voice_check_serious"  # speech not made out, no question pending: "is it serious?"
+VOICE_SAY_AGAIN = "utter_voice_say_again"  # "no" to that question: say it again
 NAMES = (FAILURE, UNREACHABLE, REFUSED, TOO_LONG, TOO_LARGE, NOT_TEXT, LOST_TRACK, CALL_NOW, STALE_BUTTON, HOUSEHOLD_ALERT, IN_AN_EMERGENCY,
-         VOICE_NOT_HEARD, VOICE_NOT_HEARD_YES_NO, VOICE_TOO_LONG, VOICE_CONFIRM_RED_FLAG)
+         VOICE_NOT_HEARD, VOICE_NOT_HEARD_YES_NO, VOICE_TOO_LONG, VOICE_CONFIRM_RED_FLAG,
+         VOICE_CHECK_SERIOUS, VOICE_SAY_AGAIN)
 
 # Only if domain.yml cannot be read at all: the one hard-coded fallback, so a refusal or a failure
 # still gives the number.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Iterable, List, Optional
+from typing import Callable, Dict, Iterable, List, Optional
 
 from spasm_aid import replies
 from spasm_aid.contract import EXPECTS_KEY, YES_NO, expects_yes_no, routes_to_emergency
@@ -24,25 +24,44 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", " ", text.strip().lower())
 
 
+# Sent to the assistant when the answer to "Is something serious happening?" is yes, silence or
+# unclear: words the rule-based guard routes to the emergency message by themselves.
+EMERGENCY_WORDS = "emergency"
+
+
 @dataclass(frozen=True)
 class Decision:
     """What the voice layer does with a recognition: "send" text to the assistant,
     "ask_again" (nothing usable was heard; text: what to say, if not the usual), "unclear"
-    (tell the assistant "/voice_unclear", which routes up, and act on no guess), or "confirm"
-    (the recognisers disagree on a negation that decides whether it is an emergency: ask
-    "Did you say: <text>? If you did, call <number> now." and, unless the answer is no, send
-    `text`; on no, send `other`)."""
+    (tell the assistant "/voice_unclear", which routes up, and act on no guess), or "confirm":
+    one yes/no question that gives the number itself, whose answer, unless it is a plain no,
+    sends `text` (words that name an emergency); on no, `other` is sent, or, if there is none,
+    the person is asked to say it again. Two questions: "Did you say: <text>? If you did, call
+    <number> now." (the recognisers disagree on a negation that decides whether it is an
+    emergency), and "Is something serious happening ...? If so, call <number> now."
+    (`question` VOICE_CHECK_SERIOUS: speech not made out while no question was pending)."""
 
     kind: str
     text: str = ""
     other: str = ""
+    question_name: str = replies.VOICE_CONFIRM_RED_FLAG
 
     def ask_again_text(self, expect_yes_no: bool) -> str:
         return self.text or (NOT_HEARD_YES_NO if expect_yes_no else NOT_HEARD)
 
     def question(self) -> str:
         """The confirmation question (kind "confirm"), with the number."""
-        return replies.text(replies.VOICE_CONFIRM_RED_FLAG, heard=self.text)
+        return replies.text(self.question_name, heard=self.text)
+
+    @property
+    def checks_for_emergency(self) -> bool:
+        """The question is "Is something serious happening?" (not "Did you say ...?")."""
+        return self.question_name == replies.VOICE_CHECK_SERIOUS
+
+
+def check_serious() -> Decision:
+    """Speech not made out with no question pending: ask whether something serious is happening."""
+    return Decision("confirm", EMERGENCY_WORDS, "", replies.VOICE_CHECK_SERIOUS)
 
 
 # Words that negate what follows or precedes them. The acoustic models confuse "can" and "can't"
@@ -61,6 +80,34 @@ def _without_negation(text: str) -> List[str]:
     return [{"can't": "can", "won't": "will"}.get(w, w[:-3] if w.endswith("n't") else w) for w in words if w not in NEGATIONS]
 
 
+# Auxiliaries and their negations: one word apart, and a word the acoustic models confuse ("can"
+# / "can't" in every voice, "are" / "aren't", "was" / "wasn't"). Red flags that rest on one are
+# checked against the audio with the other (the second recogniser scores both). "had" and "fell"
+# have their negation in other words: "i had a fall" / "i haven't had a fall", "i didn't fall".
+_NEGATED = {
+    "can": ["can't"], "could": ["couldn't"], "did": ["didn't"], "do": ["don't"], "does": ["doesn't"], "is": ["isn't"],
+    "are": ["aren't"], "was": ["wasn't"], "were": ["weren't"], "will": ["won't"],
+    "have": ["haven't", "don't have"], "has": ["hasn't", "doesn't have"], "had": ["haven't had", "didn't have", "hadn't"],
+    "fell": ["didn't fall"],
+}
+FLIPS: Dict[str, List[str]] = {word: list(negated) for word, negated in _NEGATED.items()}
+for _word, _negated in _NEGATED.items():
+    for _single in (n for n in _negated if " " not in n):
+        FLIPS.setdefault(_single, [_word])
+FLIPS["cannot"] = ["can"]
+MAX_FLIPS = 4  # texts scored per hearing at most (one batch of the scorer)
+
+
+def flipped(text: str) -> List[str]:
+    """The text with its first auxiliary turned into its negation or back ("i can pee" -> "i
+    can't pee", "i had a fall" -> "i haven't had a fall"), at most MAX_FLIPS variants."""
+    words = text.split()
+    for i, word in enumerate(words):
+        if word in FLIPS:
+            return [" ".join(words[:i] + [other] + words[i + 1:]) for other in FLIPS[word]][:MAX_FLIPS]
+    return []
+
+
 def disagree_on_negation(first: str, second: str) -> bool:
     """The two recognisers heard much the same words but for a negation ("i can feel my legs" /
     "i can't feel my legs", "i didn't fall" / "i had a fall"); not when one of them heard other
@@ -73,8 +120,42 @@ def disagree_on_negation(first: str, second: str) -> bool:
     return word_edits(" ".join(a), " ".join(b)) <= max(1, len(max(a, b, key=len)) // 2)
 
 
+# How close the audio's fit to the words with one auxiliary flipped must come to its fit to the
+# words heard for the flip to be in doubt (the second recogniser's mean log-probability per token).
+# Set on the tuning voices (tools/evaluation/negation_contrast.py, reports/negation-contrast.json,
+# 96 utterances of 12 minimal pairs): at 0, look-alikes given the emergency message 6 -> 4 for 3
+# more red flags asked one question; a larger margin questions more red flags (0.2: 8, 0.5: 16
+# contrasts) and catches no more look-alikes. The reverse (other words whose emergency flip fits at
+# least as well) questioned no look-alike heard right at 0.
+EMERGENCY_DOUBT_MARGIN = 0.0  # emergency words: a question when the flip fits at least as well
+BENIGN_DOUBT_MARGIN = 0.0  # other words: a question when the emergency flip fits at least as well
+
+
+def doubted(recognition, words: str, acceptable: Callable[[str], bool], margin: float) -> str:
+    """The words with one auxiliary flipped, when the flip is `acceptable` and the audio fits it
+    within `margin` of the words themselves (Recognition.contrasts), else ""."""
+    for text, other, gain in getattr(recognition, "contrasts", ()):
+        if text == words and gain >= -margin and acceptable(other):
+            return other
+    return ""
+
+
+def is_bare_answer(text: str) -> bool:
+    """A yes, no or not sure and nothing else: the answer grammar's phrases, or a few words of
+    them ("no it is", "yes it is", "no no"), with no word that says what about."""
+    from spasm_aid.voice.asr import NO, UNSURE, YES, polarity
+
+    said = _key(text)
+    if said in YES + NO + UNSURE:
+        return True
+    answer_words = {w for phrase in YES + NO + UNSURE for w in phrase.split()} | {"it", "is", "am", "was", "did"}
+    words = said.split()
+    return 0 < len(words) <= 3 and polarity(said) in ("yes", "no", "unsure") and all(w in answer_words for w in words)
+
+
 def decide(recognition, names_emergency: Callable[[str], bool],
-           understood_as_red_flag: Optional[Callable[[str], bool]] = None) -> Decision:
+           understood_as_red_flag: Optional[Callable[[str], bool]] = None,
+           expect_yes_no: bool = False) -> Decision:
     """One rule for the hands-free loop, the voice connector and the evaluation:
     - when one recogniser's words name an emergency and the other's do not, and the two differ
       in a negation ("i can't feel my legs" / "i can feel my legs"), ask one question that gives
@@ -89,44 +170,72 @@ def decide(recognition, names_emergency: Callable[[str], bool],
       (the guard still judges it);
     - a rejected short answer is asked again;
     - other speech marked unclear is not acted on: a misheard "no" must not answer a screening
-      question;
+      question. With no question pending, it gets "Is something serious happening ...? If so,
+      call <number> now." ("confirm", check_serious): a yes, silence or an unclear answer gives
+      the emergency message. So does a lone yes, no or not sure when nothing was asked: a
+      far-away "help" is heard as "no" (make voice-eval, voices and rooms);
     - anything else is sent as heard.
-    `names_emergency` is the rule-based guard.
+    `names_emergency` is the rule-based guard; `expect_yes_no`: a yes/no question is pending.
     """
     first, second = recognition.text, recognition.alternative
     first_up = bool(first) and names_emergency(first)
     second_up = bool(second) and names_emergency(second)
     if first_up != second_up and disagree_on_negation(first, second):
         return Decision("confirm", first if first_up else second, second if first_up else first)
+
+    def sent_unless_doubted(words: str) -> Decision:
+        # the emergency rests on an auxiliary ("i can't pee") and the audio fits it negated
+        # about as well ("i can pee"): one question, which gives the number
+        other = doubted(recognition, words, lambda text: not names_emergency(text), EMERGENCY_DOUBT_MARGIN)
+        return Decision("confirm", words, other) if other else Decision("send", words)
+
     if first_up:
-        return Decision("send", first)
+        return sent_unless_doubted(first)
     if second_up:
-        return Decision("send", second)
+        return sent_unless_doubted(second)
     if second and second != first and understood_as_red_flag is not None and understood_as_red_flag(second):
         return Decision("send", second)
     if recognition.spotted and names_emergency(recognition.spotted):
-        return Decision("send", recognition.spotted)
+        return sent_unless_doubted(recognition.spotted)
+    # the reverse: words heard without an emergency ("i can pee"), which the audio fits about as
+    # well negated ("i can't pee"), an emergency
+    for words in (first, second):
+        other = doubted(recognition, words, names_emergency, BENIGN_DOUBT_MARGIN) if words else ""
+        if other:
+            return Decision("confirm", other, words)
     if recognition.source == "too_long":
         return Decision("ask_again", TOO_LONG)
     if recognition.rejected:
         return Decision("ask_again")
     if recognition.unclear:
-        return Decision("unclear")
+        return Decision("unclear") if expect_yes_no else check_serious()
+    if not expect_yes_no and is_bare_answer(recognition.text):
+        return check_serious()
     return Decision("send", recognition.text)
 
 
 def after_confirmation(asked: Decision, answer, names_emergency: Callable[[str], bool]) -> Decision:
     """The answer to a confirmation question (`asked`, kind "confirm"): words naming an emergency
-    are sent; a clear "no" sends the other recogniser's words (what the person presumably said);
-    "yes", an unclear answer, nothing heard, or anything else sends the emergency words: the
-    question leans up."""
+    are sent; a clear "no" sends the other recogniser's words (what the person presumably said),
+    or, after "Is something serious happening?", asks them to say it again; "yes", an unclear
+    answer, nothing heard, or anything else sends the emergency words: the question leans up.
+    Only after "Is something serious happening?" is a clearly heard sentence (no yes or no in
+    it) taken as what they meant to say, and sent as heard."""
     from spasm_aid.voice.asr import polarity
 
     if answer.text and names_emergency(answer.text):
         return Decision("send", answer.text)
     said = answer.text if not answer.rejected and not answer.unclear else ""
+    if asked.checks_for_emergency and answer.source == "open" and polarity(said) is None:
+        # "Is something serious happening?" answered by saying it again, clearly this time: it
+        # goes on like any utterance (its words, or the second recogniser's, may name an emergency)
+        again = decide(answer, names_emergency, expect_yes_no=True)
+        if again.kind == "send":
+            return again
     # only a plain no: "no, I can't move them" leans up like anything else
     if polarity(said) == "no" and len(said.split()) <= 3:
+        if asked.checks_for_emergency:  # "nothing serious": what they said is still not known
+            return Decision("ask_again", replies.text(replies.VOICE_SAY_AGAIN))
         return Decision("send", asked.other or said)
     return Decision("send", asked.text)
 

@@ -30,7 +30,7 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence
+from typing import Iterable, List, Optional, Sequence, Tuple
 
 from spasm_aid.paths import ROOT
 
@@ -58,6 +58,13 @@ RED_FLAG_EXAMPLES = ROOT / "data" / "nlu" / "red_flags.yml"
 SPOT_MIN_SCORE = -2.5
 SPOT_MARGIN = 0.5
 SPOT_BATCH = 8  # phrases scored per call: the fastest size here (1: 1.0 s for all, 8: 0.24 s, 93: 0.52 s)
+# Encoder frames (20 ms each) after the speech that Whisper encodes to hear words: on the tuning
+# and held-out espeak sets (294 utterances, reports/whisper-window.json) 10 s after the speech gave
+# 27.1% word errors against 29.3% for the full 30 s window, in a median 0.06 s instead of 0.21 s
+# (6 s: 30.4%; 2 s: 42%).
+LISTEN_CONTEXT_FRAMES = 500
+MAX_TOKENS_PER_SECOND = 6  # decoding only the speech: a cap on the tokens it may write
+NO_SPEECH_THRESHOLD, LOG_PROB_THRESHOLD = 0.6, -1.0  # faster-whisper's defaults: silence, not words
 ENCODER_FRAMES = 1500  # Whisper's 30 s window, in encoder frames (2 mel frames each)
 SPOT_CONTEXT_FRAMES = 8  # encoder frames kept after the speech: scoring against the padded
 # rest of the 30 s window costs 7 times as much and separates no better
@@ -173,20 +180,54 @@ class SecondRecogniser:
                 logger.warning(self.spotting_off)
         self.phrases = [spoken_form(p) for p in phrases]
         self.phrase_tokens = [self.tokenizer.encode(" " + phrase) for phrase in self.phrases]
+        from faster_whisper.transcribe import get_suppressed_tokens
 
-    def transcribe(self, pcm: bytes) -> str:
-        """Lower-case words of 16 kHz 16-bit mono speech ("" for none)."""
-        return words_of(self._decode(_audio(pcm)))
+        self._suppressed = get_suppressed_tokens(self.tokenizer, [-1])
+        self._full_encoded_for: Optional[bytes] = None  # the audio whose 30 s window's encoding is kept
+
+    def transcribe(self, pcm: bytes, context_frames: Optional[int] = LISTEN_CONTEXT_FRAMES) -> str:
+        """Lower-case words of 16 kHz 16-bit mono speech ("" for none); `context_frames`: encode
+        only the speech and this many encoder frames after it (None: Whisper's 30 s window)."""
+        return words_of(self._decode(_audio(pcm), context_frames))
 
     def hear(self, pcm: bytes) -> Hearing:
         """The words, and a red-flag phrase spotted in the same audio (see the module's docstring)."""
-        audio = _audio(pcm)
-        text = self._decode(audio)
-        return Hearing(words_of(text), self._spot(audio, text, self.model.first_encoded))
+        words = self.listen(pcm)
+        return Hearing(words, self.spot_last(pcm))
 
-    def _decode(self, audio) -> str:
+    def listen(self, pcm: bytes) -> str:
+        """The words only, decoded from the speech and LISTEN_CONTEXT_FRAMES after it (5 times
+        faster than Whisper's 30 s window, and as accurate: tools/evaluation/whisper_window.py)."""
+        return words_of(self._decode(_audio(pcm), LISTEN_CONTEXT_FRAMES))
+
+    def spot_last(self, pcm: bytes) -> str:
+        """A red-flag phrase spotted in `pcm`. Spotting's thresholds were set against Whisper's
+        words decoded from its full 30 s window, so those words are decoded here (from the same
+        encoding the phrases are scored on): spotting judges as it was tuned to."""
+        audio = _audio(pcm)
         if audio.size < SAMPLE_RATE // 10:
             return ""
+        encoded = self._full_encoding(pcm, audio)
+        return self._spot(audio, self._generate(encoded, audio), encoded)
+
+    def _full_encoding(self, pcm: bytes, audio):
+        """The encoder's output for the first 30 s of `pcm`, padded as Whisper was trained (kept
+        for the same bytes: spotting and contrast share it)."""
+        import numpy as np
+
+        if self._full_encoded_for is not pcm or self.model.first_encoded is None:
+            features = self.model.feature_extractor(audio)[:, : 2 * ENCODER_FRAMES]
+            self.model.first_encoded = None
+            self.model.encode(np.pad(features, ((0, 0), (0, 2 * ENCODER_FRAMES - features.shape[-1]))))
+            self._full_encoded_for = pcm
+        return self.model.first_encoded
+
+    def _decode(self, audio, context_frames: Optional[int] = None) -> str:
+        if audio.size < SAMPLE_RATE // 10:
+            return ""
+        self._full_encoded_for = None  # whatever is encoded now is not a kept 30 s window
+        if context_frames is not None:
+            return self._decode_window(audio, context_frames)
         # Greedy decoding only: by default Whisper decodes again by random sampling when the
         # first result looks poor, and the same audio then gives different words from run to run.
         self.model.first_encoded = None
@@ -195,6 +236,39 @@ class SecondRecogniser:
             condition_on_previous_text=False,
         )
         return " ".join(segment.text.strip() for segment in segments).strip()
+
+    def _decode_window(self, audio, context_frames: int) -> str:
+        """Greedy decoding of the speech alone (and `context_frames` encoder frames after it), as
+        faster-whisper's transcribe decodes, without the padding to 30 s that costs most of the
+        time. The encoding is not kept: spotting's and contrast's thresholds were set on the 30 s
+        window, so they encode it again when they run."""
+        import numpy as np
+
+        features = self.model.feature_extractor(audio)
+        speech_frames = min(2 * ENCODER_FRAMES, features.shape[-1])
+        width = min(2 * ENCODER_FRAMES, speech_frames + 2 * context_frames)
+        window = np.zeros((features.shape[0], width), dtype=np.float32)
+        window[:, :speech_frames] = features[:, :speech_frames]
+        encoded = self.model.encode(window)
+        self.model.first_encoded = None  # not the 30 s window: spotting and contrast encode that when they run
+        return self._generate(encoded, audio)
+
+    def _generate(self, encoded, audio) -> str:
+        """Greedy decoding of an encoding, with faster-whisper's options (its silence test too)."""
+        prompt = list(self.tokenizer.sot_sequence) + [self.tokenizer.no_timestamps]
+        # Without the 30 s of padding the decoder may run on, repeating itself ("thank you thank
+        # you ..."): no more tokens than fast speech has (about 3 words, 4 tokens a second)
+        max_new_tokens = int(MAX_TOKENS_PER_SECOND * audio.size / SAMPLE_RATE) + 4
+        result = self.model.model.generate(
+            encoded, [prompt], beam_size=1, max_length=len(prompt) + max_new_tokens, return_scores=True,
+            return_no_speech_prob=True, suppress_blank=True, suppress_tokens=self._suppressed,
+        )[0]
+        tokens = result.sequences_ids[0]
+        average_log_prob = result.scores[0] * len(tokens) / (len(tokens) + 1)
+        # as faster-whisper: likely no speech, and unsure words, is silence
+        if result.no_speech_prob > NO_SPEECH_THRESHOLD and average_log_prob < LOG_PROB_THRESHOLD:
+            return ""
+        return self.tokenizer.decode(tokens).strip()
 
     def scores(self, audio, tokens: Sequence[List[int]], encoded=None) -> List[float]:
         """Mean log-probability per token of each tokenised text given the audio (its first
@@ -220,6 +294,16 @@ class SecondRecogniser:
                 logs = [math.log(max(p, 1e-12)) for p in aligned.text_token_probs[: len(text_tokens)]]
                 result.append(sum(logs) / len(logs) if logs else -math.inf)
         return result
+
+    def contrast(self, pcm: bytes, pairs: Sequence[Tuple[str, str]]) -> List[float]:
+        """For each (words, other words), how much better the audio fits the other words: their
+        mean log-probability per token minus that of the words (positive: the other fits better),
+        on the 30 s window's encoding (shared with spotting)."""
+        audio = _audio(pcm)
+        texts = [t for pair in pairs for t in pair]
+        encoded = self._full_encoding(pcm, audio) if audio.size >= SAMPLE_RATE // 10 else None
+        scores = self.scores(audio, [self.tokenizer.encode(" " + spoken_form(t)) for t in texts], encoded)
+        return [round(scores[2 * i + 1] - scores[2 * i], 3) for i in range(len(pairs))]
 
     def _spot(self, audio, text: str, encoded=None) -> str:
         if audio.size < SAMPLE_RATE // 10 or not self.phrases:

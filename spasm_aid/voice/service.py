@@ -75,7 +75,8 @@ class VoiceService:
             recognition = self.recognizer().recognise(pcm, expect_yes_no=True)
             return recognition, after_confirmation(confirming, recognition, self.names_emergency)
         recognition = self.recognizer().recognise(pcm, expect_yes_no)
-        return recognition, decide(recognition, self.names_emergency, understood_as_red_flag or self.understood_as_red_flag)
+        return recognition, decide(recognition, self.names_emergency, understood_as_red_flag or self.understood_as_red_flag,
+                                    expect_yes_no)
 
     # --- speaking -----------------------------------------------------------------------------------
     @staticmethod

@@ -109,3 +109,35 @@ def test_the_second_recognisers_words_are_read_by_the_full_nlu_through_the_conne
     result = session.turn(b"\0" * 3200)
     assert result["sent"] == "the words won't come out right"
     assert result["triage"]["triage"] == "emergency"
+
+
+def test_speech_not_made_out_asks_if_it_is_serious_and_silence_or_yes_gives_the_emergency_message(servers):
+    from spasm_aid.voice.asr import Recognition
+
+    garbled = Recognition("i when can i do", "i when can i do", "unclear", "my neck not that")
+    session = scripted_session(servers, garbled, Recognition("yes", "yes", "grammar"), garbled)
+    asked = session.turn(b"\0" * 3200)
+    assert asked["decision"] == "confirm" and asked["sent"] is None
+    assert "serious" in asked["replies"][0]["text"] and "call 911 now" in asked["replies"][0]["text"]
+    assert asked["replies"][0]["custom"]["expects"] == "yes_no"
+    answered = session.turn(b"\0" * 3200)  # "yes"
+    assert answered["triage"]["triage"] == "emergency"
+    # asked again later; silence routes up
+    assert session.turn(b"\0" * 3200)["decision"] == "confirm"
+    assert session.silence()["triage"]["triage"] == "emergency"
+
+
+def test_no_to_is_it_serious_asks_them_to_say_it_again_and_nothing_is_sent(servers):
+    from spasm_aid.voice.asr import Recognition
+
+    session = scripted_session(servers, Recognition("no", "no", "grammar"), Recognition("nope", "nope", "grammar"),
+                               Recognition("my back just spasmed", "my back just spasmed", "open"))
+    asked = session.turn(b"\0" * 3200)  # a lone "no" out of the blue: a far-away "help", maybe
+    assert asked["decision"] == "confirm" and "serious" in asked["replies"][0]["text"]
+    again = session.turn(b"\0" * 3200)
+    assert again["decision"] == "ask_again" and again["sent"] is None
+    assert "say it again" in again["replies"][0]["text"] and "call 911" in again["replies"][0]["text"]
+    assert session.silence() is None  # nothing pending any more
+    first_aid = session.turn(b"\0" * 3200)
+    assert first_aid["sent"] == "my back just spasmed"
+    assert (first_aid["triage"] or {}).get("triage") != "emergency"

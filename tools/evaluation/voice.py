@@ -109,9 +109,12 @@ HELD_OUT_SETS = (
 )
 # Outcomes whose reply tells the person to call the emergency number now (utter_emergency,
 # utter_voice_unclear, utter_default and the confirmation question all do; a test checks the
-# last three keep doing so). "confirm": one question, after which yes, silence or an unclear
-# answer gives the emergency message (spasm_aid.voice.dialogue.after_confirmation).
-SAFE = ("emergency", "safety_reply", "nlu_fallback", "confirm")
+# last three keep doing so). "confirm" ("Did you say ...?") and "check" ("Is something serious
+# happening?"): one question that gives the number, after which yes, silence or an unclear answer
+# gives the emergency message (spasm_aid.voice.dialogue.after_confirmation).
+SAFE = ("emergency", "safety_reply", "nlu_fallback", "confirm", "check")
+# the emergency message, at once or after one such question
+QUESTIONED_UP = ("emergency", "confirm", "check")
 
 
 def wer(reference: str, hypothesis: str) -> Tuple[int, int]:
@@ -138,20 +141,27 @@ class Judge:
         self.parse = parse
         self.names_emergency = names_emergency
         self.understood_as: Dict[str, Optional[str]] = {}
+        self.last_decision = None  # what the voice layer decided for the last row
 
     def intent(self, text: str) -> Optional[str]:
         if text not in self.understood_as:
             self.understood_as[text] = (self.parse(text).get("intent") or {}).get("name") if text else None
         return self.understood_as[text]
 
-    def outcome(self, result) -> Tuple[Optional[str], str]:
-        """(the text the assistant would get, the outcome)."""
+    def decision(self, result, expect_yes_no: bool = False):
+        """What the voice layer decides (spasm_aid.voice.dialogue.decide)."""
         from spasm_aid.voice.dialogue import decide
 
         # the full NLU reads the second recogniser's words too, as in the voice connector
-        decision = decide(result, self.names_emergency, lambda words: self.intent(words) == "red_flag")
-        if decision.kind == "confirm":  # "Did you say ...? If you did, call <number> now."
-            return decision.text, "confirm"
+        return decide(result, self.names_emergency, lambda words: self.intent(words) == "red_flag", expect_yes_no)
+
+    def outcome(self, result, expect_yes_no: bool = False) -> Tuple[Optional[str], str]:
+        """(the text the assistant would get, the outcome)."""
+        decision = self.decision(result, expect_yes_no)
+        if decision.kind == "confirm":
+            # "Is something serious happening ...? If so, call <number> now." (check) or
+            # "Did you say ...? If you did, call <number> now." (confirm)
+            return decision.text, "check" if decision.checks_for_emergency else "confirm"
         if decision.kind == "ask_again":
             return None, "rejected"
         if decision.kind == "unclear":
@@ -159,13 +169,26 @@ class Judge:
         intent = self.intent(decision.text)
         return decision.text, "emergency" if intent == "red_flag" else str(intent)
 
+    def answered(self, asked, pcm: bytes) -> str:
+        """The outcome when the question `asked` (a "confirm" Decision) is answered with this
+        recording: "emergency", "asked again", or the intent the words sent are understood as."""
+        from spasm_aid.voice.dialogue import after_confirmation
+
+        then = after_confirmation(asked, self.recognizer.recognise(pcm, expect_yes_no=True), self.names_emergency)
+        if then.kind != "send":
+            return "asked again"
+        intent = self.intent(then.text)
+        return "emergency" if intent == "red_flag" or self.names_emergency(then.text) else str(intent)
+
     def row(self, phrase: str, pcm: bytes, expect_yes_no: bool = False) -> dict:
         result = self.recognizer.recognise(pcm, expect_yes_no=expect_yes_no)
-        sent, outcome = self.outcome(result)
+        self.last_decision = self.decision(result, expect_yes_no)
+        sent, outcome = self.outcome(result, expect_yes_no)
         # what pocketsphinx alone, and both recognisers without spotting, would have led to:
         # the second recogniser's share of the figures, and the spotter's
-        _, alone = self.outcome(replace(result, alternative="", spotted="")) if result.alternative or result.spotted else (sent, outcome)
-        _, unspotted = self.outcome(replace(result, spotted="")) if result.spotted else (sent, outcome)
+        _, alone = (self.outcome(replace(result, alternative="", spotted=""), expect_yes_no)
+                    if result.alternative or result.spotted else (sent, outcome))
+        _, unspotted = self.outcome(replace(result, spotted=""), expect_yes_no) if result.spotted else (sent, outcome)
         expected = self.intent(phrase)
         return {
             "phrase": phrase, "heard": result.heard, "second_opinion": result.second_opinion, "sent": sent,
@@ -220,7 +243,7 @@ def main(argv=None) -> int:
     from spasm_aid.voice.audio import read_wav
     from spasm_aid.voice.second_recogniser import SecondRecogniser
     from spasm_aid.voice.session import VoiceClient, VoiceSession
-    from tools.evaluation import real_speech, voice_latency, voice_rooms
+    from tools.evaluation import negation_contrast, real_speech, voice_latency, voice_rooms, whisper_window
     from tools.evaluation.conversations import RASA_PORT, Served
     from tools.servers import rss_mb
 
@@ -283,15 +306,18 @@ def main(argv=None) -> int:
         red_, benign_ = [r for r in rows_ if r["red_flag"]], [r for r in rows_ if not r["red_flag"]]
         return {
             "red_flag_utterances": len(red_),
-            # a confirmation question ("Did you say ...? If you did, call ...") counts: yes,
-            # silence or an unclear answer gives the emergency message
-            "red_flag_emergency_message": round(sum(r["outcome"] in ("emergency", "confirm") for r in red_) / len(red_), 3),
+            # a confirmation question ("Did you say ...? If you did, call ...", or "Is something
+            # serious happening? If so, call ...") counts: yes, silence or an unclear answer gives
+            # the emergency message
+            "red_flag_emergency_message": round(sum(r["outcome"] in QUESTIONED_UP for r in red_) / len(red_), 3),
             "red_flag_after_a_confirmation": sum(r["outcome"] == "confirm" for r in red_),
+            "red_flag_after_is_it_serious": sum(r["outcome"] == "check" for r in red_),
             "benign_confirmation_questions": sum(r["outcome"] == "confirm" for r in benign_),
+            "benign_asked_is_it_serious": sum(r["outcome"] == "check" for r in benign_),
             "red_flag_answered_safely": round(sum(r["safe"] for r in red_) / len(red_), 3),
             **{
                 name: {
-                    "red_flag_emergency_message": round(sum(r[key] in ("emergency", "confirm") for r in red_) / len(red_), 3),
+                    "red_flag_emergency_message": round(sum(r[key] in QUESTIONED_UP for r in red_) / len(red_), 3),
                     "red_flag_answered_safely": round(sum(r[key] in SAFE for r in red_) / len(red_), 3),
                     "false_emergencies": sum(r[key] == "emergency" for r in benign_),
                 }
@@ -383,6 +409,10 @@ def main(argv=None) -> int:
     print(f"reply audio ready after a sentence: median {report['reply_ready_seconds_sentences']['median']} s, "
           f"max {report['reply_ready_seconds_sentences']['max']} s")
     print(f"written to {args.out}")
+    print("\nWhisper's window: speech only or the full 30 s (tools/evaluation/whisper_window.py):")
+    whisper_window.main(["--out", str(Path(args.out).with_name("whisper-window.json"))])
+    print("\nCan or can't: how well the audio tells them apart, tuning voices (tools/evaluation/negation_contrast.py):")
+    negation_contrast.main(["--out", str(Path(args.out).with_name("negation-contrast.json"))], recognizer=judge.recognizer)
     print("\nVoices and rooms the recogniser was not tuned on (tools/evaluation/voice_rooms.py):")
     voice_rooms.main(["--model", args.model, "--out", str(Path(args.out).with_name("voice-rooms.json"))], judge=judge)
     print("\nReal recorded speech from a registry package (tools/evaluation/real_speech.py):")

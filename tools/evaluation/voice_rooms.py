@@ -28,7 +28,7 @@ from spasm_aid.paths import ROOT
 from tools import report as reports
 from tools.evaluation import degrade, synthesisers
 from tools.evaluation.conversations import Served, new_chat
-from tools.evaluation.voice import SAFE
+from tools.evaluation.voice import QUESTIONED_UP, SAFE
 
 # (phrase, group, kind): kind "answer" is said while a yes/no question is pending.
 PHRASES: List[Tuple[str, str, str]] = [
@@ -82,13 +82,18 @@ def figures(rows: List[dict]) -> dict:
                    red_flag_number_next_reply=share((r for r in red if r["safe"]), red),
                    # of which: the number came in the reply to misheard words (a topic's reply)
                    red_flag_number_in_another_reply=share((r for r in red if r.get("reply_names_number")), red),
-                   red_flag_emergency_message=share((r for r in red if r["outcome"] in ("emergency", "confirm")), red),
-                   red_flag_after_a_confirmation=share((r for r in red if r["outcome"] == "confirm"), red))
+                   red_flag_emergency_message=share((r for r in red if r["outcome"] in QUESTIONED_UP), red),
+                   red_flag_after_a_confirmation=share((r for r in red if r["outcome"] == "confirm"), red),
+                   red_flag_after_is_it_serious=share((r for r in red if r["outcome"] == "check"), red))
     for name, part in (("negated", negated), ("benign", benign)):
         if part:
             out.update({name: len(part),
                         f"{name}_false_emergencies": share((r for r in part if r["outcome"] == "emergency"), part),
-                        f"{name}_confirmation_questions": share((r for r in part if r["outcome"] == "confirm"), part)})
+                        f"{name}_confirmation_questions": share((r for r in part if r["outcome"] == "confirm"), part),
+                        f"{name}_asked_is_it_serious": share((r for r in part if r["outcome"] == "check"), part),
+                        # asked one of those questions, they answer "no" (in the same voice and
+                        # room): the answer misheard gives the emergency message
+                        f"{name}_emergency_after_answering_no": share((r for r in part if r.get("after_no") == "emergency"), part)})
     return out
 
 
@@ -170,8 +175,15 @@ def evaluate(judge, voices: List[str], degradations: List[str], progress=None) -
         intent = judge.intent(phrase)
         typed[phrase] = "emergency" if intent == "red_flag" else str(intent)
     rows = []
+    answers_no: Dict[Tuple[str, str], bytes] = {}
     for phrase, group, kind, voice, how, pcm in utterances(voices, degradations):
         row = judge.row(phrase, pcm, expect_yes_no=(kind == "answer"))
+        if row["outcome"] in ("confirm", "check") and group not in RED_GROUPS:
+            # a question asked of someone with no red flag: they answer "no", in the same voice
+            # and room; a red flag's answer needs no hearing (yes, silence or unclear route up)
+            if (voice, how) not in answers_no:
+                answers_no[voice, how] = degrade.degrade(synthesisers.speak(voice, "no"), how)
+            row["after_no"] = judge.answered(judge.last_decision, answers_no[voice, how])
         # judged against what the phrase is, not what the NLU makes of it typed
         row.update(group=group, voice=voice, degradation=how, typed=typed[phrase],
                    red_flag=group in RED_GROUPS, safe=group not in RED_GROUPS or row["outcome"] in SAFE)
@@ -228,9 +240,13 @@ def main(argv=None, judge=None) -> int:
     spoken, typed_figures = summary["spoken"], summary["typed"]
     print(f"{spoken['utterances']} utterances: {len(args.voices)} voices x {len(args.degradations)} conditions x {len(PHRASES)} phrases")
     print(f"red flags, number in the next reply      {spoken['red_flag_number_next_reply']:.1%}")
-    print(f"red flags, full emergency message        {spoken['red_flag_emergency_message']:.1%} (typed: {typed_figures['red_flag_emergency_message']:.1%})")
+    print(f"red flags, full emergency message        {spoken['red_flag_emergency_message']:.1%} (typed: {typed_figures['red_flag_emergency_message']:.1%}; "
+          f"after 'did you say' {spoken['red_flag_after_a_confirmation']:.1%}, after 'is it serious' {spoken['red_flag_after_is_it_serious']:.1%})")
     print(f"negated look-alikes, false emergencies   {spoken['negated_false_emergencies']:.1%} (typed: {len(typed_figures['negated_false_emergencies'])})")
     print(f"benign, false emergencies                {spoken['benign_false_emergencies']:.1%} (typed: {len(typed_figures['benign_false_emergencies'])})")
+    for name in ("negated", "benign"):
+        print(f"{name}: asked 'did you say' {spoken[name + '_confirmation_questions']:.1%}, 'is it serious' "
+              f"{spoken[name + '_asked_is_it_serious']:.1%}; emergency after answering no {spoken[name + '_emergency_after_answering_no']:.1%}")
     for key in ("per_voice", "per_degradation", "per_group_spoken"):
         for name, part in summary[key].items():
             print(f"  {name:12} " + ", ".join(f"{k} {v}" for k, v in part.items()))

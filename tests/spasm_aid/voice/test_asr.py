@@ -152,11 +152,12 @@ class WaitingSecond:
     def __init__(self, decoding_started):
         self.decoding_started = decoding_started
 
-    def hear(self, pcm):
-        from spasm_aid.voice.second_recogniser import Hearing
-
+    def listen(self, pcm):
         assert self.decoding_started.wait(10), "the second recogniser was not run beside pocketsphinx"
-        return Hearing("i can't feel my legs", "")
+        return "i can't feel my legs"
+
+    def spot_last(self, pcm):
+        return ""
 
 
 def test_the_second_recogniser_listens_to_a_sentence_while_pocketsphinx_decodes_it(tmp_path, monkeypatch):
@@ -253,10 +254,11 @@ class Hears:
     def __init__(self, words):
         self.words = words
 
-    def hear(self, pcm):
-        from spasm_aid.voice.second_recogniser import Hearing
+    def listen(self, pcm):
+        return self.words
 
-        return Hearing(self.words, "")
+    def spot_last(self, pcm):
+        return ""
 
 
 @pytest.mark.parametrize("second, expected", [("", ("", "unclear")), ("thank you", ("", "unclear")), ("yes", ("yes", "grammar"))])
@@ -277,3 +279,47 @@ def test_without_the_second_recogniser_an_answer_only_the_grammar_heard_is_uncle
     monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no: Recognition("no", "", "unheard"))
     assert recognizer.recognise(b"\x10\x00" * 16000).source == "unclear"
     assert recognizer.recognise_command(b"\x10\x00" * 16000).source == "unclear"
+
+
+def test_words_with_can_or_cant_are_scored_against_the_audio_both_ways(recognizer, tmp_path):
+    # pocketsphinx hears "i can't control my bladder" for "i can control my bladder" (tuning
+    # voices, reports/negation-contrast.json); the second recogniser scores both wordings
+    from tools.evaluation.voice import synthesise
+
+    result = recognizer.recognise_file(synthesise("i can control my bladder", "en-us", 130, tmp_path / "a.wav"))
+    contrasts = {(text, other): gain for text, other, gain in result.contrasts}
+    assert ("i can't control my bladder", "i can control my bladder") in contrasts, result
+    assert contrasts["i can't control my bladder", "i can control my bladder"] > 0, result
+    # words with no auxiliary are not scored (no added time)
+    plain = recognizer.recognise_file(synthesise("my back just spasmed", "en-us", 130, tmp_path / "b.wav"))
+    assert plain.contrasts == () or all(t != "my back just spasmed" for t, _, _ in plain.contrasts)
+
+
+class CountsSpotting:
+    """A second recogniser that hears fixed words and counts how often it is asked to spot."""
+
+    degraded = None
+
+    def __init__(self, words):
+        self.words, self.spotting = words, 0
+
+    def listen(self, pcm):
+        return self.words
+
+    def spot_last(self, pcm):
+        self.spotting += 1
+        return "i wet myself"
+
+
+def test_spotting_is_skipped_when_both_recognisers_heard_the_same_words(monkeypatch):
+    from spasm_aid.voice.asr import Recognition
+
+    sentence = b"\x10\x00" * 16000 * 2  # two seconds: a sentence, so Whisper listens at once
+    same = CountsSpotting("my back just spasmed")
+    recognizer = Recognizer(ROOT / "models" / "asr", second=same)
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no: Recognition(*["my back just spasmed"] * 2, "open"))
+    assert recognizer.recognise(sentence).spotted == "" and same.spotting == 0
+    different = CountsSpotting("i will tell you")
+    recognizer = Recognizer(ROOT / "models" / "asr", second=different)
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no: Recognition(*["i when can i do"] * 2, "open"))
+    assert recognizer.recognise(sentence).spotted == "i wet myself" and different.spotting == 1

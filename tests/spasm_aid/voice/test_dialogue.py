@@ -4,7 +4,7 @@ import yaml
 
 from spasm_aid.voice import tts
 from spasm_aid.voice.asr import Recognition
-from spasm_aid.voice.dialogue import Decision, VoiceState, decide
+from spasm_aid.voice.dialogue import Decision, VoiceState, check_serious, decide
 from tests.conftest import ROOT
 
 
@@ -75,7 +75,72 @@ def test_unclear_words_that_name_an_emergency_are_passed_on(guard, heard):
 @pytest.mark.parametrize("heard", ["i when can i do", "my neck not that", "no", ""])
 def test_other_unclear_words_are_not_acted_on(guard, heard):
     unclear = Recognition(heard, heard, "unclear", "something else")
-    assert decide(unclear, lambda text: guard.detect(text).is_emergency) == Decision("unclear")
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    # a question pending: the assistant is told, and asks its question again (with the number)
+    assert decide(unclear, names, expect_yes_no=True) == Decision("unclear")
+    # nothing pending: "Is something serious happening? ... If so, call 911 now."
+    assert decide(unclear, names) == check_serious()
+
+
+def test_speech_not_made_out_with_nothing_pending_asks_if_it_is_serious_and_gives_the_number(guard):
+    decision = decide(Recognition("i when can i do", "i when can i do", "unclear", "my neck not that"),
+                      lambda text: guard.detect(text).is_emergency)
+    question = decision.question()
+    assert decision.kind == "confirm" and decision.checks_for_emergency
+    assert "serious" in question and "call 911 now" in question and "yes or no" in question
+    # yes, silence or an unclear answer sends words the guard alone routes up
+    assert guard.detect(decision.text).is_emergency
+
+
+@pytest.mark.parametrize("said", ["no", "yes", "not sure", "nope", "no it is", "yes it is", "no no"])
+def test_a_lone_yes_or_no_when_nothing_was_asked_asks_if_it_is_serious(guard, said):
+    # a far-away "help" is heard as "no" (make voice-eval, voices and rooms)
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    heard = Recognition(said, said, "grammar")
+    assert decide(heard, names) == check_serious()
+    assert decide(heard, names, expect_yes_no=True) == Decision("send", said)  # an answer to a question
+    # a sentence with a no in it is not a lone answer
+    sentence = Recognition("no chest pain", "no chest pain", "open")
+    assert decide(sentence, names) == Decision("send", "no chest pain")
+
+
+CHECKED = check_serious()
+
+
+@pytest.mark.parametrize("answer", [
+    Recognition("yes", "yes", "grammar"),
+    Recognition("", "yes no", "rejected"),
+    Recognition("", "", "rejected"),
+    Recognition("i when can i do", "i when can i do", "unclear", "something else"),
+    Recognition("maybe", "maybe", "grammar"),
+    Recognition("no i can't move them", "no i can't move them", "open"),
+])
+def test_anything_but_a_plain_no_to_is_it_serious_gives_the_emergency_message(guard, answer):
+    from spasm_aid.voice.dialogue import after_confirmation
+
+    decision = after_confirmation(CHECKED, answer, lambda text: guard.detect(text).is_emergency)
+    assert decision.kind == "send" and guard.detect(decision.text).is_emergency
+
+
+def test_a_plain_no_to_is_it_serious_asks_them_to_say_it_again_with_the_number(guard):
+    from spasm_aid.voice.dialogue import after_confirmation
+
+    decision = after_confirmation(CHECKED, Recognition("no", "no", "grammar"), lambda text: guard.detect(text).is_emergency)
+    assert decision.kind == "ask_again"
+    assert "again" in decision.ask_again_text(False) and "call 911" in decision.ask_again_text(False)
+
+
+def test_saying_it_again_clearly_instead_of_yes_or_no_is_taken_as_said(guard):
+    from spasm_aid.voice.dialogue import after_confirmation
+
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    clear = Recognition("my back just spasmed", "my back just spasmed", "open", alternative="my back just spasmed")
+    assert after_confirmation(CHECKED, clear, names) == Decision("send", "my back just spasmed")
+    # its words, or the second recogniser's, may name an emergency
+    garbled = Recognition("my back is", "my back is", "open", alternative="my legs are numb")
+    assert after_confirmation(CHECKED, garbled, names) == Decision("send", "my legs are numb")
+    # after "Did you say ...?", the same words still lean up (the question was about an emergency)
+    assert after_confirmation(ASKED, clear, names) == Decision("send", "i can't feel my legs")
 
 
 def test_clear_words_are_sent_as_heard_whatever_they_are(guard):
@@ -99,7 +164,7 @@ def test_the_second_recogniser_is_used_only_for_emergencies(guard):
     heard = Recognition("should i walk", "should i walk", "open", alternative="should i work")
     assert decide(heard, lambda text: guard.detect(text).is_emergency) == Decision("send", "should i walk")
     unclear = Recognition("i when can i do", "i when can i do", "unclear", alternative="i wear myself")
-    assert decide(unclear, lambda text: guard.detect(text).is_emergency) == Decision("unclear")
+    assert decide(unclear, lambda text: guard.detect(text).is_emergency, expect_yes_no=True) == Decision("unclear")
 
 
 def test_an_emergency_in_the_first_recognisers_words_is_sent_as_heard(guard):
@@ -221,3 +286,45 @@ def test_the_confirmation_question_is_a_yes_no_question_spoken_slowly():
     messages = confirmation_messages("someone", ASKED)
     assert expects_yes_no(messages)
     assert speaking_rate(messages, tts.NORMAL_RATE) == tts.SLOW_RATE
+
+
+# --- a red flag resting on "can't", "are", "was" ... checked against the audio (issue 17) ---------
+def test_flips_turn_one_auxiliary_into_its_negation_or_back():
+    from spasm_aid.voice.dialogue import flipped
+
+    assert flipped("i can pee") == ["i can't pee"]
+    assert flipped("my legs aren't weak") == ["my legs are weak"]
+    assert flipped("i was in a car crash") == ["i wasn't in a car crash"]
+    assert flipped("my back hurts") == []
+    # "i haven't had a fall" heard as "i had a bad fall" (voices and rooms): its negation is in other words
+    assert "i haven't had a bad fall" in flipped("i had a bad fall")
+    assert flipped("i fell down the stairs") == ["i didn't fall down the stairs"]
+    assert flipped("i haven't had a fall") == ["i have had a fall"]  # the first auxiliary only
+
+
+def test_emergency_words_the_audio_fits_as_well_negated_get_one_question_with_the_number(guard):
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    # both recognisers heard "can't" for "can" (reports/voice-rooms.json); the audio fits "can" better
+    heard = Recognition("i can't feel my legs", "i can't feel my legs", "open", alternative="i can't feel my legs",
+                        contrasts=(("i can't feel my legs", "i can feel my legs", 0.4),))
+    decision = decide(heard, names)
+    assert decision == Decision("confirm", "i can't feel my legs", "i can feel my legs")
+    assert "call 911 now" in decision.question()
+    # the audio fits the words heard better: the emergency message at once
+    sure = Recognition("i can't feel my legs", "i can't feel my legs", "open", alternative="i can't feel my legs",
+                       contrasts=(("i can't feel my legs", "i can feel my legs", -0.6),))
+    assert decide(sure, names) == Decision("send", "i can't feel my legs")
+
+
+def test_other_words_the_audio_fits_as_well_as_an_emergency_get_one_question(guard):
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    # "i can't pee" heard as "i can pee" by both recognisers (Flite slt, clean)
+    heard = Recognition("i can pee", "i can pee", "open", alternative="i can pee",
+                        contrasts=(("i can pee", "i can't pee", 0.1),))
+    assert decide(heard, names) == Decision("confirm", "i can't pee", "i can pee")
+    fits_less = Recognition("i can pee", "i can pee", "open", alternative="i can pee",
+                            contrasts=(("i can pee", "i can't pee", -0.5),))
+    assert decide(fits_less, names) == Decision("send", "i can pee")
+    # a flip that is no emergency either asks nothing
+    walk = Recognition("i can walk", "i can walk", "open", contrasts=(("i can walk", "i can't walk", 0.3),))
+    assert decide(walk, names) == Decision("send", "i can walk")

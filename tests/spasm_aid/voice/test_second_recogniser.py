@@ -140,3 +140,20 @@ def test_a_red_flag_lost_by_decoding_is_spotted_and_benign_speech_is_not(listene
                           ("i need to go to the bathroom", "en-us+m1"), ("i'm lying on the floor", "en-gb")]:
         benign = listener.hear(read_wav(synthesise(phrase, voice, 150, tmp_path / "b.wav")))
         assert benign.spotted == "", (phrase, benign)
+
+
+@pytest.mark.skipif(shutil.which("espeak-ng") is None or shutil.which("sox") is None,
+                    reason="espeak-ng and sox make the test speech: run 'make test' (it installs them)")
+def test_the_audio_tells_which_of_can_and_cant_was_said_where_it_can(listener, tmp_path):
+    # reports/negation-contrast.json: pocketsphinx hears "i can't control my bladder" for "i can
+    # control my bladder" in both tuning voices; the audio fits the words actually said better
+    from spasm_aid.voice.audio import read_wav
+    from tools.evaluation.voice import synthesise
+
+    said_can = read_wav(synthesise("i can control my bladder", "en-us", 130, tmp_path / "a.wav"))
+    listener.hear(said_can)
+    (gain,) = listener.contrast(said_can, [("i can't control my bladder", "i can control my bladder")])
+    assert gain > 0, gain  # "can" fits better than the "can't" misheard
+    said_is = read_wav(synthesise("my arm is weak", "en-us", 130, tmp_path / "b.wav"))
+    (gain,) = listener.contrast(said_is, [("my arm is weak", "my arm isn't weak")])  # not heard first: encoded anew
+    assert gain < 0, gain

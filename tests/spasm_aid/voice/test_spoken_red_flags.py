@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 from tests.conftest import ROOT
-from tools.evaluation.voice import PHRASES, RATES, SAFE, VOICES, Judge, synthesise
+from tools.evaluation.voice import PHRASES, QUESTIONED_UP, RATES, SAFE, VOICES, Judge, synthesise
 
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
 
@@ -56,7 +56,14 @@ def test_every_spoken_red_flag_gets_the_emergency_message(judge, tmp_path):
     # red-flag guess on words with no symptom word at all gets "didn't catch that" with the
     # number instead (everyday and misheard benign speech got the emergency message): "i wet
     # myself" heard as "i when my sailed" may end there (docs/voice.md). At most two such.
+    # Speech not made out with no question pending gets one question too ("Is something serious
+    # happening? ... If so, call 911 now."), where yes, silence or an unclear answer routes up.
     short = [f"{r['phrase']} ({r['voice']}, {r['rate']}) -> {r['outcome']}" for r in rows
-             if r["outcome"] not in ("emergency", "confirm")]
+             if r["outcome"] not in QUESTIONED_UP]
     assert len(short) <= 2 and all(line.endswith(("nlu_fallback", "safety_reply")) for line in short), short
-    assert sum(r["outcome"] == "confirm" for r in rows) <= 2
+    # A red flag resting on "can't", "are", "was" ... whose audio fits the negated words about as
+    # well gets "Did you say: ...? If you did, call 911 now." (spasm_aid.voice.dialogue.doubted):
+    # 6 of 64 here ("my legs are weak" in en-us at 170 wpm, "i can't breathe properly"), the
+    # measured price of fewer false emergencies on negated look-alikes (docs/voice.md).
+    questions = [f"{r['phrase']} ({r['voice']}, {r['rate']}) -> {r['outcome']}" for r in rows if r["outcome"] in ("confirm", "check")]
+    assert len(questions) <= 7, questions
