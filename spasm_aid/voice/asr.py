@@ -33,6 +33,7 @@ from typing import Optional, Tuple
 
 from spasm_aid.paths import ROOT
 from spasm_aid.voice.audio import SAMPLE_RATE, RecognitionError, read_wav
+from spasm_aid.voice.second_recogniser import Hearing
 
 logger = logging.getLogger(__name__)
 
@@ -66,6 +67,9 @@ class Recognition:
     source: str  # "open", "grammar", "rejected", "too_long" or "unclear" ("unheard" only inside asr)
     second_opinion: str = ""  # what the warped front end heard, when it was asked
     alternative: str = ""  # what the second recogniser (Whisper) heard, when it was asked
+    # what the second recogniser heard on a second look (its full 30 s window), when the two
+    # recognisers disagreed
+    second_look: str = ""
     spotted: str = ""  # a red-flag phrase the second recogniser found the audio fits, when it was asked
     # (words heard, the same with one auxiliary negated or un-negated, how much better the audio
     # fits the second: mean log-probability per token), scored by the second recogniser
@@ -209,8 +213,9 @@ class Recognizer:
                 logger.info("An utterance of %.0f s: only the second recogniser listens to it.", len(pcm) / 2 / SAMPLE_RATE)
                 if self.second_recogniser is None:
                     return Recognition("", "", "too_long")
-                hearing = self.second_recogniser.hear(pcm)
-                return Recognition("", "", "too_long", alternative=hearing.words, spotted=hearing.spotted)
+                words = self.second_recogniser.listen(pcm)
+                look = self.second_recogniser.look_again(pcm)
+                return Recognition("", "", "too_long", alternative=words, second_look=look.words, spotted=look.spotted)
             # A sentence is never settled by the answer grammar, so Whisper listens to it at once,
             # on its own thread, while pocketsphinx decodes (CTranslate2 runs outside Python's
             # lock): the reply waits for the slower of the two, not their sum. A short utterance
@@ -223,11 +228,13 @@ class Recognizer:
                 return corroborated(result, None)  # grammar: a settled short answer
             words = early.result() if early is not None else self.second_recogniser.listen(pcm)
             # Two independent recognisers that heard the very same words: the words are what was
-            # said, and spotting (the last resort when both lose a red flag: 0.25-0.7 s) is skipped.
-            # In make voice-eval it never changed an outcome when they agreed.
-            spotted = "" if words and words == result.heard else self.second_recogniser.spot_last(pcm)
-            contrasts = self._contrasts(pcm, (result.text, words, spotted))
-        return replace(corroborated(result, words), alternative=words, spotted=spotted, contrasts=contrasts)
+            # said, and the second look (spotting, the last resort when both lose a red flag, and
+            # Whisper's full window: 0.25-0.7 s) is skipped. In make voice-eval spotting never
+            # changed an outcome when they agreed.
+            look = Hearing("", "") if words and words == result.heard else self.second_recogniser.look_again(pcm)
+            contrasts = self._contrasts(pcm, (result.text, words, look.words, look.spotted))
+        return replace(corroborated(result, words), alternative=words, second_look=look.words, spotted=look.spotted,
+                       contrasts=contrasts)
 
     def _contrasts(self, pcm: bytes, texts) -> Tuple[Tuple[str, str, float], ...]:
         """Each text heard with an auxiliary in it, against the same words with it negated (or

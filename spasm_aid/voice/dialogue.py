@@ -39,7 +39,7 @@ class Decision:
     the person is asked to say it again. Two questions: "Did you say: <text>? If you did, call
     <number> now." (the recognisers disagree on a negation that decides whether it is an
     emergency), and "Is something serious happening ...? If so, call <number> now."
-    (`question` VOICE_CHECK_SERIOUS: speech not made out while no question was pending)."""
+    (`question_name` VOICE_CHECK_SERIOUS: speech not made out while no question was pending)."""
 
     kind: str
     text: str = ""
@@ -161,13 +161,19 @@ def decide(recognition, names_emergency: Callable[[str], bool],
       in a negation ("i can't feel my legs" / "i can feel my legs"), ask one question that gives
       the number ("confirm"); unless the answer is no, the emergency words are sent;
     - words that name an emergency are sent, even from speech marked unclear (an emergency is
-      never held back for a doubt);
+      never held back for a doubt), unless they rest on an auxiliary the acoustic models confuse
+      and the audio fits them negated at least as well ("i can't feel my legs" / "i can feel my
+      legs", Recognition.contrasts): then the same one question;
     - else, if the second recogniser's words name an emergency, those are sent: whatever else
       was heard or rejected, the assistant routes up on them;
     - else, if the full NLU (`understood_as_red_flag`: what the assistant would make of them
       typed) reads the second recogniser's words as a red flag, those are sent;
+    - else the same for the words of the second recogniser's second look (its full 30 s window,
+      taken when the two recognisers disagree);
     - else, if the second recogniser spotted a red-flag phrase in the audio, that phrase is sent
       (the guard still judges it);
+    - words that are no emergency but whose audio fits them with an auxiliary flipped, which is
+      one, at least as well ("i can pee" / "i can't pee") get the question too;
     - a rejected short answer is asked again;
     - other speech marked unclear is not acted on: a misheard "no" must not answer a screening
       question. With no question pending, it gets "Is something serious happening ...? If so,
@@ -195,6 +201,13 @@ def decide(recognition, names_emergency: Callable[[str], bool],
         return sent_unless_doubted(second)
     if second and second != first and understood_as_red_flag is not None and understood_as_red_flag(second):
         return Decision("send", second)
+    # the second recogniser's second look (its full window), taken when the two disagreed
+    third = getattr(recognition, "second_look", "")
+    if third and third not in (first, second):
+        if names_emergency(third):
+            return sent_unless_doubted(third)
+        if understood_as_red_flag is not None and understood_as_red_flag(third):
+            return Decision("send", third)
     if recognition.spotted and names_emergency(recognition.spotted):
         return sent_unless_doubted(recognition.spotted)
     # the reverse: words heard without an emergency ("i can pee"), which the audio fits about as

@@ -201,14 +201,20 @@ class SecondRecogniser:
         return words_of(self._decode(_audio(pcm), LISTEN_CONTEXT_FRAMES))
 
     def spot_last(self, pcm: bytes) -> str:
-        """A red-flag phrase spotted in `pcm`. Spotting's thresholds were set against Whisper's
-        words decoded from its full 30 s window, so those words are decoded here (from the same
-        encoding the phrases are scored on): spotting judges as it was tuned to."""
+        """A red-flag phrase spotted in `pcm` (see look_again)."""
+        return self.look_again(pcm).spotted
+
+    def look_again(self, pcm: bytes) -> Hearing:
+        """A second, slower look at `pcm`, for when the recognisers disagree: the words decoded
+        from Whisper's full 30 s window (the speech-only window listen() decodes lost some red
+        flags this one heard, and the other way round: voices and rooms), and a red-flag phrase
+        spotted in it. Spotting's thresholds were set against these words, on this encoding."""
         audio = _audio(pcm)
         if audio.size < SAMPLE_RATE // 10:
-            return ""
+            return Hearing("", "")
         encoded = self._full_encoding(pcm, audio)
-        return self._spot(audio, self._generate(encoded, audio), encoded)
+        text = self._generate(encoded, audio)
+        return Hearing(words_of(text), self._spot(audio, text, encoded))
 
     def _full_encoding(self, pcm: bytes, audio):
         """The encoder's output for the first 30 s of `pcm`, padded as Whisper was trained (kept

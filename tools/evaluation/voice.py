@@ -186,13 +186,13 @@ class Judge:
         sent, outcome = self.outcome(result, expect_yes_no)
         # what pocketsphinx alone, and both recognisers without spotting, would have led to:
         # the second recogniser's share of the figures, and the spotter's
-        _, alone = (self.outcome(replace(result, alternative="", spotted=""), expect_yes_no)
+        _, alone = (self.outcome(replace(result, alternative="", second_look="", spotted="", contrasts=()), expect_yes_no)
                     if result.alternative or result.spotted else (sent, outcome))
         _, unspotted = self.outcome(replace(result, spotted=""), expect_yes_no) if result.spotted else (sent, outcome)
         expected = self.intent(phrase)
         return {
             "phrase": phrase, "heard": result.heard, "second_opinion": result.second_opinion, "sent": sent,
-            "alternative": result.alternative, "spotted": result.spotted,
+            "alternative": result.alternative, "second_look": result.second_look, "spotted": result.spotted,
             "outcome_pocketsphinx_alone": alone, "outcome_without_spotting": unspotted,
             "source": result.source, "outcome": outcome, "expected_intent": expected,
             "intent_ok": outcome == ("emergency" if expected == "red_flag" else expected),

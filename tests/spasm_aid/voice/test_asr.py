@@ -156,8 +156,10 @@ class WaitingSecond:
         assert self.decoding_started.wait(10), "the second recogniser was not run beside pocketsphinx"
         return "i can't feel my legs"
 
-    def spot_last(self, pcm):
-        return ""
+    def look_again(self, pcm):
+        from spasm_aid.voice.second_recogniser import Hearing
+
+        return Hearing("", "")
 
 
 def test_the_second_recogniser_listens_to_a_sentence_while_pocketsphinx_decodes_it(tmp_path, monkeypatch):
@@ -257,8 +259,10 @@ class Hears:
     def listen(self, pcm):
         return self.words
 
-    def spot_last(self, pcm):
-        return ""
+    def look_again(self, pcm):
+        from spasm_aid.voice.second_recogniser import Hearing
+
+        return Hearing("", "")
 
 
 @pytest.mark.parametrize("second, expected", [("", ("", "unclear")), ("thank you", ("", "unclear")), ("yes", ("yes", "grammar"))])
@@ -306,12 +310,14 @@ class CountsSpotting:
     def listen(self, pcm):
         return self.words
 
-    def spot_last(self, pcm):
+    def look_again(self, pcm):
+        from spasm_aid.voice.second_recogniser import Hearing
+
         self.spotting += 1
-        return "i wet myself"
+        return Hearing("i wet my cell", "i wet myself")
 
 
-def test_spotting_is_skipped_when_both_recognisers_heard_the_same_words(monkeypatch):
+def test_the_second_look_is_skipped_when_both_recognisers_heard_the_same_words(monkeypatch):
     from spasm_aid.voice.asr import Recognition
 
     sentence = b"\x10\x00" * 16000 * 2  # two seconds: a sentence, so Whisper listens at once
@@ -322,4 +328,5 @@ def test_spotting_is_skipped_when_both_recognisers_heard_the_same_words(monkeypa
     different = CountsSpotting("i will tell you")
     recognizer = Recognizer(ROOT / "models" / "asr", second=different)
     monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no: Recognition(*["i when can i do"] * 2, "open"))
-    assert recognizer.recognise(sentence).spotted == "i wet myself" and different.spotting == 1
+    result = recognizer.recognise(sentence)
+    assert (result.spotted, result.second_look, different.spotting) == ("i wet myself", "i wet my cell", 1)

@@ -328,3 +328,16 @@ def test_other_words_the_audio_fits_as_well_as_an_emergency_get_one_question(gua
     # a flip that is no emergency either asks nothing
     walk = Recognition("i can walk", "i can walk", "open", contrasts=(("i can walk", "i can't walk", 0.3),))
     assert decide(walk, names) == Decision("send", "i can walk")
+
+
+def test_an_emergency_only_the_second_look_heard_is_sent(guard):
+    # Whisper on the speech alone heard "i need to see but nothing comes out"; on its full window,
+    # taken because the recognisers disagreed, "i need to pee but nothing comes out"
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    heard = Recognition("i need the sea but nothing of the", "i need the sea but nothing of the", "open",
+                        alternative="i need to see but nothing comes out", second_look="i can't pee at all")
+    assert decide(heard, names) == Decision("send", "i can't pee at all")
+    understood = {"the words won't come out right"}.__contains__
+    garbled = Recognition("the walk to won't come my groin", "the walk to won't come my groin", "open",
+                          alternative="the works won't come out", second_look="the words won't come out right")
+    assert decide(garbled, names, understood) == Decision("send", "the words won't come out right")
