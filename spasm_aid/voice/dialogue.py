@@ -123,10 +123,10 @@ def disagree_on_negation(first: str, second: str) -> bool:
 # How close the audio's fit to the words with one auxiliary flipped must come to its fit to the
 # words heard for the flip to be in doubt (the second recogniser's mean log-probability per token).
 # Set on the tuning voices (tools/evaluation/negation_contrast.py, reports/negation-contrast.json,
-# 96 utterances of 12 minimal pairs): at 0, look-alikes given the emergency message 6 -> 4 for 3
-# more red flags asked one question; a larger margin questions more red flags (0.2: 8, 0.5: 16
-# contrasts) and catches no more look-alikes. The reverse (other words whose emergency flip fits at
-# least as well) questioned no look-alike heard right at 0.
+# 112 utterances of 14 minimal pairs): at 0 it doubts 17 scorings of look-alikes heard as an
+# emergency (as many as at 1.0) and 3 of red flags heard right; a larger margin doubts more red
+# flags (0.3: 13, 0.8: 27) and no more look-alikes. The reverse (other words whose emergency flip
+# fits at least as well) doubted no look-alike heard right at 0.
 EMERGENCY_DOUBT_MARGIN = 0.0  # emergency words: a question when the flip fits at least as well
 BENIGN_DOUBT_MARGIN = 0.0  # other words: a question when the emergency flip fits at least as well
 

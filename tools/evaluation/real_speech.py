@@ -139,6 +139,7 @@ def evaluate(judge, items: List[Recording]) -> dict:
         "seconds": round(sum(r["seconds"] for r in rows), 1),
         "false_emergencies": sum(r["outcome"] == "emergency" for r in rows),
         "confirmation_questions": sum(r["outcome"] == "confirm" for r in rows),
+        "asked_is_it_serious": sum(r["outcome"] == "check" for r in rows),
         "pocketsphinx_word_error_rate": round(sum(r["pocketsphinx_word_errors"] for r in rows) / words, 3) if words else None,
         "whisper_word_error_rate": (round(sum(r["whisper_word_errors"] for r in whispered) / sum(r["words"] for r in whispered), 3)
                                     if whispered else None),
