@@ -46,8 +46,16 @@ def test_spoken_conversation_to_an_emergency_with_reply_audio(session, tmp_path)
 
 
 def test_a_spoken_red_flag_sentence_during_a_question_reaches_the_emergency(session, tmp_path):
-    results = run_files(session, [speak(tmp_path, "my back just spasmed"), speak(tmp_path, "i can't feel my legs")], tmp_path / "out")
-    assert results[1]["triage"]["triage"] == "emergency"
+    results = run_files(session, [speak(tmp_path, "my back just spasmed"), speak(tmp_path, "i can't feel my legs"),
+                                  speak(tmp_path, "yes")], tmp_path / "out")
+    red_flag = results[1]
+    if red_flag["decision"] == "confirm":
+        # the audio fits "i can feel my legs" about as well (Whisper tiny.en hears the "t" of
+        # "can't" faintly in this voice): one question that gives the number, and yes routes up
+        assert "call 911 now" in red_flag["replies"][0]["text"]
+        assert results[2]["triage"]["triage"] == "emergency"
+    else:
+        assert red_flag["triage"]["triage"] == "emergency"
 
 
 def test_noise_at_a_yes_no_question_is_asked_again_not_guessed(session, tmp_path):
