@@ -213,9 +213,9 @@ class Recognizer:
                 logger.info("An utterance of %.0f s: only the second recogniser listens to it.", len(pcm) / 2 / SAMPLE_RATE)
                 if self.second_recogniser is None:
                     return Recognition("", "", "too_long")
-                words = self.second_recogniser.listen(pcm)
+                # over 30 s the speech-only window is Whisper's full window: one look is enough
                 look = self.second_recogniser.look_again(pcm)
-                return Recognition("", "", "too_long", alternative=words, second_look=look.words, spotted=look.spotted)
+                return Recognition("", "", "too_long", alternative=look.words, spotted=look.spotted)
             # A sentence is never settled by the answer grammar, so Whisper listens to it at once,
             # on its own thread, while pocketsphinx decodes (CTranslate2 runs outside Python's
             # lock): the reply waits for the slower of the two, not their sum. A short utterance

@@ -134,7 +134,7 @@ BENIGN_DOUBT_MARGIN = 0.0  # other words: a question when the emergency flip fit
 def doubted(recognition, words: str, acceptable: Callable[[str], bool], margin: float) -> str:
     """The words with one auxiliary flipped, when the flip is `acceptable` and the audio fits it
     within `margin` of the words themselves (Recognition.contrasts), else ""."""
-    for text, other, gain in getattr(recognition, "contrasts", ()):
+    for text, other, gain in recognition.contrasts:
         if text == words and gain >= -margin and acceptable(other):
             return other
     return ""
@@ -202,7 +202,7 @@ def decide(recognition, names_emergency: Callable[[str], bool],
     if second and second != first and understood_as_red_flag is not None and understood_as_red_flag(second):
         return Decision("send", second)
     # the second recogniser's second look (its full window), taken when the two disagreed
-    third = getattr(recognition, "second_look", "")
+    third = recognition.second_look
     if third and third not in (first, second):
         if names_emergency(third):
             return sent_unless_doubted(third)

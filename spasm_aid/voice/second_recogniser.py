@@ -192,17 +192,12 @@ class SecondRecogniser:
 
     def hear(self, pcm: bytes) -> Hearing:
         """The words, and a red-flag phrase spotted in the same audio (see the module's docstring)."""
-        words = self.listen(pcm)
-        return Hearing(words, self.spot_last(pcm))
+        return Hearing(self.listen(pcm), self.look_again(pcm).spotted)
 
     def listen(self, pcm: bytes) -> str:
         """The words only, decoded from the speech and LISTEN_CONTEXT_FRAMES after it (5 times
         faster than Whisper's 30 s window, and as accurate: tools/evaluation/whisper_window.py)."""
         return words_of(self._decode(_audio(pcm), LISTEN_CONTEXT_FRAMES))
-
-    def spot_last(self, pcm: bytes) -> str:
-        """A red-flag phrase spotted in `pcm` (see look_again)."""
-        return self.look_again(pcm).spotted
 
     def look_again(self, pcm: bytes) -> Hearing:
         """A second, slower look at `pcm`, for when the recognisers disagree: the words decoded
@@ -219,14 +214,18 @@ class SecondRecogniser:
     def _full_encoding(self, pcm: bytes, audio):
         """The encoder's output for the first 30 s of `pcm`, padded as Whisper was trained (kept
         for the same bytes: spotting and contrast share it)."""
-        import numpy as np
-
         if self._full_encoded_for is not pcm or self.model.first_encoded is None:
-            features = self.model.feature_extractor(audio)[:, : 2 * ENCODER_FRAMES]
             self.model.first_encoded = None
-            self.model.encode(np.pad(features, ((0, 0), (0, 2 * ENCODER_FRAMES - features.shape[-1]))))
+            self._encode_full(audio)  # kept as first_encoded
             self._full_encoded_for = pcm
         return self.model.first_encoded
+
+    def _encode_full(self, audio):
+        """The encoder's output for the first 30 s of the audio, padded to Whisper's window."""
+        import numpy as np
+
+        features = self.model.feature_extractor(audio)[:, : 2 * ENCODER_FRAMES]
+        return self.model.encode(np.pad(features, ((0, 0), (0, 2 * ENCODER_FRAMES - features.shape[-1]))))
 
     def _decode(self, audio, context_frames: Optional[int] = None) -> str:
         if audio.size < SAMPLE_RATE // 10:
@@ -285,8 +284,7 @@ class SecondRecogniser:
         if audio.size < SAMPLE_RATE // 10 or not tokens:
             return [-math.inf] * len(tokens)
         if encoded is None:
-            features = self.model.feature_extractor(audio)[:, : 2 * ENCODER_FRAMES]
-            encoded = self.model.encode(np.pad(features, ((0, 0), (0, 2 * ENCODER_FRAMES - features.shape[-1]))))
+            encoded = self._encode_full(audio)
         encoded = np.asarray(encoded)  # [1, ENCODER_FRAMES, width]
         speech_frames = audio.size // self.model.feature_extractor.hop_length // 2
         frames = min(ENCODER_FRAMES, speech_frames + SPOT_CONTEXT_FRAMES)
