@@ -29,7 +29,7 @@ import queue
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Optional, Tuple
+from typing import Callable, Optional, Tuple
 
 from spasm_aid.paths import ROOT
 from spasm_aid.voice.audio import SAMPLE_RATE, RecognitionError, read_wav
@@ -154,6 +154,52 @@ def add_noise_floor(pcm: bytes, level: float = NOISE_FLOOR, seed: int = 7) -> by
     return np.clip(samples + noise, -32768, 32767).astype("<i2").tobytes()
 
 
+class SecondLook:
+    """Whisper's second look at one utterance (SecondRecogniser.look_again: its full 30 s window
+    and spotting, 0.25-0.7 s), taken only when the two recognisers' words differ. Two independent
+    recognisers that heard the very same words heard what was said: in make voice-eval spotting
+    never changed an outcome when they agreed. When Whisper listened from the start (a sentence),
+    the look starts on Whisper's thread as soon as both words are known (after pocketsphinx's
+    first pass), while pocketsphinx's second opinion still decodes."""
+
+    def __init__(self, second, pcm: bytes, listening: "Optional[concurrent.futures.Future[str]]" = None) -> None:
+        self.second, self.pcm, self.listening = second, pcm, listening
+        self.started: "Optional[concurrent.futures.Future[Hearing]]" = None
+        self.settled: Optional[threading.Event] = None  # set once the early start was decided
+
+    def after_heard(self, heard: str) -> None:
+        """pocketsphinx's first pass heard `heard` (called on its thread)."""
+        if self.listening is None:
+            raise ValueError("Whisper was not asked to listen to this utterance")
+        settled = self.settled = threading.Event()
+
+        def start(listened: "concurrent.futures.Future[str]") -> None:
+            try:
+                if listened.exception() is None and not (listened.result() and listened.result() == heard):
+                    self.started = _whisper_thread().submit(self.second.look_again, self.pcm)
+            finally:
+                settled.set()
+
+        self.listening.add_done_callback(start)
+
+    def words(self) -> str:
+        """What Whisper's listen heard (waits for it)."""
+        if self.listening is None:
+            raise ValueError("Whisper was not asked to listen to this utterance")
+        return self.listening.result()
+
+    def hearing(self, heard: str, words: Optional[str] = None) -> Hearing:
+        """The second look's hearing, or an empty one when Whisper's `words` (its listen's, by
+        default) are pocketsphinx's `heard`."""
+        if self.settled is not None:
+            self.settled.wait()
+            if self.started is not None:
+                return self.started.result()
+        if words is None:
+            words = self.words()
+        return Hearing("", "") if words and words == heard else self.second.look_again(self.pcm)
+
+
 class Recognizer:
     def __init__(self, model_dir: Path = DEFAULT_MODEL_DIR, second=None) -> None:
         from pocketsphinx import Decoder, get_model_path
@@ -203,7 +249,11 @@ class Recognizer:
             return Recognition(heard, heard, "unclear", second)
         return Recognition(heard, heard, "open", second)
 
-    def recognise(self, pcm: bytes, expect_yes_no: bool = False) -> Recognition:
+    def recognise(self, pcm: bytes, expect_yes_no: bool = False,
+                  names_emergency: Optional[Callable[[str], bool]] = None) -> Recognition:
+        """What was said in 16 kHz mono PCM. `names_emergency` (the red-flag guard), when given,
+        limits the can/can't check (Recognition.contrasts) to words whose flip changes whether
+        they name an emergency: the only ones it can change a decision for (0.17 s each)."""
         if len(pcm) < SAMPLE_RATE // 10:  # under 50 ms: nothing was said
             return Recognition("", "", "rejected")
         # One utterance at a time: the decoders keep state between calls, and the voice
@@ -222,33 +272,38 @@ class Recognizer:
             # may be a settled yes or no, for which Whisper is not run at all.
             early = None
             if self.second_recogniser is not None and len(pcm) > SHORT_UTTERANCE_SECONDS * SAMPLE_RATE * 2:
-                early = _whisper_thread().submit(self.second_recogniser.listen, pcm)
-            result = self._recognise(add_noise_floor(pcm), expect_yes_no)
+                early = SecondLook(self.second_recogniser, pcm, _whisper_thread().submit(self.second_recogniser.listen, pcm))
+            result = self._recognise(add_noise_floor(pcm), expect_yes_no, early.after_heard if early else None)
             if early is None and (result.source == "grammar" or self.second_recogniser is None):
                 return corroborated(result, None)  # grammar: a settled short answer
-            words = early.result() if early is not None else self.second_recogniser.listen(pcm)
-            # Two independent recognisers that heard the very same words: the words are what was
-            # said, and the second look (spotting, the last resort when both lose a red flag, and
-            # Whisper's full window: 0.25-0.7 s) is skipped. In make voice-eval spotting never
-            # changed an outcome when they agreed.
-            look = Hearing("", "") if words and words == result.heard else self.second_recogniser.look_again(pcm)
-            contrasts = self._contrasts(pcm, (result.text, words, look.words, look.spotted))
+            if early is not None:
+                words, look = early.words(), early.hearing(result.heard)
+            else:
+                words = self.second_recogniser.listen(pcm)
+                look = SecondLook(self.second_recogniser, pcm).hearing(result.heard, words)
+            contrasts = self._contrasts(pcm, (result.text, words, look.words, look.spotted), names_emergency)
         return replace(corroborated(result, words), alternative=words, second_look=look.words, spotted=look.spotted,
                        contrasts=contrasts)
 
-    def _contrasts(self, pcm: bytes, texts) -> Tuple[Tuple[str, str, float], ...]:
+    def _contrasts(self, pcm: bytes, texts, names_emergency: Optional[Callable[[str], bool]] = None
+                   ) -> Tuple[Tuple[str, str, float], ...]:
         """Each text heard with an auxiliary in it, against the same words with it negated (or
         not): "i can't feel my legs" / "i can feel my legs". The acoustic models confuse the two;
-        the second recogniser's scores of both, given the audio, say which the audio fits."""
+        the second recogniser's scores of both, given the audio, say which the audio fits. With
+        `names_emergency`, only pairs of which one names an emergency and the other not ("what
+        can i take for the pain" / "what can't i take ..." is left alone)."""
         from spasm_aid.voice.dialogue import flipped
 
-        pairs = [(text, other) for text in dict.fromkeys(t for t in texts if t) for other in flipped(text)]
+        pairs = [(text, other) for text in dict.fromkeys(t for t in texts if t) for other in flipped(text)
+                 if names_emergency is None or names_emergency(text) != names_emergency(other)]
         if not pairs or not hasattr(self.second_recogniser, "contrast"):
             return ()
         return tuple((text, other, gain) for (text, other), gain in zip(pairs, self.second_recogniser.contrast(pcm, pairs), strict=True))
 
-    def _recognise(self, pcm: bytes, expect_yes_no: bool) -> Recognition:
+    def _recognise(self, pcm: bytes, expect_yes_no: bool, on_heard: Optional[Callable[[str], None]] = None) -> Recognition:
         heard, _ = self._decode("_default", pcm)
+        if on_heard is not None:
+            on_heard(heard)
         words = heard.split()
         seconds = len(pcm) / 2 / SAMPLE_RATE
         if len(words) > SHORT_UTTERANCE_WORDS and seconds > SHORT_UTTERANCE_SECONDS:
@@ -301,10 +356,11 @@ class RecognizerPool:
     def degraded(self) -> Optional[str]:
         return next((m.degraded for m in self.members if m.degraded), None)
 
-    def recognise(self, pcm: bytes, expect_yes_no: bool = False) -> Recognition:
+    def recognise(self, pcm: bytes, expect_yes_no: bool = False,
+                  names_emergency: Optional[Callable[[str], bool]] = None) -> Recognition:
         member = self.free.get()
         try:
-            return member.recognise(pcm, expect_yes_no)
+            return member.recognise(pcm, expect_yes_no, names_emergency)
         finally:
             self.free.put(member)
 

@@ -72,9 +72,9 @@ class VoiceService:
         """What was heard in 16 kHz mono PCM, and what to do with it (spasm_aid.voice.dialogue.decide);
         `confirming`: the confirmation question just asked, which this utterance answers."""
         if confirming is not None:
-            recognition = self.recognizer().recognise(pcm, expect_yes_no=True)
+            recognition = self.recognizer().recognise(pcm, expect_yes_no=True, names_emergency=self.names_emergency)
             return recognition, after_confirmation(confirming, recognition, self.names_emergency)
-        recognition = self.recognizer().recognise(pcm, expect_yes_no)
+        recognition = self.recognizer().recognise(pcm, expect_yes_no, self.names_emergency)
         return recognition, decide(recognition, self.names_emergency, understood_as_red_flag or self.understood_as_red_flag,
                                     expect_yes_no)
 

@@ -88,7 +88,7 @@ class ScriptedRecognizer:
     def __init__(self, *recognitions):
         self.recognitions = list(recognitions)
 
-    def recognise(self, pcm, expect_yes_no=False):
+    def recognise(self, pcm, expect_yes_no=False, names_emergency=None):
         return self.recognitions.pop(0)
 
 

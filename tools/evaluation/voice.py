@@ -174,14 +174,14 @@ class Judge:
         recording: "emergency", "asked again", or the intent the words sent are understood as."""
         from spasm_aid.voice.dialogue import after_confirmation
 
-        then = after_confirmation(asked, self.recognizer.recognise(pcm, expect_yes_no=True), self.names_emergency)
+        then = after_confirmation(asked, self.recognizer.recognise(pcm, expect_yes_no=True, names_emergency=self.names_emergency), self.names_emergency)
         if then.kind != "send":
             return "asked again"
         intent = self.intent(then.text)
         return "emergency" if intent == "red_flag" or self.names_emergency(then.text) else str(intent)
 
     def row(self, phrase: str, pcm: bytes, expect_yes_no: bool = False) -> dict:
-        result = self.recognizer.recognise(pcm, expect_yes_no=expect_yes_no)
+        result = self.recognizer.recognise(pcm, expect_yes_no=expect_yes_no, names_emergency=self.names_emergency)
         self.last_decision = self.decision(result, expect_yes_no)
         sent, outcome = self.outcome(result, expect_yes_no)
         # what pocketsphinx alone, and both recognisers without spotting, would have led to:
@@ -189,11 +189,14 @@ class Judge:
         _, alone = (self.outcome(replace(result, alternative="", second_look="", spotted="", contrasts=()), expect_yes_no)
                     if result.alternative or result.spotted else (sent, outcome))
         _, unspotted = self.outcome(replace(result, spotted=""), expect_yes_no) if result.spotted else (sent, outcome)
+        _, unlooked = (self.outcome(replace(result, second_look="", spotted=""), expect_yes_no)
+                       if result.second_look or result.spotted else (sent, outcome))
         expected = self.intent(phrase)
         return {
             "phrase": phrase, "heard": result.heard, "second_opinion": result.second_opinion, "sent": sent,
             "alternative": result.alternative, "second_look": result.second_look, "spotted": result.spotted,
             "outcome_pocketsphinx_alone": alone, "outcome_without_spotting": unspotted,
+            "outcome_without_second_look": unlooked,
             "source": result.source, "outcome": outcome, "expected_intent": expected,
             "intent_ok": outcome == ("emergency" if expected == "red_flag" else expected),
             "red_flag": expected == "red_flag", "safe": expected != "red_flag" or outcome in SAFE,

@@ -63,10 +63,12 @@ def measure(port: int, speakers: int) -> dict:
     answer_seconds(port, f"latency-{uuid.uuid4().hex[:8]}", opening)
 
     one_sentence: List[float] = []
+    by_sentence: Dict[str, List[float]] = {text: [] for text in sentences}
     one_answer: List[float] = []
     for _ in range(ROUNDS):
-        for recording in sentences.values():
-            one_sentence.append(answer_seconds(port, f"latency-{uuid.uuid4().hex[:8]}", recording))
+        for text, recording in sentences.items():
+            by_sentence[text].append(answer_seconds(port, f"latency-{uuid.uuid4().hex[:8]}", recording))
+            one_sentence.append(by_sentence[text][-1])
         for recording in answers.values():
             sender = f"latency-{uuid.uuid4().hex[:8]}"
             answer_seconds(port, sender, opening)  # now a yes/no question is pending
@@ -83,6 +85,10 @@ def measure(port: int, speakers: int) -> dict:
         walls.append(time.perf_counter() - started)
     return {
         "one_speaker_sentence_seconds": percentiles(one_sentence),
+        # which sentences set the tail (the second look when the recognisers disagree, the long
+        # emergency message to synthesise)
+        "one_speaker_by_sentence_median_seconds": {text: round(statistics.median(times), 3)
+                                                   for text, times in by_sentence.items()},
         "one_speaker_short_answer_seconds": percentiles(one_answer),
         f"{speakers}_speakers_at_once_seconds": percentiles(at_once),
         f"{speakers}_speakers_all_answered_after_seconds": percentiles(walls),
@@ -106,6 +112,9 @@ def main(argv=None) -> int:
                 pools[str(size)] = measure(RASA_PORT, args.speakers)
         print(f"{size} recogniser(s):")
         for name, value in pools[str(size)].items():
+            if "median" not in value:
+                print(f"  {name}: {value}")
+                continue
             print(f"  {name:45} median {value['median']} s, p95 {value['p95']} s, max {value['max']} s (n={value['n']})")
     reports.write_report(Path(args.out), {
         "what": "end of speech (whole recording sent) to reply audio in hand, voice connector, Flite slt voice; "

@@ -186,7 +186,7 @@ class Blocking:
     def __init__(self, entered, release):
         self.entered, self.release = entered, release
 
-    def recognise(self, pcm, expect_yes_no=False):
+    def recognise(self, pcm, expect_yes_no=False, names_emergency=None):
         from spasm_aid.voice.asr import Recognition
 
         self.entered.release()
@@ -270,7 +270,7 @@ def test_a_short_utterance_only_the_grammar_heard_goes_to_the_second_recogniser(
     from spasm_aid.voice.asr import Recognition
 
     recognizer = Recognizer(ROOT / "models" / "asr", second=Hears(second))
-    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no: Recognition("yes", "", "unheard"))
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: Recognition("yes", "", "unheard"))
     result = recognizer.recognise(b"\x10\x00" * 16000)  # one second: too short for the second recogniser by itself
     assert (result.text, result.source, result.alternative) == (*expected, second)
 
@@ -280,7 +280,7 @@ def test_without_the_second_recogniser_an_answer_only_the_grammar_heard_is_uncle
 
     recognizer = Recognizer(ROOT / "models" / "asr", second=Hears(""))
     recognizer.second_recogniser = None
-    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no: Recognition("no", "", "unheard"))
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: Recognition("no", "", "unheard"))
     assert recognizer.recognise(b"\x10\x00" * 16000).source == "unclear"
     assert recognizer.recognise_command(b"\x10\x00" * 16000).source == "unclear"
 
@@ -323,10 +323,82 @@ def test_the_second_look_is_skipped_when_both_recognisers_heard_the_same_words(m
     sentence = b"\x10\x00" * 16000 * 2  # two seconds: a sentence, so Whisper listens at once
     same = CountsSpotting("my back just spasmed")
     recognizer = Recognizer(ROOT / "models" / "asr", second=same)
-    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no: Recognition(*["my back just spasmed"] * 2, "open"))
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: Recognition(*["my back just spasmed"] * 2, "open"))
     assert recognizer.recognise(sentence).spotted == "" and same.spotting == 0
     different = CountsSpotting("i will tell you")
     recognizer = Recognizer(ROOT / "models" / "asr", second=different)
-    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no: Recognition(*["i when can i do"] * 2, "open"))
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: Recognition(*["i when can i do"] * 2, "open"))
     result = recognizer.recognise(sentence)
     assert (result.spotted, result.second_look, different.spotting) == ("i wet myself", "i wet my cell", 1)
+
+
+def test_the_second_look_starts_while_pocketsphinx_still_decodes_when_the_first_words_differ(monkeypatch):
+    # pocketsphinx's first pass and Whisper's listen differ: the second look (0.25-0.7 s) starts
+    # on Whisper's thread then, not after pocketsphinx's second opinion is done
+    import threading
+
+    from spasm_aid.voice.asr import Recognition
+
+    looking = threading.Event()
+
+    class Looks(CountsSpotting):
+        def look_again(self, pcm):
+            looking.set()
+            return super().look_again(pcm)
+
+    def pocketsphinx(pcm, expect_yes_no, on_heard=None):
+        on_heard("i when can i do")  # the first pass is done
+        # the second opinion: still decoding when the look must already have started
+        assert looking.wait(10), "the second look did not start before pocketsphinx finished"
+        return Recognition(*["i when can i do"] * 2, "open")
+
+    second = Looks("i will tell you")
+    recognizer = Recognizer(ROOT / "models" / "asr", second=second)
+    monkeypatch.setattr(recognizer, "_recognise", pocketsphinx)
+    result = recognizer.recognise(b"\x10\x00" * 16000 * 2)
+    assert (result.alternative, result.second_look, result.spotted, second.spotting) == (
+        "i will tell you", "i wet my cell", "i wet myself", 1)
+    # the same words: no second look, started early or late
+    looking.clear()
+    same = Looks("i when can i do")
+    recognizer = Recognizer(ROOT / "models" / "asr", second=same)
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: (
+        on_heard("i when can i do"), Recognition(*["i when can i do"] * 2, "open"))[1])
+    assert recognizer.recognise(b"\x10\x00" * 16000 * 2).second_look == "" and same.spotting == 0
+
+
+class ScoresContrasts(Hears):
+    """A second recogniser that hears fixed words and records the can/can't pairs it scores."""
+
+    def __init__(self, words):
+        super().__init__(words)
+        self.scored = []
+
+    def contrast(self, pcm, pairs):
+        self.scored += list(pairs)
+        return [0.5] * len(pairs)
+
+
+@pytest.mark.parametrize("words, scored", [
+    # the flip names an emergency: scored
+    ("i can pee fine", [("i can pee fine", "i can't pee fine")]),
+    ("i can't feel my legs", [("i can't feel my legs", "i can feel my legs")]),
+    # neither wording is an emergency: no time spent scoring them
+    ("what can i take for the pain", []),
+    ("how long will this last", []),
+])
+def test_only_a_can_or_cant_that_changes_whether_it_is_an_emergency_is_scored(monkeypatch, words, scored):
+    from spasm_aid.voice.asr import Recognition
+    from spasm_aid.voice.dialogue import emergency_detector
+
+    second = ScoresContrasts(words)
+    recognizer = Recognizer(ROOT / "models" / "asr", second=second)
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: Recognition(words, words, "open"))
+    result = recognizer.recognise(b"\x10\x00" * 16000 * 2, names_emergency=emergency_detector())
+    assert second.scored == scored
+    assert [(text, other) for text, other, _ in result.contrasts] == scored
+    # without the guard every auxiliary is scored (the evaluation of the check itself)
+    unfiltered = ScoresContrasts(words)
+    recognizer.second_recogniser = unfiltered
+    recognizer.recognise(b"\x10\x00" * 16000 * 2)
+    assert unfiltered.scored and set(scored) <= set(unfiltered.scored)

@@ -4,7 +4,7 @@ import yaml
 
 from spasm_aid.voice import tts
 from spasm_aid.voice.asr import Recognition
-from spasm_aid.voice.dialogue import Decision, VoiceState, check_serious, decide
+from spasm_aid.voice.dialogue import Decision, VoiceState, after_confirmation, check_serious, decide
 from tests.conftest import ROOT
 
 
@@ -276,6 +276,28 @@ def test_words_the_full_nlu_reads_as_a_red_flag_are_sent_though_the_guard_misses
     understood = {"the words won't come out right"}.__contains__
     assert decide(heard, names, understood) == Decision("send", "the words won't come out right")
     assert decide(heard, names) == Decision("send", heard.text)  # without the NLU: as before
+
+
+@pytest.mark.parametrize("first, second", [
+    ("help me about walking", "tell me about walking"),  # pocketsphinx's language model (make voice-eval)
+    ("muscle spasm in my legs", "muscle spasm in my back"),
+])
+def test_words_only_the_classifier_reads_as_a_red_flag_and_the_other_recogniser_heard_otherwise_get_one_question(guard, first, second):
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    assert not names(first) and not names(second)
+    understood = {first}.__contains__  # the classifier reads the first words as a red flag
+    heard = Recognition(first, first, "open", alternative=second)
+    decision = decide(heard, names, understood)
+    assert decision == check_serious() and "911" in decision.question()
+    # a yes, silence or an unclear answer to it gives the emergency message; a no asks again
+    assert after_confirmation(decision, Recognition("yes", "yes", "grammar"), names) == Decision("send", "emergency")
+    assert after_confirmation(decision, Recognition("", "", "rejected"), names) == Decision("send", "emergency")
+    assert after_confirmation(decision, Recognition("no", "no", "grammar"), names).kind == "ask_again"
+    # both recognisers heard the same words: the assistant reads them (and routes them up) as typed
+    agreed = Recognition(first, first, "open", alternative=first)
+    assert decide(agreed, names, understood) == Decision("send", first)
+    # the other recogniser's words read as a red flag themselves: those are sent
+    assert decide(heard, names, {first, second}.__contains__) == Decision("send", second)
 
 
 def test_the_confirmation_question_is_a_yes_no_question_spoken_slowly():

@@ -31,7 +31,7 @@ def test_the_judge_counts_what_the_second_recogniser_adds(guard):
     from tools.evaluation.voice import Judge
 
     class Recogniser:
-        def recognise(self, pcm, expect_yes_no=False):
+        def recognise(self, pcm, expect_yes_no=False, names_emergency=None):
             return Recognition("i go to throat you pain in my cat", "i go to throat you pain in my cat", "open",
                                alternative="i've got a crushing pain in my chest")
 
@@ -50,7 +50,7 @@ def test_the_judge_counts_what_spotting_adds(guard):
     from tools.evaluation.voice import Judge
 
     class Recogniser:
-        def recognise(self, pcm, expect_yes_no=False):
+        def recognise(self, pcm, expect_yes_no=False, names_emergency=None):
             return Recognition("i lift my feel", "i lift my feel", "open", alternative="i will tell you", spotted="i wet myself")
 
     def parse(text):
