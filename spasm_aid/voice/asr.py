@@ -296,7 +296,7 @@ class Recognizer:
 
         pairs = [(text, other) for text in dict.fromkeys(t for t in texts if t) for other in flipped(text)
                  if names_emergency is None or names_emergency(text) != names_emergency(other)]
-        if not pairs or not hasattr(self.second_recogniser, "contrast"):
+        if not pairs:
             return ()
         return tuple((text, other, gain) for (text, other), gain in zip(pairs, self.second_recogniser.contrast(pcm, pairs), strict=True))
 

@@ -3,9 +3,10 @@ pending, which commands it handles without the assistant, what to do with speech
 make out, and how fast to speak."""
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, Iterable, List, Optional
+from typing import Callable, Dict, FrozenSet, Iterable, List, Optional
 
 from spasm_aid import replies
 from spasm_aid.contract import EXPECTS_KEY, YES_NO, expects_yes_no, routes_to_emergency
@@ -148,9 +149,17 @@ def is_bare_answer(text: str) -> bool:
     said = _key(text)
     if said in YES + NO + UNSURE:
         return True
-    answer_words = {w for phrase in YES + NO + UNSURE for w in phrase.split()} | {"it", "is", "am", "was", "did"}
     words = said.split()
-    return 0 < len(words) <= 3 and polarity(said) in ("yes", "no", "unsure") and all(w in answer_words for w in words)
+    return 0 < len(words) <= 3 and polarity(said) in ("yes", "no", "unsure") and all(w in _answer_words() for w in words)
+
+
+@functools.lru_cache(maxsize=1)
+def _answer_words() -> FrozenSet[str]:
+    """The words of the answer grammar's yes, no and not sure phrases, and a few that only
+    repeat them ("no it is")."""
+    from spasm_aid.voice.asr import NO, UNSURE, YES
+
+    return frozenset({w for phrase in YES + NO + UNSURE for w in phrase.split()} | {"it", "is", "am", "was", "did"})
 
 
 def decide(recognition, names_emergency: Callable[[str], bool],
@@ -166,16 +175,18 @@ def decide(recognition, names_emergency: Callable[[str], bool],
       legs", Recognition.contrasts): then the same one question;
     - else, if the second recogniser's words name an emergency, those are sent: whatever else
       was heard or rejected, the assistant routes up on them;
-    - else, if the full NLU (`understood_as_red_flag`: what the assistant would make of them
-      typed) reads the second recogniser's words as a red flag, those are sent;
     - else the same for the words of the second recogniser's second look (its full 30 s window,
       taken when the two recognisers disagree);
     - else, if the second recogniser spotted a red-flag phrase in the audio, that phrase is sent
       (the guard still judges it);
+    - else, if the full NLU (`understood_as_red_flag`: what the assistant would make of them
+      typed) reads the second recogniser's words (or its second look's) as a red flag, those are
+      sent when pocketsphinx heard nothing or words the NLU reads so too; when pocketsphinx
+      heard other words, one question that gives the number ("Is something serious happening?");
     - words that are no emergency but whose audio fits them with an auxiliary flipped, which is
       one, at least as well ("i can pee" / "i can't pee") get the question too;
-    - words only the full NLU reads as a red flag (not the guard) that the second recogniser
-      heard otherwise, in words it does not read so, get the same question as unclear speech;
+    - words of pocketsphinx only the full NLU reads as a red flag (not the guard), which the
+      second recogniser heard otherwise, in words it does not read so: the same question;
     - a rejected short answer is asked again;
     - other speech marked unclear is not acted on: a misheard "no" must not answer a screening
       question. With no question pending, it gets "Is something serious happening ...? If so,
@@ -186,6 +197,10 @@ def decide(recognition, names_emergency: Callable[[str], bool],
     `names_emergency` is the rule-based guard; `expect_yes_no`: a yes/no question is pending.
     """
     first, second = recognition.text, recognition.alternative
+
+    def understood(words: str) -> bool:
+        return understood_as_red_flag is not None and understood_as_red_flag(words)
+
     first_up = bool(first) and names_emergency(first)
     second_up = bool(second) and names_emergency(second)
     if first_up != second_up and disagree_on_negation(first, second):
@@ -201,17 +216,20 @@ def decide(recognition, names_emergency: Callable[[str], bool],
         return sent_unless_doubted(first)
     if second_up:
         return sent_unless_doubted(second)
-    if second and second != first and understood_as_red_flag is not None and understood_as_red_flag(second):
-        return Decision("send", second)
     # the second recogniser's second look (its full window), taken when the two disagreed
     third = recognition.second_look
-    if third and third not in (first, second):
-        if names_emergency(third):
-            return sent_unless_doubted(third)
-        if understood_as_red_flag is not None and understood_as_red_flag(third):
-            return Decision("send", third)
+    if third and third not in (first, second) and names_emergency(third):
+        return sent_unless_doubted(third)
     if recognition.spotted and names_emergency(recognition.spotted):
         return sent_unless_doubted(recognition.spotted)
+    # No words the guard names. The assistant's classifier (the full NLU, as if typed) may read
+    # Whisper's words as a red flag: they are sent when pocketsphinx heard no words, or words it
+    # reads so too; when pocketsphinx heard other words that it does not, the guess rests on
+    # words the recognisers disagree on ("my legs are ugly" / "my left arm" for "my legs aren't
+    # weak"): one question that gives the number (make voice-eval, voices and rooms)
+    read_up = next((w for w in (second, third) if w and w != first and understood(w)), "")
+    if read_up:
+        return Decision("send", read_up) if not first or understood(first) else check_serious()
     # the reverse: words heard without an emergency ("i can pee"), which the audio fits about as
     # well negated ("i can't pee"), an emergency
     for words in (first, second):
@@ -226,12 +244,10 @@ def decide(recognition, names_emergency: Callable[[str], bool],
         return Decision("unclear") if expect_yes_no else check_serious()
     if not expect_yes_no and is_bare_answer(recognition.text):
         return check_serious()
-    if second and second != first and understood_as_red_flag is not None and understood_as_red_flag(first):
-        # Only the assistant's classifier reads pocketsphinx's words as a red flag (the guard does
-        # not), and Whisper heard other words it does not ("help me about walking" / "tell me
-        # about walking": 14 of 34 false emergencies on 777 benign training phrases): a guess on
-        # words the recognisers disagree on gets one question that gives the number, not the
-        # emergency message at once
+    if second and second != first and understood(first):
+        # the same the other way: only the classifier reads pocketsphinx's words as a red flag,
+        # and Whisper heard other words it does not ("help me about walking" / "tell me about
+        # walking": 14 of 34 false emergencies on 777 benign training phrases)
         return check_serious()
     return Decision("send", recognition.text)
 

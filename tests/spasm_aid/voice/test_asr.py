@@ -145,7 +145,28 @@ def test_an_utterance_over_the_limit_is_heard_by_the_second_recogniser_only(reco
 
 
 # --- several speakers at once, and both recognisers at once (issue 17) ---------------------------
-class WaitingSecond:
+class FakeSecond:
+    """A second recogniser that hears fixed words, takes an empty second look, and finds the
+    audio fits neither wording of a can/can't pair better."""
+
+    degraded = None
+
+    def __init__(self, words=""):
+        self.words = words
+
+    def listen(self, pcm):
+        return self.words
+
+    def look_again(self, pcm):
+        from spasm_aid.voice.second_recogniser import Hearing
+
+        return Hearing("", "")
+
+    def contrast(self, pcm, pairs):
+        return [-1.0] * len(pairs)
+
+
+class WaitingSecond(FakeSecond):
     """A second recogniser that says what it heard only once pocketsphinx has started decoding
     the same utterance: run one after the other, they would wait for each other for ever."""
 
@@ -155,11 +176,6 @@ class WaitingSecond:
     def listen(self, pcm):
         assert self.decoding_started.wait(10), "the second recogniser was not run beside pocketsphinx"
         return "i can't feel my legs"
-
-    def look_again(self, pcm):
-        from spasm_aid.voice.second_recogniser import Hearing
-
-        return Hearing("", "")
 
 
 def test_the_second_recogniser_listens_to_a_sentence_while_pocketsphinx_decodes_it(tmp_path, monkeypatch):
@@ -250,26 +266,11 @@ def test_a_grammar_answer_the_open_model_did_not_hear_stands_only_when_the_secon
     assert corroborated(settled, "") is settled
 
 
-class Hears:
-    degraded = None
-
-    def __init__(self, words):
-        self.words = words
-
-    def listen(self, pcm):
-        return self.words
-
-    def look_again(self, pcm):
-        from spasm_aid.voice.second_recogniser import Hearing
-
-        return Hearing("", "")
-
-
 @pytest.mark.parametrize("second, expected", [("", ("", "unclear")), ("thank you", ("", "unclear")), ("yes", ("yes", "grammar"))])
 def test_a_short_utterance_only_the_grammar_heard_goes_to_the_second_recogniser(monkeypatch, second, expected):
     from spasm_aid.voice.asr import Recognition
 
-    recognizer = Recognizer(ROOT / "models" / "asr", second=Hears(second))
+    recognizer = Recognizer(ROOT / "models" / "asr", second=FakeSecond(second))
     monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: Recognition("yes", "", "unheard"))
     result = recognizer.recognise(b"\x10\x00" * 16000)  # one second: too short for the second recogniser by itself
     assert (result.text, result.source, result.alternative) == (*expected, second)
@@ -278,7 +279,7 @@ def test_a_short_utterance_only_the_grammar_heard_goes_to_the_second_recogniser(
 def test_without_the_second_recogniser_an_answer_only_the_grammar_heard_is_unclear(monkeypatch):
     from spasm_aid.voice.asr import Recognition
 
-    recognizer = Recognizer(ROOT / "models" / "asr", second=Hears(""))
+    recognizer = Recognizer(ROOT / "models" / "asr", second=FakeSecond(""))
     recognizer.second_recogniser = None
     monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: Recognition("no", "", "unheard"))
     assert recognizer.recognise(b"\x10\x00" * 16000).source == "unclear"
@@ -299,16 +300,12 @@ def test_words_with_can_or_cant_are_scored_against_the_audio_both_ways(recognize
     assert plain.contrasts == () or all(t != "my back just spasmed" for t, _, _ in plain.contrasts)
 
 
-class CountsSpotting:
+class CountsSpotting(FakeSecond):
     """A second recogniser that hears fixed words and counts how often it is asked to spot."""
 
-    degraded = None
-
     def __init__(self, words):
-        self.words, self.spotting = words, 0
-
-    def listen(self, pcm):
-        return self.words
+        super().__init__(words)
+        self.spotting = 0
 
     def look_again(self, pcm):
         from spasm_aid.voice.second_recogniser import Hearing
@@ -367,7 +364,7 @@ def test_the_second_look_starts_while_pocketsphinx_still_decodes_when_the_first_
     assert recognizer.recognise(b"\x10\x00" * 16000 * 2).second_look == "" and same.spotting == 0
 
 
-class ScoresContrasts(Hears):
+class ScoresContrasts(FakeSecond):
     """A second recogniser that hears fixed words and records the can/can't pairs it scores."""
 
     def __init__(self, words):

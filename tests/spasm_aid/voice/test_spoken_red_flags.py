@@ -64,6 +64,10 @@ def test_every_spoken_red_flag_gets_the_emergency_message(judge, tmp_path):
     # A red flag resting on "can't", "are", "was" ... whose audio fits the negated words about as
     # well gets "Did you say: ...? If you did, call 911 now." (spasm_aid.voice.dialogue.doubted):
     # 6 of 64 here ("my legs are weak" in en-us at 170 wpm, "i can't breathe properly"), the
-    # measured price of fewer false emergencies on negated look-alikes (docs/voice.md).
+    # measured price of fewer false emergencies on negated look-alikes (docs/voice.md). And words
+    # only the classifier reads as a red flag, which the other recogniser heard otherwise, get "Is
+    # something serious happening? ... call 911 now.": "my groin is numb" in en-us+f3 heard "my
+    # going is numb" / "my drawing is" (2 of 64), the price of 12 fewer false emergencies on 777
+    # benign training phrases.
     questions = [f"{r['phrase']} ({r['voice']}, {r['rate']}) -> {r['outcome']}" for r in rows if r["outcome"] in ("confirm", "check")]
-    assert len(questions) <= 7, questions
+    assert len(questions) <= 8, questions
