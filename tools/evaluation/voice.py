@@ -241,13 +241,14 @@ def main(argv=None) -> int:
     parser.add_argument("--out", default=str(ROOT / "reports" / "voice.json"))
     args = parser.parse_args(argv)
 
+    from spasm_aid import settings
     from spasm_aid.voice import tts
     from spasm_aid.voice.asr import Recognizer
     from spasm_aid.voice.audio import read_wav
     from spasm_aid.voice.second_recogniser import SecondRecogniser
     from spasm_aid.voice.session import VoiceClient, VoiceSession
     from tools.evaluation import negation_contrast, real_speech, voice_latency, voice_rooms, whisper_window
-    from tools.evaluation.conversations import RASA_PORT, Served
+    from tools.evaluation.conversations import RASA_PORT, Served, new_chat
     from tools.servers import rss_mb
 
     before = rss_mb(os.getpid())
@@ -288,6 +289,10 @@ def main(argv=None) -> int:
         # Latency: the served assistant answers and the reply is synthesised.
         latencies = []
         with Served(Path(tmp) / "servers", Path(args.model)):
+            # a red flag whose outcome is not known to give the number: does the served reply to
+            # the words sent give it? (an out-of-scope or topic reply may)
+            voice_rooms.replies_name_the_number(rows + [r for rows_ in held_out.values() for r in rows_],
+                                                lambda text: new_chat().say(text), settings.emergency_number())
             speaker = tts.Speaker()
             for phrase, kind in [("my back just spasmed", "open"), ("no", "answer"), ("yes", "answer")] * 3:
                 session = VoiceSession(VoiceClient(f"http://127.0.0.1:{RASA_PORT}", f"voice-eval-{uuid.uuid4().hex[:8]}"), recognizer, speaker)

@@ -203,7 +203,7 @@ def replies_name_the_number(rows: List[dict], say: Callable[[str], List[dict]], 
 
     answers: Dict[str, bool] = {}
     for row in rows:
-        if row["group"] not in RED_GROUPS or row["safe"]:
+        if not row["red_flag"] or row["safe"]:
             continue
         if row["outcome"] == "rejected":  # asked again: "Sorry, I didn't catch that. ... call 911."
             row["reply_names_number"] = row["safe"] = number in NOT_HEARD

@@ -84,7 +84,7 @@ def test_a_red_flag_misheard_as_words_whose_reply_names_the_number_counts_and_is
     from tools.evaluation.voice_rooms import figures, replies_name_the_number
 
     def row(group, outcome, sent, safe):
-        return {"group": group, "outcome": outcome, "sent": sent, "safe": safe}
+        return {"group": group, "outcome": outcome, "sent": sent, "safe": safe, "red_flag": group != "benign"}
 
     rows = [row("red_new", "emergency", "i can't pee", True),
             row("red_new", "feel_worse", "it's worse than", False),  # "Call 911 now for trouble peeing, ..."
