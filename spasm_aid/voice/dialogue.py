@@ -164,11 +164,14 @@ def _answer_words() -> FrozenSet[str]:
 
 def decide(recognition, names_emergency: Callable[[str], bool],
            understood_as_red_flag: Optional[Callable[[str], bool]] = None,
-           expect_yes_no: bool = False) -> Decision:
+           expect_yes_no: bool = False, denies: Optional[Callable[[str], bool]] = None) -> Decision:
     """One rule for the hands-free loop, the voice connector and the evaluation:
     - when one recogniser's words name an emergency and the other's do not, and the two differ
       in a negation ("i can't feel my legs" / "i can feel my legs"), ask one question that gives
       the number ("confirm"); unless the answer is no, the emergency words are sent;
+    - the same question when one recogniser's words name an emergency and the other recogniser's
+      deny one (`denies`, the guard: "might be fall" / "i didn't fall"; "no i can't pee" / "no
+      chest pain");
     - words that name an emergency are sent, even from speech marked unclear (an emergency is
       never held back for a doubt), unless they rest on an auxiliary the acoustic models confuse
       and the audio fits them negated at least as well ("i can't feel my legs" / "i can feel my
@@ -205,6 +208,17 @@ def decide(recognition, names_emergency: Callable[[str], bool],
     second_up = bool(second) and names_emergency(second)
     if first_up != second_up and disagree_on_negation(first, second):
         return Decision("confirm", first if first_up else second, second if first_up else first)
+    third = recognition.second_look  # the second recogniser's second look (its full window)
+
+    def denied(*hearings: str) -> str:
+        """The first of these hearings that denies a red flag, or ""."""
+        return next((w for w in hearings if w and denies is not None and denies(w)), "")
+
+    if first_up != second_up:
+        # one recogniser heard an emergency, the other heard it denied: "Did you say ...?"
+        other = denied(second, third) if first_up else denied(first, third)
+        if other:
+            return Decision("confirm", first if first_up else second, other)
 
     def sent_unless_doubted(words: str) -> Decision:
         # the emergency rests on an auxiliary ("i can't pee") and the audio fits it negated
@@ -216,20 +230,25 @@ def decide(recognition, names_emergency: Callable[[str], bool],
         return sent_unless_doubted(first)
     if second_up:
         return sent_unless_doubted(second)
-    # the second recogniser's second look (its full window), taken when the two disagreed
-    third = recognition.second_look
-    if third and third not in (first, second) and names_emergency(third):
-        return sent_unless_doubted(third)
-    if recognition.spotted and names_emergency(recognition.spotted):
-        return sent_unless_doubted(recognition.spotted)
+    # the second look's words, or a red-flag phrase spotted in the audio: the same, unless a
+    # hearing denies a red flag
+    for words in (third if third not in (first, second) else "", recognition.spotted):
+        if words and names_emergency(words):
+            other = denied(first, second, third if words != third else "")
+            return Decision("confirm", words, other) if other else sent_unless_doubted(words)
     # No words the guard names. The assistant's classifier (the full NLU, as if typed) may read
     # Whisper's words as a red flag: they are sent when pocketsphinx heard no words, or words it
     # reads so too; when pocketsphinx heard other words that it does not, the guess rests on
     # words the recognisers disagree on ("my legs are ugly" / "my left arm" for "my legs aren't
     # weak"): one question that gives the number (make voice-eval, voices and rooms)
-    read_up = next((w for w in (second, third) if w and w != first and understood(w)), "")
+    read_up = next((w for w in dict.fromkeys((second, third)) if w and w != first and understood(w)), "")
     if read_up:
-        return Decision("send", read_up) if not first or understood(first) else check_serious()
+        agreed = not first or understood(first)
+        # nor when a hearing denies a red flag ("i wasn't in an accident" beside "i was a
+        # trainer and accident"): the classifier does not weigh negations as the guard does
+        if agreed and not denied(*(w for w in (first, second, third) if w != read_up)):
+            return Decision("send", read_up)
+        return check_serious()
     # the reverse: words heard without an emergency ("i can pee"), which the audio fits about as
     # well negated ("i can't pee"), an emergency
     for words in (first, second):
@@ -278,13 +297,25 @@ def after_confirmation(asked: Decision, answer, names_emergency: Callable[[str],
     return Decision("send", asked.text)
 
 
-def emergency_detector(spacy_model: str = SPACY_MODEL) -> Callable[[str], bool]:
-    """The assistant's own rule-based red-flag guard, as a yes/no on a text (the path as in
-    config.yml, so a Rasa server shares the guard it already has)."""
+class EmergencyDetector:
+    """The assistant's own rule-based red-flag guard, as a yes/no on a text: called, whether the
+    words name an emergency; `denies`, whether they deny one ("i didn't fall", "no chest pain")."""
+
+    def __init__(self, guard) -> None:
+        self.guard = guard
+
+    def __call__(self, text: str) -> bool:
+        return self.guard.detect(text).is_emergency
+
+    def denies(self, text: str) -> bool:
+        return bool(text) and self.guard.detect(text).explicitly_denied
+
+
+def emergency_detector(spacy_model: str = SPACY_MODEL) -> EmergencyDetector:
+    """The guard (the path as in config.yml, so a Rasa server shares the guard it already has)."""
     from spasm_aid.red_flags.guard import guard_for
 
-    guard = guard_for(spacy_model)
-    return lambda text: guard.detect(text).is_emergency
+    return EmergencyDetector(guard_for(spacy_model))
 
 
 CONFIRM_SAFETY = "confirm_red_flag"  # custom.safety of the confirmation question

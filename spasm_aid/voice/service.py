@@ -53,6 +53,13 @@ class VoiceService:
             names_emergency = self._names_emergency
         return names_emergency(text)
 
+    def denies(self, text: str) -> bool:
+        """Do these words deny a red flag ("i didn't fall")? The guard, when it can tell (a
+        plain yes/no callable given instead of it cannot)."""
+        self.names_emergency("")  # loads the guard
+        denies = getattr(self._names_emergency, "denies", None)
+        return bool(denies and denies(text))
+
     def speaker(self) -> Speaker:
         with self._loading:
             if self._speaker is None:
@@ -76,7 +83,7 @@ class VoiceService:
             return recognition, after_confirmation(confirming, recognition, self.names_emergency)
         recognition = self.recognizer().recognise(pcm, expect_yes_no, self.names_emergency)
         return recognition, decide(recognition, self.names_emergency, understood_as_red_flag or self.understood_as_red_flag,
-                                    expect_yes_no)
+                                    expect_yes_no, self.denies)
 
     # --- speaking -----------------------------------------------------------------------------------
     @staticmethod

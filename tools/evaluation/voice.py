@@ -136,10 +136,12 @@ def synthesise(text: str, voice: str, rate: int, out: Path) -> Path:
 class Judge:
     """How the voice layer would answer an utterance (the recogniser, then the assistant's NLU)."""
 
-    def __init__(self, recognizer, parse: Callable[[str], dict], names_emergency: Callable[[str], bool]) -> None:
+    def __init__(self, recognizer, parse: Callable[[str], dict], names_emergency: Callable[[str], bool],
+                 denies: Optional[Callable[[str], bool]] = None) -> None:
         self.recognizer = recognizer
         self.parse = parse
         self.names_emergency = names_emergency
+        self.denies = denies  # the guard's reading of words that deny a red flag
         self.understood_as: Dict[str, Optional[str]] = {}
         self.last_decision = None  # what the voice layer decided for the last row
 
@@ -153,7 +155,8 @@ class Judge:
         from spasm_aid.voice.dialogue import decide
 
         # the full NLU reads the second recogniser's words too, as in the voice connector
-        return decide(result, self.names_emergency, lambda words: self.intent(words) == "red_flag", expect_yes_no)
+        return decide(result, self.names_emergency, lambda words: self.intent(words) == "red_flag", expect_yes_no,
+                      self.denies)
 
     def outcome(self, result, expect_yes_no: bool = False) -> Tuple[Optional[str], str]:
         """(the text the assistant would get, the outcome)."""
@@ -211,7 +214,8 @@ def make_judge(model: Path, recognizer=None) -> Judge:
     from tools.evaluation.nlu import ModelParser
 
     recognizer = recognizer or Recognizer(second=SecondRecogniser())
-    return Judge(recognizer, ModelParser(model).parse, emergency_detector())
+    detector = emergency_detector()
+    return Judge(recognizer, ModelParser(model).parse, detector, detector.denies)
 
 
 def split_rows(report: dict):

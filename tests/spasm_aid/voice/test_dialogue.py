@@ -312,6 +312,54 @@ def test_words_only_the_classifier_reads_as_a_red_flag_and_the_other_recogniser_
     assert decide(heard, names, {first, second}.__contains__) == Decision("send", second)
 
 
+@pytest.mark.parametrize("first, second, asked, other", [
+    # voices and rooms (make voice-eval): pocketsphinx names a fall, Whisper heard it denied
+    ("might be fall", "i didn't fall", "might be fall", "i didn't fall"),
+    ("no i can't pee", "no chest pain", "no i can't pee", "no chest pain"),
+    # the other way round: Whisper names it, pocketsphinx heard a denial
+    ("i haven't had a fall", "i had a fall", "i had a fall", "i haven't had a fall"),
+])
+def test_an_emergency_one_recogniser_heard_and_the_other_heard_denied_gets_one_question(guard, first, second, asked, other):
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    denies = lambda text: guard.detect(text).explicitly_denied  # noqa: E731
+    heard = Recognition(first, first, "open", alternative=second)
+    decision = decide(heard, names, denies=denies)
+    assert decision == Decision("confirm", asked, other) and "911" in decision.question()
+    # yes gives the emergency message; a plain no sends the denial
+    assert after_confirmation(decision, Recognition("yes", "yes", "grammar"), names) == Decision("send", asked)
+    assert after_confirmation(decision, Recognition("no", "no", "grammar"), names) == Decision("send", other)
+    # both heard the emergency: the emergency message at once
+    both = Recognition(asked, asked, "open", alternative=asked)
+    assert decide(both, names, denies=denies) == Decision("send", asked)
+
+
+def test_the_second_looks_emergency_beside_a_hearing_that_denies_it_gets_one_question(guard):
+    # "i wasn't in an accident" on a phone line (voices and rooms): pocketsphinx "i was in a bad
+    # that", Whisper "i wasn't in an accident", its second look "alright while it's in an accident"
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    denies = lambda text: guard.detect(text).explicitly_denied  # noqa: E731
+    heard = Recognition("i was in a bad that", "i was in a bad that", "open", alternative="i wasn't in an accident",
+                        second_look="alright while it's in an accident")
+    assert decide(heard, names, denies=denies) == Decision("confirm", "alright while it's in an accident", "i wasn't in an accident")
+    assert decide(heard, names) == Decision("send", "alright while it's in an accident")  # without the denial
+
+
+def test_a_classifier_guess_beside_a_hearing_that_denies_a_red_flag_gets_one_question(guard):
+    # the classifier does not weigh negations as the guard does: its guess on one hearing, beside
+    # another that denies a red flag ("i wasn't in an accident"), is asked about first
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    denies = lambda text: guard.detect(text).explicitly_denied  # noqa: E731
+    understood = {"my left arm", "my legs are ugly"}.__contains__
+    assert not names("my legs are ugly") and not names("my left arm")
+    heard = Recognition("my left arm", "my left arm", "open", alternative="my legs are ugly", second_look="my legs aren't weak")
+    assert decide(heard, names, understood, denies=denies) == check_serious()
+    assert decide(heard, names, understood) == Decision("send", "my legs are ugly")  # without it
+    # and Whisper's words naming an emergency beside its own second look denying it (noise, Flite slt)
+    heard = Recognition("i'm on none at football", "i'm on none at football", "open",
+                        alternative="i was a trainer and accident", second_look="i wasn't in an accident")
+    assert decide(heard, names, understood, denies=denies) == Decision("confirm", "i was a trainer and accident", "i wasn't in an accident")
+
+
 def test_the_confirmation_question_is_a_yes_no_question_spoken_slowly():
     from spasm_aid.contract import expects_yes_no
     from spasm_aid.voice import tts

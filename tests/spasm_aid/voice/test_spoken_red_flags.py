@@ -30,10 +30,12 @@ def judge(guard):
     if not MODEL.exists():
         pytest.skip(f"no trained model at {MODEL}: run 'make test' (it trains first)")
     from spasm_aid.voice.asr import Recognizer
+    from spasm_aid.voice.dialogue import EmergencyDetector
     from tools.evaluation.nlu import ModelParser
 
     parser = ModelParser(MODEL)
-    return Judge(Recognizer(), parser.parse, lambda text: guard.detect(text).is_emergency)
+    detector = EmergencyDetector(guard)  # as make voice-eval: it names emergencies and denials
+    return Judge(Recognizer(), parser.parse, detector, detector.denies)
 
 
 def test_every_spoken_red_flag_gets_the_emergency_message(judge, tmp_path):
