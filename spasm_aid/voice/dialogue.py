@@ -206,8 +206,6 @@ def decide(recognition, names_emergency: Callable[[str], bool],
 
     first_up = bool(first) and names_emergency(first)
     second_up = bool(second) and names_emergency(second)
-    if first_up != second_up and disagree_on_negation(first, second):
-        return Decision("confirm", first if first_up else second, second if first_up else first)
     third = recognition.second_look  # the second recogniser's second look (its full window)
 
     def denied(*hearings: str) -> str:
@@ -215,10 +213,12 @@ def decide(recognition, names_emergency: Callable[[str], bool],
         return next((w for w in hearings if w and denies is not None and denies(w)), "")
 
     if first_up != second_up:
-        # one recogniser heard an emergency, the other heard it denied: "Did you say ...?"
-        other = denied(second, third) if first_up else denied(first, third)
+        # one recogniser heard an emergency, the other the same words negated, or a red flag
+        # denied: "Did you say ...?"
+        up, down = (first, second) if first_up else (second, first)
+        other = down if disagree_on_negation(first, second) else denied(down, third)
         if other:
-            return Decision("confirm", first if first_up else second, other)
+            return Decision("confirm", up, other)
 
     def sent_unless_doubted(words: str) -> Decision:
         # the emergency rests on an auxiliary ("i can't pee") and the audio fits it negated
