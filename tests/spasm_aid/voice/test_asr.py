@@ -67,10 +67,51 @@ def test_disagreement_is_the_share_of_words_that_differ():
     assert disagreement("", "help") == 1 and disagreement("", "") == 0
 
 
-def test_clear_speech_is_heard_the_same_by_both_front_ends(recognizer, tmp_path):
+def test_clear_speech_is_heard_the_same_by_both_front_ends(tmp_path):
+    # Whisper heard other words, so pocketsphinx's second opinion (the warped front end) is asked
+    recognizer = Recognizer(ROOT / "models" / "asr", second=FakeSecond("should i use eyes or he"))
     result = recognizer.recognise_file(speak(tmp_path, "should i use ice or heat"))
     assert result.source == "open" and result.text == "should i use ice or heat"
     assert result.second_opinion == result.text
+
+
+class Decodes:
+    """Records which of a recogniser's decoders ran; the warped one hears `warped_hears`."""
+
+    def __init__(self, recognizer, warped_hears=None):
+        self.recognizer, self.decode, self.warped_hears = recognizer, recognizer._decode, warped_hears
+        self.warped = 0
+
+    def __call__(self, search, pcm, decoder=None):
+        if decoder is self.recognizer.warped:
+            self.warped += 1
+            if self.warped_hears is not None:
+                return self.warped_hears, 0.0
+        return self.decode(search, pcm, decoder)
+
+
+def test_the_second_opinion_is_asked_only_when_whisper_heard_other_words(tmp_path, monkeypatch):
+    recording = speak(tmp_path, "should i use ice or heat")
+    # the warped front end would hear other words: with Whisper agreeing, two independent
+    # recognisers heard the same words, and the second pass is not run at all
+    agreeing = Recognizer(ROOT / "models" / "asr", second=FakeSecond("should i use ice or heat"))
+    decodes = Decodes(agreeing, warped_hears="what is the weather")
+    monkeypatch.setattr(agreeing, "_decode", decodes)
+    result = agreeing.recognise_file(recording)
+    assert (result.source, result.text, result.second_opinion, decodes.warped) == ("open", "should i use ice or heat", "", 0)
+    # Whisper heard other words: the second opinion is asked, and words it mostly disagrees with
+    # are unclear (not acted on as heard)
+    disagreeing = Recognizer(ROOT / "models" / "asr", second=FakeSecond("should i use eyes or he"))
+    decodes = Decodes(disagreeing, warped_hears="what is the weather")
+    monkeypatch.setattr(disagreeing, "_decode", decodes)
+    result = disagreeing.recognise_file(recording)
+    assert (result.source, result.second_opinion, decodes.warped) == ("unclear", "what is the weather", 1)
+    # without a second recogniser the second opinion is asked as before
+    alone = Recognizer(ROOT / "models" / "asr", second=FakeSecond(""))
+    alone.second_recogniser = None
+    decodes = Decodes(alone)
+    monkeypatch.setattr(alone, "_decode", decodes)
+    assert alone.recognise_file(recording).second_opinion == "should i use ice or heat" and decodes.warped == 1
 
 
 @pytest.mark.parametrize("phrase", ["prevention", "hey there", "definitely", "book me a taxi"])
@@ -271,7 +312,7 @@ def test_a_short_utterance_only_the_grammar_heard_goes_to_the_second_recogniser(
     from spasm_aid.voice.asr import Recognition
 
     recognizer = Recognizer(ROOT / "models" / "asr", second=FakeSecond(second))
-    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: Recognition("yes", "", "unheard"))
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None, confirmed_by=None: Recognition("yes", "", "unheard"))
     result = recognizer.recognise(b"\x10\x00" * 16000)  # one second: too short for the second recogniser by itself
     assert (result.text, result.source, result.alternative) == (*expected, second)
 
@@ -281,7 +322,7 @@ def test_without_the_second_recogniser_an_answer_only_the_grammar_heard_is_uncle
 
     recognizer = Recognizer(ROOT / "models" / "asr", second=FakeSecond(""))
     recognizer.second_recogniser = None
-    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: Recognition("no", "", "unheard"))
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None, confirmed_by=None: Recognition("no", "", "unheard"))
     assert recognizer.recognise(b"\x10\x00" * 16000).source == "unclear"
     assert recognizer.recognise_command(b"\x10\x00" * 16000).source == "unclear"
 
@@ -320,11 +361,11 @@ def test_the_second_look_is_skipped_when_both_recognisers_heard_the_same_words(m
     sentence = b"\x10\x00" * 16000 * 2  # two seconds: a sentence, so Whisper listens at once
     same = CountsSpotting("my back just spasmed")
     recognizer = Recognizer(ROOT / "models" / "asr", second=same)
-    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: Recognition(*["my back just spasmed"] * 2, "open"))
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None, confirmed_by=None: Recognition(*["my back just spasmed"] * 2, "open"))
     assert recognizer.recognise(sentence).spotted == "" and same.spotting == 0
     different = CountsSpotting("i will tell you")
     recognizer = Recognizer(ROOT / "models" / "asr", second=different)
-    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: Recognition(*["i when can i do"] * 2, "open"))
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None, confirmed_by=None: Recognition(*["i when can i do"] * 2, "open"))
     result = recognizer.recognise(sentence)
     assert (result.spotted, result.second_look, different.spotting) == ("i wet myself", "i wet my cell", 1)
 
@@ -343,7 +384,7 @@ def test_the_second_look_starts_while_pocketsphinx_still_decodes_when_the_first_
             looking.set()
             return super().look_again(pcm)
 
-    def pocketsphinx(pcm, expect_yes_no, on_heard=None):
+    def pocketsphinx(pcm, expect_yes_no, on_heard=None, confirmed_by=None):
         on_heard("i when can i do")  # the first pass is done
         # the second opinion: still decoding when the look must already have started
         assert looking.wait(10), "the second look did not start before pocketsphinx finished"
@@ -359,7 +400,7 @@ def test_the_second_look_starts_while_pocketsphinx_still_decodes_when_the_first_
     looking.clear()
     same = Looks("i when can i do")
     recognizer = Recognizer(ROOT / "models" / "asr", second=same)
-    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: (
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None, confirmed_by=None: (
         on_heard("i when can i do"), Recognition(*["i when can i do"] * 2, "open"))[1])
     assert recognizer.recognise(b"\x10\x00" * 16000 * 2).second_look == "" and same.spotting == 0
 
@@ -390,7 +431,7 @@ def test_only_a_can_or_cant_that_changes_whether_it_is_an_emergency_is_scored(mo
 
     second = ScoresContrasts(words)
     recognizer = Recognizer(ROOT / "models" / "asr", second=second)
-    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None: Recognition(words, words, "open"))
+    monkeypatch.setattr(recognizer, "_recognise", lambda pcm, expect_yes_no, on_heard=None, confirmed_by=None: Recognition(words, words, "open"))
     result = recognizer.recognise(b"\x10\x00" * 16000 * 2, names_emergency=emergency_detector())
     assert second.scored == scored
     assert [(text, other) for text, other, _ in result.contrasts] == scored

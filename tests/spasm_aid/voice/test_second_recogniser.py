@@ -157,3 +157,13 @@ def test_the_audio_tells_which_of_can_and_cant_was_said_where_it_can(listener, t
     said_is = read_wav(synthesise("my arm is weak", "en-us", 130, tmp_path / "b.wav"))
     (gain,) = listener.contrast(said_is, [("my arm is weak", "my arm isn't weak")])  # not heard first: encoded anew
     assert gain < 0, gain
+
+
+def test_another_models_files_are_checked_against_its_own_pins(tmp_path):
+    # tools/evaluation/whisper_models.py loads a larger Whisper with its own pins: tiny.en's files
+    # under another model's pins are refused, with where the pinned files come from
+    from spasm_aid.voice.second_recogniser import MODEL_FILES_SHA256, verified_model_dir
+
+    other = {name: "0" * 64 for name in MODEL_FILES_SHA256}
+    with pytest.raises(SecondRecogniserError, match="not the pinned file .*another package 1.0"):
+        verified_model_dir(model_dir(), other, "another package 1.0")
