@@ -184,8 +184,9 @@ def decide(recognition, names_emergency: Callable[[str], bool],
       (the guard still judges it);
     - else, if the full NLU (`understood_as_red_flag`: what the assistant would make of them
       typed) reads the second recogniser's words (or its second look's) as a red flag, those are
-      sent when pocketsphinx heard nothing or words the NLU reads so too; when pocketsphinx
-      heard other words, one question that gives the number ("Is something serious happening?");
+      sent when another hearing is read so too (pocketsphinx's words; when it heard none,
+      Whisper's other look, if it heard other words); otherwise one question that gives the
+      number ("Is something serious happening?");
     - words that are no emergency but whose audio fits them with an auxiliary flipped, which is
       one, at least as well ("i can pee" / "i can't pee") get the question too;
     - words of pocketsphinx only the full NLU reads as a red flag (not the guard), which the
@@ -237,13 +238,17 @@ def decide(recognition, names_emergency: Callable[[str], bool],
             other = denied(first, second, third if words != third else "")
             return Decision("confirm", words, other) if other else sent_unless_doubted(words)
     # No words the guard names. The assistant's classifier (the full NLU, as if typed) may read
-    # Whisper's words as a red flag: they are sent when pocketsphinx heard no words, or words it
-    # reads so too; when pocketsphinx heard other words that it does not, the guess rests on
-    # words the recognisers disagree on ("my legs are ugly" / "my left arm" for "my legs aren't
-    # weak"): one question that gives the number (make voice-eval, voices and rooms)
+    # Whisper's words as a red flag: they are sent when the other hearing is read so too, which
+    # is pocketsphinx's words, or, when pocketsphinx heard none, Whisper's other look (when its
+    # two looks heard the very same words, there is no other). Otherwise the guess rests on words
+    # the hearings disagree on ("my legs are ugly" / pocketsphinx's "my left arm" for "my legs
+    # aren't weak"; a far-away "my face is fine" heard as "my face is this thing" and, on the
+    # second look, "my face is this fine"): one question that gives the number (make
+    # voice-eval, voices and rooms)
     read_up = next((w for w in dict.fromkeys((second, third)) if w and w != first and understood(w)), "")
     if read_up:
-        agreed = not first or understood(first)
+        others = [first] if first else [w for w in (second, third) if w and w != read_up]
+        agreed = all(understood(w) for w in others)
         # nor when a hearing denies a red flag ("i wasn't in an accident" beside "i was a
         # trainer and accident"): the classifier does not weigh negations as the guard does
         if agreed and not denied(*(w for w in (first, second, third) if w != read_up)):

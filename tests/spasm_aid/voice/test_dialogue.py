@@ -423,5 +423,31 @@ def test_an_emergency_only_the_second_look_heard_is_sent(guard):
     garbled = Recognition("the walk to won't come my groin", "the walk to won't come my groin", "open",
                           alternative="the works won't come out", second_look="the words won't come out right")
     assert decide(garbled, names, understood) == check_serious()
-    assert decide(replace(garbled, text="", source="rejected"), names, understood) == Decision(
-        "send", "the words won't come out right")
+    # pocketsphinx heard nothing: the second look's words are read so, Whisper's first words are
+    # not: the guess rests on one hearing, so one question
+    assert decide(replace(garbled, text="", source="rejected"), names, understood) == check_serious()
+    both_looks = {"the works won't come out", "the words won't come out right"}.__contains__
+    assert decide(replace(garbled, text="", source="rejected"), names, both_looks) == Decision(
+        "send", "the works won't come out")
+
+
+@pytest.mark.parametrize("listened, looked, expected", [
+    # rooms: "my face is fine" far away, in Flite's kal16; pocketsphinx heard nothing
+    ("my face is this thing", "my face is this fine", "check"),
+    ("i can't keep on my legs", "i can't deal with my way", "check"),
+    # both of Whisper's looks are read as a red flag, or heard the very same words: sent
+    ("my face is through things", "my face is through pink", "send"),
+    ("i have my face a few of them", "i have my face a few of them", "send"),
+])
+def test_a_classifier_guess_on_whisper_alone_goes_at_once_only_when_its_other_look_backs_it(guard, listened, looked, expected):
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    assert not names(listened) and not names(looked)
+    understood = {"my face is this thing", "i can't keep on my legs", "my face is through things",
+                  "my face is through pink", "i have my face a few of them"}.__contains__
+    heard = Recognition("", "", "unclear", alternative=listened, second_look=looked if looked != listened else "")
+    decision = decide(heard, names, understood)
+    if expected == "send":
+        assert decision == Decision("send", listened)
+    else:
+        assert decision == check_serious() and "911" in decision.question()
+        assert after_confirmation(decision, Recognition("", "", "rejected"), names) == Decision("send", "emergency")
