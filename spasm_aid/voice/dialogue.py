@@ -76,6 +76,13 @@ def negations(text: str) -> List[str]:
     return sorted(w for w in words if w in NEGATIONS or w.endswith("n't"))
 
 
+def negates_a_verb(text: str) -> bool:
+    """Whether the words say "not" of something ("i didn't follow", "i'm not in any way"); a bare
+    "no" or "none" is left out: far-away speech is often heard as "no" ("help"), and "none" for
+    "numb"."""
+    return any(w in ("not", "never", "cannot") or w.endswith("n't") for w in re.findall(r"[a-z']+", text.lower()))
+
+
 def _without_negation(text: str) -> List[str]:
     words = re.findall(r"[a-z']+", text.lower())
     return [{"can't": "can", "won't": "will"}.get(w, w[:-3] if w.endswith("n't") else w) for w in words if w not in NEGATIONS]
@@ -172,6 +179,9 @@ def decide(recognition, names_emergency: Callable[[str], bool],
     - the same question when one recogniser's words name an emergency and the other recogniser's
       deny one (`denies`, the guard: "might be fall" / "i didn't fall"; "no i can't pee" / "no
       chest pain");
+    - the same question when one recogniser's words name an emergency without a negation, no
+      other hearing names one, and another hearing says "not" of something ("my tooth fall" /
+      "i didn't flower");
     - words that name an emergency are sent, even from speech marked unclear (an emergency is
       never held back for a doubt), unless they rest on an auxiliary the acoustic models confuse
       and the audio fits them negated at least as well ("i can't feel my legs" / "i can feel my
@@ -218,6 +228,12 @@ def decide(recognition, names_emergency: Callable[[str], bool],
         # denied: "Did you say ...?"
         up, down = (first, second) if first_up else (second, first)
         other = down if disagree_on_negation(first, second) else denied(down, third)
+        if not other and not negates_a_verb(up) and not (third and names_emergency(third)):
+            # nor does any other hearing back it, and one says "not" of something: a negation
+            # the recognisers disagree on, in other words ("my tooth fall" / "i didn't flower" for
+            # "i didn't fall"; "i fell off a ladder" / "i'm not in any way" for "i'm not numb
+            # anywhere", make voice-eval, voices and rooms)
+            other = next((w for w in (down, third) if w and negates_a_verb(w)), "")
         if other:
             return Decision("confirm", up, other)
 

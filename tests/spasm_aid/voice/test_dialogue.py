@@ -451,3 +451,27 @@ def test_a_classifier_guess_on_whisper_alone_goes_at_once_only_when_its_other_lo
     else:
         assert decision == check_serious() and "911" in decision.question()
         assert after_confirmation(decision, Recognition("", "", "rejected"), names) == Decision("send", "emergency")
+
+
+@pytest.mark.parametrize("first, second, look, expected", [
+    # rooms: "i didn't fall" in noise, "i'm not numb anywhere" in Flite's kal16 voice
+    ("my tooth fall", "i didn't flower", "i didn't follow", "confirm"),
+    ("i fell off a ladder", "i'm not in any way", "i'm not in the van anywhere", "confirm"),
+    # another hearing names the emergency too: sent at once
+    ("none of that the red haven't my pants", "there is a heavy pressure in my chest", "there is a heavy pressure in my chest", "send"),
+    # a bare "no" is what far-away speech is often heard as ("somebody please help me"): sent
+    ("no no", "somebody please help me", "so far he's really healthy", "send"),
+])
+def test_an_emergency_one_hearing_names_while_another_says_not_gets_one_question(guard, first, second, look, expected):
+    names = lambda text: guard.detect(text).is_emergency  # noqa: E731
+    up = first if names(first) else second
+    assert names(first) != names(second)
+    heard = Recognition(first, first, "open", alternative=second, second_look=look)
+    decision = decide(heard, names)
+    if expected == "send":
+        assert decision == Decision("send", up)
+        return
+    down = second if up == first else first
+    assert decision == Decision("confirm", up, down) and "911" in decision.question()
+    assert after_confirmation(decision, Recognition("yes", "yes", "grammar"), names) == Decision("send", up)
+    assert after_confirmation(decision, Recognition("no", "no", "grammar"), names) == Decision("send", down)
