@@ -80,7 +80,7 @@ def negates_a_verb(text: str) -> bool:
     """Whether the words say "not" of something ("i didn't follow", "i'm not in any way"); a bare
     "no" or "none" is left out: far-away speech is often heard as "no" ("help"), and "none" for
     "numb"."""
-    return any(w in ("not", "never", "cannot") or w.endswith("n't") for w in re.findall(r"[a-z']+", text.lower()))
+    return any(w in ("not", "never", "cannot") or w.endswith("n't") for w in negations(text))
 
 
 def _without_negation(text: str) -> List[str]:

