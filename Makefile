@@ -14,6 +14,7 @@ SPACY  := models/spacy_en/config.cfg
 KNOWN  := models/spacy_en/known_words.txt.gz
 DEBS   := $(VENV)/.debian-packages
 ASR    := models/asr/spasm_aid.lm
+READER := models/reader/reader.npz
 MODEL  := models/spasm-aid.tar.gz
 DATA   := $(shell find data -name '*.yml' 2>/dev/null)
 PYTHON_3_10 := $(shell command -v python3.10 2>/dev/null)
@@ -49,8 +50,9 @@ $(PY):
 # Reinstall only when the lock file or the package definition changes. The project itself is
 # installed in place (editable, no dependencies of its own: the lock pins them), so every process
 # imports spasm_aid, actions and tools without PYTHONPATH.
-$(STAMP): requirements.lock pyproject.toml | $(PY)
+$(STAMP): requirements.lock requirements-nodeps.lock pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --require-hashes -r requirements-nodeps.lock
 	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	@touch $@
 
@@ -59,7 +61,12 @@ $(DEBS): scripts/install_debian_packages.sh | $(PY)
 	bash scripts/install_debian_packages.sh
 	@touch $@
 
-setup: $(STAMP) $(DEBS) $(SPACY) $(KNOWN) $(ASR)
+setup: $(STAMP) $(DEBS) $(SPACY) $(KNOWN) $(ASR) $(READER)
+
+# The reader (spasm_aid/reader): its classifier, trained on the project's examples over the
+# sentence model's embeddings (no retraining of the Rasa model needed).
+$(READER): $(STAMP) $(KNOWN) $(DATA) spasm_aid/reader/examples.yml spasm_aid/reader/examples_more.yml spasm_aid/reader/train.py spasm_aid/reader/encoder.py spasm_aid/red_flags/lexicon.yml
+	$(PY) -m spasm_aid.reader.train models/reader
 
 # The speech recogniser's language model, from the training data.
 $(ASR): $(STAMP) $(DATA) tools/asr_model.py tools/asr_extra.dict

@@ -15,10 +15,18 @@ NOT_UNDERSTOOD_INTENT = "nlu_fallback"  # Rasa's own name; answered by utter_def
 # sent by the voice layer, as "/voice_unclear", for speech it could not make out
 VOICE_UNCLEAR_INTENT = "voice_unclear"
 VOICE_UNCLEAR_MESSAGE = "/" + VOICE_UNCLEAR_INTENT
+# set by the reader beside the rules (spasm_aid/reader), never trained: a red flag that cannot be
+# told from a mention (one safety question), and a question about a sign (a short answer)
+RED_FLAG_CHECK_INTENT = "red_flag_check"
+RED_FLAG_QUESTION_INTENT = "red_flag_question"
+DENY_INTENT = "deny"
 
 # --- slots and entities (the flag entities fill the slots of the same name) -------------------
 RED_FLAG_SLOT = "red_flag"
 URGENT_FLAG_SLOT = "urgent_flag"
+RED_FLAG_CHECK_SLOT = "red_flag_check"  # the sign the safety question is about
+SIGN_ASKED_SLOT = "sign_asked"  # the sign a question was about, or "general"
+GENERAL_SIGN = "general"
 TRIAGE_SLOT = "triage"
 SPEAKER_SLOT = "speaker"
 FALL_REPORTED_SLOT = "fall_reported"
@@ -32,7 +40,8 @@ PAIN_RELIEF_FORM = "pain_relief_form"
 # cautions) with {"custom": {"expects": "yes_no"}} beside their Yes / No / Not sure buttons;
 # every reader (voice recogniser grammar, Alexa's reprompt, the voice connector) asks
 # expects_yes_no() instead of matching response names or texts.
-YES_NO_QUESTION_PREFIXES = ("utter_ask_screen_", "utter_ask_caution_")
+SAFETY_CHECK_RESPONSE = "utter_safety_check"
+YES_NO_QUESTION_PREFIXES = ("utter_ask_screen_", "utter_ask_caution_", SAFETY_CHECK_RESPONSE)
 EXPECTS_KEY = "expects"
 YES_NO = "yes_no"
 

@@ -11,13 +11,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from spasm_aid.contract import RED_FLAG_INTENT, SCREENING_FORM
+from spasm_aid.contract import (
+    DENY_INTENT,
+    RED_FLAG_CHECK_INTENT,
+    RED_FLAG_INTENT,
+    RED_FLAG_QUESTION_INTENT,
+    SAFETY_CHECK_RESPONSE,
+    SCREENING_FORM,
+)
 from spasm_aid.triage import load_table
 
 EMERGENCY_RESPONSE = "utter_emergency"
 EMERGENCY_REMINDER = "utter_emergency_reminder"
 DISCLAIMER = "utter_disclaimer"
 SCREEN_FIRST = "utter_screen_first"
+CHECK_CLEARED = "utter_check_cleared"
+SIGN_ANSWER = "utter_sign_answer"
 DEACTIVATE_LOOP = "action_deactivate_loop"
 ACTION_LISTEN = "action_listen"
 EMERGENCY_ROUTE = "emergency"
@@ -49,12 +58,31 @@ class TurnState:
     route: Optional[str] = None  # the triage slot: emergency, urgent, self_care or None
     emergency_questions_answered: bool = False  # all six, or the route decided
     disclaimer_given: bool = False  # said at any point of the conversation
+    checked_flag: Optional[str] = None  # the sign the last safety question was about
+
+
+def safety_check_pending(state: TurnState) -> bool:
+    """The reply before this message was the one safety question (clinical-guidance section 0)."""
+    return state.previous_response == SAFETY_CHECK_RESPONSE
 
 
 def is_emergency_turn(state: TurnState) -> bool:
     if state.intent == RED_FLAG_INTENT or state.flag_this_turn:
         return True
+    if safety_check_pending(state) and state.intent != DENY_INTENT:
+        return True  # a yes, or an unclear answer, to the safety question: route up
+    if state.route == EMERGENCY_ROUTE and state.intent == RED_FLAG_CHECK_INTENT:
+        return True  # after an emergency a doubtful sign is not asked about: the message again
     return state.intent in REPEAT_INTENTS and state.previous_response == EMERGENCY_RESPONSE
+
+
+def emergency_flag(state: TurnState) -> Optional[str]:
+    """The flag the emergency message of this turn is about."""
+    if state.flag_this_turn:
+        return state.flag_this_turn
+    if safety_check_pending(state) and state.checked_flag not in (None, "help_request"):
+        return state.checked_flag
+    return None
 
 
 def next_action(state: TurnState) -> Optional[str]:
@@ -66,11 +94,35 @@ def next_action(state: TurnState) -> Optional[str]:
         if state.active_loop:
             return DEACTIVATE_LOOP
         return ACTION_LISTEN
+    if state.intent == RED_FLAG_CHECK_INTENT:
+        return ask_safety_check(state)
+    if safety_check_pending(state):  # a clear no to the safety question
+        return check_cleared(state)
+    if state.intent == RED_FLAG_QUESTION_INTENT:
+        if SIGN_ANSWER not in state.actions_this_turn:
+            return SIGN_ANSWER
+        return None if state.active_loop else ACTION_LISTEN  # a running form asks its question again
     if state.route == EMERGENCY_ROUTE:
         return after_emergency(state)
     if state.intent in FIRST_AID_INTENTS and not state.emergency_questions_answered and not state.active_loop:
         return screen_first(state)
     return None
+
+
+def ask_safety_check(state: TurnState) -> Optional[str]:
+    """One question that names the sign and the number. A running form is stopped first, so
+    that the answer to this question is not taken as the answer to the form's question."""
+    steps = [SAFETY_CHECK_RESPONSE] + ([DEACTIVATE_LOOP] if state.active_loop else [])
+    return next((step for step in steps if step not in state.actions_this_turn), ACTION_LISTEN)
+
+
+def check_cleared(state: TurnState) -> Optional[str]:
+    """A clear no: say so with the number, then go on where the conversation was (the screening
+    questions resume if they were not all answered)."""
+    steps = [CHECK_CLEARED]
+    if not state.emergency_questions_answered:
+        steps += ([] if state.disclaimer_given else [DISCLAIMER]) + [SCREENING_FORM]
+    return next((step for step in steps if step not in state.actions_this_turn), ACTION_LISTEN)
 
 
 def after_emergency(state: TurnState) -> Optional[str]:

@@ -24,15 +24,29 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from spasm_aid.contract import RED_FLAG_INTENT, RED_FLAG_SLOT, URGENT_FLAG_INTENT, URGENT_FLAG_SLOT
-from spasm_aid.paths import SPACY_MODEL
-from spasm_aid.red_flags.guard import GuardResult, RedFlagGuard, guard_for
+from spasm_aid.contract import (
+    GENERAL_SIGN,
+    RED_FLAG_CHECK_INTENT,
+    RED_FLAG_CHECK_SLOT,
+    RED_FLAG_INTENT,
+    RED_FLAG_QUESTION_INTENT,
+    RED_FLAG_SLOT,
+    SIGN_ASKED_SLOT,
+    URGENT_FLAG_INTENT,
+    URGENT_FLAG_SLOT,
+)
+from spasm_aid.paths import READER_MODEL, SPACY_MODEL
+from spasm_aid.reader import decision
+from spasm_aid.reader.message import read_message
+from spasm_aid.reader.reader import Reader, reader_for
+from spasm_aid.red_flags.guard import HELP_KEY, GuardResult, RedFlagGuard, guard_for
 from spasm_aid.triage import EMERGENCY, URGENT
 
 logger = logging.getLogger(__name__)
 
 GUARD_METADATA_KEY = "red_flag_guard"
-GUARD_ENTITIES = (RED_FLAG_SLOT, URGENT_FLAG_SLOT)  # the entities fill the slots of the same name
+# the entities fill the slots of the same name
+GUARD_ENTITIES = (RED_FLAG_SLOT, URGENT_FLAG_SLOT, RED_FLAG_CHECK_SLOT, SIGN_ASKED_SLOT)
 
 
 def _force_intent(message: Message, intent: str, confidence: float = 1.0) -> None:
@@ -42,8 +56,14 @@ def _force_intent(message: Message, intent: str, confidence: float = 1.0) -> Non
     message.set(INTENT_RANKING_KEY, [forced] + ranking, add_to_output=True)
 
 
-def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: float) -> None:
-    """Rewrite the message's intent and entities from the guard's findings."""
+def apply_guard(
+    message: Message,
+    result: GuardResult,
+    ml_red_flag_threshold: float,
+    verdict: Optional[decision.Verdict] = None,
+) -> None:
+    """Rewrite the message's intent and entities from the guard's findings and, when given,
+    the verdict of the rules and the reader read sentence by sentence (spasm_aid.reader)."""
     text = message.get(TEXT) or ""
     ml_intent = (message.get(INTENT) or {}).get("name")  # the classifier's answer, kept for evaluation
     entities = [e for e in message.get(ENTITIES) or [] if e.get("entity") not in GUARD_ENTITIES]
@@ -60,7 +80,19 @@ def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: fl
 
     emergency_flags = result.flags(EMERGENCY)
     urgent_flags = result.flags(URGENT)
-    if emergency_flags or result.help_requested:
+    if verdict is not None and verdict.action == decision.EMERGENCY:
+        _force_intent(message, RED_FLAG_INTENT)
+        flag: Optional[str] = verdict.flag if verdict.flag and verdict.flag != HELP_KEY else None
+        flag = flag or (emergency_flags[0] if emergency_flags else None)
+        if flag:
+            entities.append(entity(RED_FLAG_SLOT, flag))
+    elif verdict is not None and verdict.action == decision.CHECK:
+        _force_intent(message, RED_FLAG_CHECK_INTENT)
+        entities.append(entity(RED_FLAG_CHECK_SLOT, verdict.flag or HELP_KEY))
+    elif verdict is not None and verdict.action == decision.ANSWER:
+        _force_intent(message, RED_FLAG_QUESTION_INTENT)
+        entities.append(entity(SIGN_ASKED_SLOT, verdict.flag if verdict.flag and verdict.flag != HELP_KEY else GENERAL_SIGN))
+    elif verdict is None and (emergency_flags or result.help_requested):
         _force_intent(message, RED_FLAG_INTENT)
         if emergency_flags:
             entities.append(entity("red_flag", emergency_flags[0]))
@@ -110,6 +142,7 @@ def apply_guard(message: Message, result: GuardResult, ml_red_flag_threshold: fl
             "fall": result.fall,
             "junk": result.junk,
             "ml_intent": ml_intent,
+            "reader": None if verdict is None else {"action": verdict.action, "flag": verdict.flag, "by_rules": verdict.by_rules},
         },
         add_to_output=True,
     )
@@ -131,11 +164,18 @@ class RedFlagGuardComponent(GraphComponent, IntentClassifier, EntityExtractorMix
             "spacy_model": SPACY_MODEL,
             # a classifier's red_flag guess at or above this confidence routes up
             "ml_red_flag_threshold": 0.3,
+            # the reader's trained weights (python -m spasm_aid.reader.train); None: rules only
+            "reader_model": READER_MODEL,
         }
 
-    def __init__(self, config: Dict[Text, Any], guard: Optional[RedFlagGuard] = None) -> None:
+    def __init__(
+        self, config: Dict[Text, Any], guard: Optional[RedFlagGuard] = None, reader: Optional[Reader] = None
+    ) -> None:
         self.config = config
         self.guard = guard or guard_for(str(config["spacy_model"]))
+        self.reader = reader
+        if reader is None and config.get("reader_model"):
+            self.reader = reader_for(str(config["reader_model"]))
 
     @classmethod
     def create(
@@ -152,7 +192,9 @@ class RedFlagGuardComponent(GraphComponent, IntentClassifier, EntityExtractorMix
             text = message.get(TEXT)
             if not isinstance(text, str):
                 continue
-            apply_guard(message, self.guard.detect(text), float(self.config["ml_red_flag_threshold"]))
+            result = self.guard.detect(text)
+            verdict = read_message(self.guard, self.reader, text, result) if self.reader is not None else None
+            apply_guard(message, result, float(self.config["ml_red_flag_threshold"]), verdict)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

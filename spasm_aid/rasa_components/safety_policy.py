@@ -19,6 +19,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from spasm_aid import safety, triage
+from spasm_aid.contract import RED_FLAG_CHECK_SLOT
 
 RED_FLAG_SLOT = "red_flag"
 TRIAGE_SLOT = "triage"
@@ -95,6 +96,7 @@ class SafetyPolicy(Policy):
             disclaimer_given=any(
                 isinstance(e, ActionExecuted) and e.action_name == safety.DISCLAIMER for e in tracker.applied_events()
             ),
+            checked_flag=tracker.get_slot(RED_FLAG_CHECK_SLOT),
         )
 
     @staticmethod
@@ -132,7 +134,7 @@ class SafetyPolicy(Policy):
         probabilities[domain.index_for_action(action)] = 1.0
         events = list(slot_events)
         if action == safety.EMERGENCY_RESPONSE and state.intent not in safety.REPEAT_INTENTS:
-            events += [SlotSet(TRIAGE_SLOT, "emergency"), SlotSet(RED_FLAG_SLOT, state.flag_this_turn)]
+            events += [SlotSet(TRIAGE_SLOT, "emergency"), SlotSet(RED_FLAG_SLOT, safety.emergency_flag(state))]
         return self._prediction(probabilities, events=events, is_no_user_prediction=True)
 
     @classmethod

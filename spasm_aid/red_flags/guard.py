@@ -71,13 +71,16 @@ PAST_PHRASES = (
     ("last", "year"), ("years", "ago"), ("year", "ago"), ("decades", "ago"), ("long", "time", "ago"),
     ("as", "a", "child"), ("as", "a", "kid"), ("as", "a", "teenager"), ("when", "i", "was", "young"),
     ("when", "i", "was", "little"), ("when", "i", "was", "a"), ("when", "i", "was", "younger"),
-    ("months", "ago"),
+    ("months", "ago"), ("years", "back"), ("year", "back"), ("while", "back"), ("while", "ago"),
+    ("last", "spring"), ("last", "summer"), ("last", "autumn"), ("last", "winter"), ("ages", "ago"),
+    ("when", "i", "was", "in"),
 )
 # Someone else's event is over when the sentence says so ("my son fell off his bike last month
 # and is fine now"); for the person themselves a fall last month may still be the cause.
 OTHER_PERSON_PAST_PHRASES = (
     ("last", "month"), ("last", "week"), ("weeks", "ago"), ("fine", "now"), ("ok", "now"),
-    ("okay", "now"), ("better", "now"), ("once",), ("used", "to"), ("recovered",),
+    ("okay", "now"), ("better", "now"), ("once",), ("used", "to"), ("recovered",), ("recovery",),
+    ("fine", "since"), ("been", "fine"), ("was", "fine"), ("still", "does"), ("came", "back"),
 )
 # A question about what words mean is not a report: "what does trouble peeing mean".
 MEANING_WORDS = frozenset({"mean", "means", "meaning", "meant", "definition", "define"})

@@ -50,3 +50,34 @@ def test_every_intent_of_the_domain_is_in_the_set():
 
 def test_yes_and_no_are_strings_not_yaml_booleans():
     assert all(isinstance(e.text, str) and e.text not in ("True", "False") for e in load_examples())
+
+
+# --- the fresh set (tests/eval/fresh/README.md) -------------------------------------------
+from tools.evaluation.fresh import FRESH_DIR, HALVES, load_items  # noqa: E402
+
+
+@pytest.mark.parametrize("half", HALVES)
+def test_the_fresh_set_is_not_training_data(half):
+    from spasm_aid.reader.train import EXAMPLES_PATH, reader_examples
+    from spasm_aid.training_data import examples
+
+    trained = {normalise(text) for _, text in examples()}
+    trained |= {normalise(text) for _, text in reader_examples(EXAMPLES_PATH)}
+    more = EXAMPLES_PATH.with_name("examples_more.yml")
+    if more.exists():
+        trained |= {normalise(text) for _, text in reader_examples(more)}
+    overlap = [i.text for i in load_items(FRESH_DIR / f"{half}.yml") if normalise(i.text) in trained]
+    assert overlap == []
+
+
+def test_the_fresh_set_has_its_size_sources_and_directions():
+    dev, test = (load_items(FRESH_DIR / f"{half}.yml") for half in HALVES)
+    items = dev + test
+    assert len(items) >= 500
+    assert all(i.source.strip() for i in items)
+    kinds = {i.kind for i in items}
+    assert {"long_story", "texting", "lay_words", "helper", "question", "denial", "everyday_sense", "home_risky"} <= kinds
+    assert sum(i.when == "after_screening" and i.expect == "emergency" for i in items) >= 40
+    assert sum(i.expect == "urgent" for i in items) >= 60
+    # the halves do not share a message
+    assert not {normalise(i.text) for i in dev} & {normalise(i.text) for i in test}

@@ -130,3 +130,56 @@ def test_every_red_flag_state_gets_exactly_one_emergency_message_then_listens():
         if action == ACTION_LISTEN:
             break
     assert done == [EMERGENCY_RESPONSE, DEACTIVATE_LOOP, ACTION_LISTEN]
+
+
+# --- the one safety question and the answer to a question about a sign (clinical-guidance 0) ---
+from spasm_aid.contract import SAFETY_CHECK_RESPONSE  # noqa: E402
+from spasm_aid.safety import CHECK_CLEARED, SIGN_ANSWER, emergency_flag  # noqa: E402
+
+
+def test_a_doubtful_sign_gets_the_safety_question_and_a_running_form_stops():
+    s = state(intent="red_flag_check", active_loop="screening_form")
+    assert next_action(s) == SAFETY_CHECK_RESPONSE
+    s = state(intent="red_flag_check", active_loop="screening_form", actions_this_turn=[SAFETY_CHECK_RESPONSE])
+    assert next_action(s) == DEACTIVATE_LOOP
+    s = state(intent="red_flag_check", actions_this_turn=[SAFETY_CHECK_RESPONSE, DEACTIVATE_LOOP])
+    assert next_action(s) == ACTION_LISTEN
+
+
+@pytest.mark.parametrize("answer", ["affirm", "unsure", "ask_ice_heat", "nlu_fallback", "greet"])
+def test_anything_but_a_clear_no_to_the_safety_question_gives_the_emergency_message(answer):
+    s = state(intent=answer, previous_response=SAFETY_CHECK_RESPONSE, checked_flag="saddle_numbness")
+    assert next_action(s) == EMERGENCY_RESPONSE
+    assert emergency_flag(s) == "saddle_numbness"
+
+
+def test_a_plain_call_for_help_checked_gives_the_message_without_a_flag():
+    s = state(intent="affirm", previous_response=SAFETY_CHECK_RESPONSE, checked_flag="help_request")
+    assert next_action(s) == EMERGENCY_RESPONSE and emergency_flag(s) is None
+
+
+def test_a_clear_no_says_so_with_the_number_and_the_screening_resumes():
+    s = state(intent="deny", previous_response=SAFETY_CHECK_RESPONSE, disclaimer_given=True)
+    assert next_action(s) == CHECK_CLEARED
+    s = state(intent="deny", previous_response=SAFETY_CHECK_RESPONSE, disclaimer_given=True, actions_this_turn=[CHECK_CLEARED])
+    assert next_action(s) == SCREENING_FORM
+    s = state(intent="deny", previous_response=SAFETY_CHECK_RESPONSE, actions_this_turn=[CHECK_CLEARED])
+    assert next_action(s) == DISCLAIMER
+
+
+def test_a_clear_no_after_the_screening_just_listens():
+    s = state(intent="deny", previous_response=SAFETY_CHECK_RESPONSE, emergency_questions_answered=True,
+              actions_this_turn=[CHECK_CLEARED])
+    assert next_action(s) == ACTION_LISTEN
+
+
+def test_a_question_about_a_sign_is_answered_and_a_running_form_asks_again():
+    assert next_action(state(intent="red_flag_question")) == SIGN_ANSWER
+    assert next_action(state(intent="red_flag_question", actions_this_turn=[SIGN_ANSWER])) == ACTION_LISTEN
+    s = state(intent="red_flag_question", active_loop="screening_form", actions_this_turn=[SIGN_ANSWER])
+    assert next_action(s) is None
+
+
+def test_after_an_emergency_a_doubtful_sign_gets_the_message_again():
+    s = state(intent="red_flag_check", route="emergency")
+    assert next_action(s) == EMERGENCY_RESPONSE

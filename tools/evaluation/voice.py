@@ -170,6 +170,10 @@ class Judge:
         if decision.kind == "unclear":
             return None, "safety_reply"
         intent = self.intent(decision.text)
+        if intent == "red_flag_check":
+            # the words sent get the reader's one safety question, which names the number and
+            # whose yes or unclear answer gives the emergency message (spasm_aid/reader)
+            return decision.text, "check"
         return decision.text, "emergency" if intent == "red_flag" else str(intent)
 
     def answered(self, asked, pcm: bytes) -> str:

@@ -179,8 +179,8 @@ def test_a_fallback_without_a_confidence_gets_zero(component):
 
 def test_its_defaults_are_the_project_pipeline_and_a_low_threshold(spacy_model_path):
     defaults = RedFlagGuardComponent.get_default_config()
-    assert defaults == {"spacy_model": "models/spacy_en", "ml_red_flag_threshold": 0.3}
-    built = RedFlagGuardComponent({**defaults, "spacy_model": str(spacy_model_path)})
+    assert defaults == {"spacy_model": "models/spacy_en", "ml_red_flag_threshold": 0.3, "reader_model": "models/reader"}
+    built = RedFlagGuardComponent({**defaults, "spacy_model": str(spacy_model_path), "reader_model": None})
     [m] = built.process([message("i cant feel my legs")])
     assert m.get("intent")["name"] == "red_flag"
 

@@ -1,0 +1,89 @@
+"""What a message's red-flag words call for, from the rules and the reader together (pure).
+
+The rule-based guard is the deterministic floor: a sentence the guard reads as a red flag gets
+the emergency message unless the reader is confident that the sentence is a question about the
+sign (then a short answer that names the sign and gives the number) or not a report at all
+(then one short question that names the sign and gives the number: clinical-guidance section
+0). The reader can only route up on its own: a sentence it reads as a report of a red flag gets
+the emergency message when it is sure and the one question when it is in doubt. A sentence the
+rules read as denied, past or about a thing stays benign unless the reader is very sure.
+
+Emergency beats the question, which beats the answer: one sentence reporting a sign is enough,
+wherever it stands in the message.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+from spasm_aid.reader.reader import SentenceReading
+
+EMERGENCY, CHECK, ANSWER, NOTHING = "emergency", "check", "answer", "nothing"
+_RANK = {EMERGENCY: 3, CHECK: 2, ANSWER: 1, NOTHING: 0}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    # chosen on the development half of tests/eval/fresh (docs/evaluation.md), never the test half
+    # the reader alone: a report this likely gets the emergency message, from `check` the question
+    report_alone: float = 0.8
+    check_alone: float = 0.4
+    # the rules matched: the reader must be this sure of a question, or of "not a report", to
+    # answer or ask instead of sending the emergency message
+    question_over_rules: float = 0.5
+    other_over_rules: float = 0.4
+    # the rules read the sign as denied, past or about a thing: the reader must be this sure
+    # of a report to ask the question anyway
+    report_over_denial: float = 0.7
+
+
+DEFAULT = Thresholds()
+
+
+@dataclass(frozen=True)
+class SentenceEvidence:
+    """One sentence: what the rules found in it, and what the reader read."""
+
+    reading: SentenceReading
+    rule_flag: Optional[str] = None  # an emergency flag (or help_request) the guard counts here
+    rule_denied: bool = False  # the guard found flag words here and none counts (denied, past, a thing)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    action: str  # emergency, check, answer or nothing
+    flag: Optional[str] = None  # the sign it is about (a flag id, help_request, or None)
+    sentence: Optional[str] = None
+    by_rules: bool = False  # the rules found the sign (the flag is theirs)
+
+
+def judge_sentence(evidence: SentenceEvidence, thresholds: Thresholds = DEFAULT) -> Verdict:
+    reading = evidence.reading
+    if evidence.rule_flag:
+        if reading.question >= thresholds.question_over_rules and reading.question > reading.report:
+            return Verdict(ANSWER, evidence.rule_flag, reading.sentence, True)
+        if reading.other >= thresholds.other_over_rules:
+            return Verdict(CHECK, evidence.rule_flag, reading.sentence, True)
+        return Verdict(EMERGENCY, evidence.rule_flag, reading.sentence, True)
+    report = reading.report
+    if evidence.rule_denied:
+        if report >= thresholds.report_over_denial:
+            return Verdict(CHECK, reading.flag, reading.sentence)
+        return Verdict(NOTHING)
+    if report >= thresholds.report_alone:
+        return Verdict(EMERGENCY, reading.flag, reading.sentence)
+    if report >= thresholds.check_alone:
+        return Verdict(CHECK, reading.flag, reading.sentence)
+    if reading.question >= thresholds.question_over_rules and report + reading.question >= 0.8:
+        return Verdict(ANSWER, reading.flag, reading.sentence)
+    return Verdict(NOTHING)
+
+
+def judge(sentences: Sequence[SentenceEvidence], thresholds: Thresholds = DEFAULT) -> Verdict:
+    """The verdict for the message: the strongest of its sentences' verdicts (the first of equals)."""
+    best = Verdict(NOTHING)
+    for evidence in sentences:
+        verdict = judge_sentence(evidence, thresholds)
+        if _RANK[verdict.action] > _RANK[best.action]:
+            best = verdict
+    return best

@@ -1,0 +1,81 @@
+"""The judgement of rules and reader together (pure)."""
+from spasm_aid.reader.decision import (
+    ANSWER,
+    CHECK,
+    EMERGENCY,
+    NOTHING,
+    SentenceEvidence,
+    Thresholds,
+    judge,
+    judge_sentence,
+)
+from spasm_aid.reader.reader import SentenceReading
+
+T = Thresholds()
+
+
+def reading(report=0.0, question=0.0, urgent=0.0, flag="leg_weakness", sentence="s", other=None):
+    if other is None:
+        other = max(0.0, 1.0 - report - question - urgent)
+    else:
+        urgent = max(0.0, 1.0 - report - question - other)
+    probabilities = {"report.chest": 0.0, "report.trauma": 0.0, "question": question, "urgent": urgent, "other": other}
+    probabilities[f"report.{flag}"] = report
+    return SentenceReading(sentence, probabilities)
+
+
+def test_the_rules_alone_give_the_emergency_message():
+    verdict = judge_sentence(SentenceEvidence(reading(report=0.2, other=T.other_over_rules - 0.01), rule_flag="trauma"))
+    assert (verdict.action, verdict.flag, verdict.by_rules) == (EMERGENCY, "trauma", True)
+
+
+def test_a_question_the_reader_is_sure_of_gets_the_answer_not_the_emergency_message():
+    verdict = judge_sentence(SentenceEvidence(reading(report=0.2, question=0.75), rule_flag="bladder_bowel"))
+    assert (verdict.action, verdict.flag) == (ANSWER, "bladder_bowel")
+
+
+def test_a_doubtful_question_keeps_the_emergency_message():
+    doubtful = reading(report=0.5, question=T.question_over_rules - 0.01, other=0.0)
+    assert judge_sentence(SentenceEvidence(doubtful, rule_flag="bladder_bowel")).action == EMERGENCY
+
+
+def test_rules_overruled_by_a_sure_reading_ask_the_question_never_nothing():
+    verdict = judge_sentence(SentenceEvidence(reading(report=0.02, other=T.other_over_rules), rule_flag="trauma"))
+    assert verdict.action == CHECK and verdict.flag == "trauma"
+    almost = judge_sentence(SentenceEvidence(reading(report=0.12, other=T.other_over_rules - 0.01), rule_flag="trauma"))
+    assert almost.action == EMERGENCY
+
+
+def test_the_reader_alone_routes_up_when_sure_and_asks_when_in_doubt():
+    assert judge_sentence(SentenceEvidence(reading(report=T.report_alone))).action == EMERGENCY
+    assert judge_sentence(SentenceEvidence(reading(report=T.check_alone))).action == CHECK
+    assert judge_sentence(SentenceEvidence(reading(report=T.check_alone - 0.01))).action == NOTHING
+
+
+def test_a_denial_the_rules_read_holds_unless_the_reader_is_very_sure():
+    below = reading(report=T.report_over_denial - 0.01)
+    assert judge_sentence(SentenceEvidence(below, rule_denied=True)).action == NOTHING
+    assert judge_sentence(SentenceEvidence(reading(report=T.report_over_denial), rule_denied=True)).action == CHECK
+
+
+def test_one_reported_sign_anywhere_in_the_message_wins():
+    sentences = [
+        SentenceEvidence(reading(question=0.9, sentence="what should i do")),
+        SentenceEvidence(reading(report=0.1, question=0.1, sentence="my back went at work")),
+        SentenceEvidence(reading(report=0.3, other=0.1), rule_flag="saddle_numbness"),
+        SentenceEvidence(reading(report=0.0, question=0.95, sentence="ice or heat?")),
+    ]
+    verdict = judge(sentences)
+    assert (verdict.action, verdict.flag) == (EMERGENCY, "saddle_numbness")
+
+
+def test_the_question_beats_the_answer():
+    sentences = [
+        SentenceEvidence(reading(report=0.1, question=0.9)),
+        SentenceEvidence(reading(report=T.check_alone + 0.05, flag="chest")),
+    ]
+    assert (judge(sentences).action, judge(sentences).flag) == (CHECK, "chest")
+
+
+def test_nothing_in_nothing_out():
+    assert judge([]).action == NOTHING
