@@ -80,6 +80,20 @@ def apply_guard(
 
     emergency_flags = result.flags(EMERGENCY)
     urgent_flags = result.flags(URGENT)
+    if verdict is not None and verdict.action in (decision.CHECK, decision.ANSWER) and not verdict.by_rules:
+        # the reader alone asks or answers; where the classifier's own red-flag guess routed up
+        # before the reader (below), it still does: the reader only ever adds routes up
+        ranking = message.get(INTENT_RANKING_KEY) or []
+        guess = next((r.get("confidence", 0) for r in ranking if r.get("name") == RED_FLAG_INTENT), 0)
+        top = (message.get(INTENT) or {}).get("name")
+        if (
+            not result.explicitly_denied
+            and not result.junk
+            and result.symptom_mentioned
+            and not urgent_flags
+            and (top == RED_FLAG_INTENT or guess >= ml_red_flag_threshold)
+        ):
+            verdict = decision.Verdict(decision.EMERGENCY, verdict.flag, verdict.sentence)
     if verdict is not None and verdict.action == decision.EMERGENCY:
         _force_intent(message, RED_FLAG_INTENT)
         flag: Optional[str] = verdict.flag if verdict.flag and verdict.flag != HELP_KEY else None

@@ -24,17 +24,22 @@ _RANK = {EMERGENCY: 3, CHECK: 2, ANSWER: 1, NOTHING: 0}
 
 @dataclass(frozen=True)
 class Thresholds:
-    # chosen on the development half of tests/eval/fresh (docs/evaluation.md), never the test half
+    # chosen on the development half of tests/eval/fresh (docs/evaluation.md), never the test
+    # half. Above 1 a threshold is off: for now the rules' reading is never turned into the safety
+    # question (that cost red flags of the older sets at once: docs/evaluation.md); it becomes the
+    # short answer only for a question that speaks of nobody now (reader.message.speaks_of_someone).
     # the reader alone: a report this likely gets the emergency message, from `check` the question
-    report_alone: float = 0.8
-    check_alone: float = 0.4
+    report_alone: float = 0.9
+    check_alone: float = 0.7
     # the rules matched: the reader must be this sure of a question, or of "not a report", to
     # answer or ask instead of sending the emergency message
     question_over_rules: float = 0.5
-    other_over_rules: float = 0.4
+    other_over_rules: float = 1.01
     # the rules read the sign as denied, past or about a thing: the reader must be this sure
     # of a report to ask the question anyway
-    report_over_denial: float = 0.7
+    report_over_denial: float = 0.97
+    # the rules found no sign: a question about one this likely gets the short answer
+    question_alone: float = 0.5
 
 
 DEFAULT = Thresholds()
@@ -47,6 +52,11 @@ class SentenceEvidence:
     reading: SentenceReading
     rule_flag: Optional[str] = None  # an emergency flag (or help_request) the guard counts here
     rule_denied: bool = False  # the guard found flag words here and none counts (denied, past, a thing)
+    rule_urgent: bool = False  # the guard found an urgent flag here (see a doctor today)
+    # the sentence speaks of someone now (I, my, he, my wife...) and not hypothetically ("if",
+    # "ever"): a question about a sign then is a report put as a question ("should I worry that
+    # I wet the bed?"), which the rules' reading keeps
+    speaks_of_someone: bool = False
 
 
 @dataclass(frozen=True)
@@ -60,12 +70,18 @@ class Verdict:
 def judge_sentence(evidence: SentenceEvidence, thresholds: Thresholds = DEFAULT) -> Verdict:
     reading = evidence.reading
     if evidence.rule_flag:
-        if reading.question >= thresholds.question_over_rules and reading.question > reading.report:
+        if (
+            not evidence.speaks_of_someone
+            and reading.question >= thresholds.question_over_rules
+            and reading.question > reading.report
+        ):
             return Verdict(ANSWER, evidence.rule_flag, reading.sentence, True)
         if reading.other >= thresholds.other_over_rules:
             return Verdict(CHECK, evidence.rule_flag, reading.sentence, True)
         return Verdict(EMERGENCY, evidence.rule_flag, reading.sentence, True)
     report = reading.report
+    if evidence.rule_urgent and report < thresholds.report_alone:
+        return Verdict(NOTHING)  # the urgent route the rules found stands
     if evidence.rule_denied:
         if report >= thresholds.report_over_denial:
             return Verdict(CHECK, reading.flag, reading.sentence)
@@ -74,7 +90,7 @@ def judge_sentence(evidence: SentenceEvidence, thresholds: Thresholds = DEFAULT)
         return Verdict(EMERGENCY, reading.flag, reading.sentence)
     if report >= thresholds.check_alone:
         return Verdict(CHECK, reading.flag, reading.sentence)
-    if reading.question >= thresholds.question_over_rules and report + reading.question >= 0.8:
+    if reading.question >= thresholds.question_alone and report + reading.question >= 0.8:
         return Verdict(ANSWER, reading.flag, reading.sentence)
     return Verdict(NOTHING)
 

@@ -7,12 +7,28 @@ floor: when it counts an emergency, the verdict is never "nothing".
 """
 from __future__ import annotations
 
+import re
 from typing import List, Optional
 
 from spasm_aid.reader.decision import ANSWER, CHECK, EMERGENCY, NOTHING, SentenceEvidence, Thresholds, Verdict, judge
 from spasm_aid.reader.reader import Reader, split_sentences
-from spasm_aid.red_flags.guard import HELP_KEY, GuardResult, RedFlagGuard
+from spasm_aid.red_flags.guard import FIRST_PERSON, HELP_KEY, OTHER_PEOPLE, GuardResult, RedFlagGuard
 from spasm_aid.triage import EMERGENCY as EMERGENCY_LEVEL
+from spasm_aid.triage import URGENT as URGENT_LEVEL
+
+HYPOTHETICAL = frozenset({"if", "ever", "would", "whether", "suppose", "supposing", "case", "when"})
+_WORD = re.compile(r"[a-z]+")
+# "is it bad if this started after a fall": the person's own pain, now, put as a question
+_THIS_PAIN = re.compile(r"\b(this|it|the pain|my back)\s+(started|began|happened|came on|went)\b")
+
+
+def speaks_of_someone(sentence: str) -> bool:
+    """Someone (the speaker, or a person named) is spoken of, and not hypothetically."""
+    lowered = sentence.lower().replace("'", "")
+    if _THIS_PAIN.search(lowered):
+        return True
+    words = set(_WORD.findall(lowered))
+    return bool(words & (FIRST_PERSON | OTHER_PEOPLE)) and not words & HYPOTHETICAL
 
 
 def rule_flag(result: GuardResult) -> Optional[str]:
@@ -30,7 +46,15 @@ def evidence_for(guard: RedFlagGuard, reader: Reader, text: str) -> List[Sentenc
     for sentence, reading in zip(sentences, readings, strict=True):
         result = guard.detect(sentence)
         flag = rule_flag(result)
-        evidence.append(SentenceEvidence(reading, flag, rule_denied=flag is None and result.explicitly_denied))
+        evidence.append(
+            SentenceEvidence(
+                reading,
+                flag,
+                rule_denied=flag is None and result.explicitly_denied,
+                rule_urgent=bool(result.flags(URGENT_LEVEL)),
+                speaks_of_someone=speaks_of_someone(sentence),
+            )
+        )
     return evidence
 
 

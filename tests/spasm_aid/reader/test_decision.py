@@ -30,20 +30,33 @@ def test_the_rules_alone_give_the_emergency_message():
 
 
 def test_a_question_the_reader_is_sure_of_gets_the_answer_not_the_emergency_message():
-    verdict = judge_sentence(SentenceEvidence(reading(report=0.2, question=0.75), rule_flag="bladder_bowel"))
+    answering = Thresholds(question_over_rules=0.5)
+    general = SentenceEvidence(reading(report=0.2, question=0.75), rule_flag="bladder_bowel")
+    verdict = judge_sentence(general, answering)
     assert (verdict.action, verdict.flag) == (ANSWER, "bladder_bowel")
+    # someone spoken of now: a report put as a question ("should I worry that I wet the bed?")
+    spoken = SentenceEvidence(reading(report=0.2, question=0.75), rule_flag="bladder_bowel", speaks_of_someone=True)
+    assert judge_sentence(spoken, answering).action == EMERGENCY
+
+
+def test_a_question_the_rules_do_not_read_as_a_sign_is_answered():
+    verdict = judge_sentence(SentenceEvidence(reading(report=0.3, question=T.question_alone + 0.1)))
+    assert verdict.action == ANSWER
 
 
 def test_a_doubtful_question_keeps_the_emergency_message():
-    doubtful = reading(report=0.5, question=T.question_over_rules - 0.01, other=0.0)
-    assert judge_sentence(SentenceEvidence(doubtful, rule_flag="bladder_bowel")).action == EMERGENCY
+    doubtful = reading(report=0.5, question=0.49, other=0.0)
+    assert judge_sentence(SentenceEvidence(doubtful, rule_flag="bladder_bowel"), Thresholds(question_over_rules=0.5)).action == EMERGENCY
 
 
 def test_rules_overruled_by_a_sure_reading_ask_the_question_never_nothing():
-    verdict = judge_sentence(SentenceEvidence(reading(report=0.02, other=T.other_over_rules), rule_flag="trauma"))
+    checking = Thresholds(other_over_rules=0.5)
+    verdict = judge_sentence(SentenceEvidence(reading(report=0.02, other=0.5), rule_flag="trauma"), checking)
     assert verdict.action == CHECK and verdict.flag == "trauma"
-    almost = judge_sentence(SentenceEvidence(reading(report=0.12, other=T.other_over_rules - 0.01), rule_flag="trauma"))
+    almost = judge_sentence(SentenceEvidence(reading(report=0.12, other=0.49), rule_flag="trauma"), checking)
     assert almost.action == EMERGENCY
+    # as shipped, the rules' reading always gives the emergency message
+    assert judge_sentence(SentenceEvidence(reading(report=0.0, other=1.0), rule_flag="trauma")).action == EMERGENCY
 
 
 def test_the_reader_alone_routes_up_when_sure_and_asks_when_in_doubt():
@@ -79,3 +92,13 @@ def test_the_question_beats_the_answer():
 
 def test_nothing_in_nothing_out():
     assert judge([]).action == NOTHING
+
+
+def test_who_is_spoken_of_now():
+    from spasm_aid.reader.message import speaks_of_someone
+
+    assert speaks_of_someone("should i worry that I wet the bed last night")
+    assert speaks_of_someone("is it bad if this started after a fall")
+    assert speaks_of_someone("my dad can't feel his legs, is that bad?")
+    assert not speaks_of_someone("what does it mean if you can't pee")
+    assert not speaks_of_someone("if my legs ever went numb would that be an emergency")
