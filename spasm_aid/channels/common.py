@@ -187,16 +187,24 @@ async def collect_replies(
 # Commands people's clients send: Telegram's bot commands ("/start" opens every chat with a bot)
 # and the init payloads of web chat widgets (rasa-webchat's default "/get_started"). What each
 # means to the assistant; other "/..." text is sent without its slash, so nobody can type one of
-# Rasa's "/intent" messages.
+# Rasa's "/intent" messages. Words after a command are the person's and are always read ("/restart
+# I can't feel my legs" must reach the guard: issue 31); only a deep-link parameter after /start
+# (one token of letters, digits, "_" and "-", as the Bot API defines it) is dropped.
 COMMANDS = {"start": "hello", "get_started": "hello", "greet": "hello", "help": "help", "stop": "stop",
             "repeat": "repeat", "restart": "start over"}
 COMMAND = re.compile(r"/([A-Za-z0-9_]{1,32})(?:@[A-Za-z0-9_]{1,64})?(?:\s+(.*))?", re.DOTALL)
+DEEP_LINK_PARAMETER = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def command_text(text: str) -> str:
-    """What a message that starts with "/" means to the assistant."""
+    """What a message that starts with "/" means to the assistant, with any words after it."""
     found = COMMAND.fullmatch(text.strip())
     if not found:
         return text.lstrip("/")
     name, rest = found.group(1).lower(), (found.group(2) or "").strip()
-    return COMMANDS.get(name) or " ".join(part for part in (name.replace("_", " "), rest) if part)
+    meaning = COMMANDS.get(name)
+    if meaning is None:
+        return " ".join(part for part in (name.replace("_", " "), rest) if part)
+    if not rest or (name == "start" and DEEP_LINK_PARAMETER.fullmatch(rest)):
+        return meaning
+    return f"{meaning}. {rest}"

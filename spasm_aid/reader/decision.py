@@ -5,7 +5,9 @@ the emergency message unless the reader is confident that the sentence is a ques
 sign (then a short answer that names the sign and gives the number) or not a report at all
 (then one short question that names the sign and gives the number: clinical-guidance section
 0). The reader can only route up on its own: a sentence it reads as a report of a red flag gets
-the emergency message when it is sure and the one question when it is in doubt. A sentence the
+the emergency message when it is sure and the one question when it is in doubt, or when it reads
+the sentence said the other way round as at least as much a report ("i can feel my legs" beside
+"i can't feel my legs": it reads the topic, not what was said of it). A sentence the
 rules read as denied, past or about a thing stays benign unless the reader is very sure.
 
 Emergency beats the question, which beats the answer: one sentence reporting a sign is enough,
@@ -57,6 +59,16 @@ class SentenceEvidence:
     # "ever"): a question about a sign then is a report put as a question ("should I worry that
     # I wet the bed?"), which the rules' reading keeps
     speaks_of_someone: bool = False
+    # the reader's probability of the same sign on the sentence said the other way round (an
+    # auxiliary negated: "i can feel my legs" -> "i can't feel my legs"), when it was read
+    negated_report: Optional[float] = None
+
+    @property
+    def blind_to_polarity(self) -> bool:
+        """The sentence negated reads as at least as much a report of the sign as the sentence
+        itself: the reader reads the topic, not what was said of it ("i can feel my legs")."""
+        return self.negated_report is not None and self.negated_report >= self.reading.probabilities.get(
+            f"report.{self.reading.flag}", 0.0)
 
 
 @dataclass(frozen=True)
@@ -86,9 +98,10 @@ def judge_sentence(evidence: SentenceEvidence, thresholds: Thresholds = DEFAULT)
         if report >= thresholds.report_over_denial:
             return Verdict(CHECK, reading.flag, reading.sentence)
         return Verdict(NOTHING)
-    if report >= thresholds.report_alone:
+    if report >= thresholds.report_alone and not evidence.blind_to_polarity:
         return Verdict(EMERGENCY, reading.flag, reading.sentence)
     if report >= thresholds.check_alone:
+        # a reading that cannot tell the sentence from its negation asks, never alarms
         return Verdict(CHECK, reading.flag, reading.sentence)
     if reading.question >= thresholds.question_alone and report + reading.question >= 0.8:
         return Verdict(ANSWER, reading.flag, reading.sentence)

@@ -13,6 +13,8 @@ from typing import List, Optional
 from spasm_aid.reader.decision import ANSWER, CHECK, EMERGENCY, NOTHING, SentenceEvidence, Thresholds, Verdict, judge
 from spasm_aid.reader.reader import Reader, split_sentences
 from spasm_aid.red_flags.guard import FIRST_PERSON, HELP_KEY, OTHER_PEOPLE, GuardResult, RedFlagGuard
+from spasm_aid.red_flags.polarity import negated_variants
+from spasm_aid.text_fold import fold_text
 from spasm_aid.triage import EMERGENCY as EMERGENCY_LEVEL
 from spasm_aid.triage import URGENT as URGENT_LEVEL
 
@@ -39,13 +41,33 @@ def rule_flag(result: GuardResult) -> Optional[str]:
     return HELP_KEY if result.help_requested else None
 
 
+# a sentence the reader reads as a report at least this likely, with no sign the rules count, is
+# read again said the other way round (spasm_aid.red_flags.polarity.negated_variants)
+POLARITY_CHECK_FROM = 0.5
+
+
 def evidence_for(guard: RedFlagGuard, reader: Reader, text: str) -> List[SentenceEvidence]:
     sentences = split_sentences(text)
     readings = reader.read_sentences(sentences)
+    results = [guard.detect(sentence) for sentence in sentences]
+    flags = [rule_flag(result) for result in results]
+    # the reader's reports with no rule behind them, read again negated: if "i can't feel my
+    # legs" reads as much a report as "i can feel my legs", the reader cannot tell which was said
+    variants = {
+        i: negated_variants(sentence)
+        for i, (sentence, reading, flag) in enumerate(zip(sentences, readings, flags, strict=True))
+        if flag is None and reading.report >= POLARITY_CHECK_FROM
+    }
+    flat = [v for i in variants for v in variants[i]]
+    flat_readings = iter(reader.read_sentences(flat)) if flat else iter(())
+    negated_report = {}
+    for i, texts in variants.items():
+        label = f"report.{readings[i].flag}"
+        scores = [next(flat_readings).probabilities.get(label, 0.0) for _ in texts]
+        if scores:
+            negated_report[i] = max(scores)
     evidence = []
-    for sentence, reading in zip(sentences, readings, strict=True):
-        result = guard.detect(sentence)
-        flag = rule_flag(result)
+    for i, (sentence, reading, result, flag) in enumerate(zip(sentences, readings, results, flags, strict=True)):
         evidence.append(
             SentenceEvidence(
                 reading,
@@ -53,6 +75,7 @@ def evidence_for(guard: RedFlagGuard, reader: Reader, text: str) -> List[Sentenc
                 rule_denied=flag is None and result.explicitly_denied,
                 rule_urgent=bool(result.flags(URGENT_LEVEL)),
                 speaks_of_someone=speaks_of_someone(sentence),
+                negated_report=negated_report.get(i),
             )
         )
     return evidence
@@ -66,6 +89,7 @@ def read_message(
     thresholds: Optional[Thresholds] = None,
 ) -> Verdict:
     """The verdict for a message; `whole` is the guard's reading of the whole text, if made."""
+    text = fold_text(text)
     verdict = judge(evidence_for(guard, reader, text), thresholds or Thresholds())
     whole_flag = rule_flag(whole if whole is not None else guard.detect(text))
     if whole_flag and verdict.action == NOTHING:

@@ -22,6 +22,7 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
 
 from spasm_aid.red_flags.junk import JunkDetector
+from spasm_aid.text_fold import fold_text
 from spasm_aid.triage import EMERGENCY, load_table
 
 LEXICON_PATH = Path(__file__).with_name("lexicon.yml")
@@ -117,8 +118,9 @@ _MARKUP_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,40}>")
 
 def normalise_text(text: str) -> str:
     """Expand contractions, with or without apostrophes, so negations are plain words; markup
-    tags become spaces ("<b>I can't feel my legs</b>" is read as the words it shows)."""
-    text = _MARKUP_TAG.sub(" ", text)
+    tags become spaces ("<b>I can't feel my legs</b>" is read as the words it shows). Unicode is
+    folded first (spasm_aid.text_fold: accents, zero-width characters, look-alike letters)."""
+    text = _MARKUP_TAG.sub(" ", fold_text(text))
     for pattern, replacement in _CONTRACTIONS:
         text = pattern.sub(replacement, text)
     return text
@@ -492,6 +494,7 @@ class RedFlagGuard:
         return False
 
     def detect(self, text: str) -> GuardResult:
+        text = fold_text(text)  # the junk and symptom checks below read the folded words too
         if not text or not text.strip():
             return GuardResult()
         doc = self.make_doc(text)

@@ -11,6 +11,7 @@ from typing import Callable, Dict, FrozenSet, Iterable, List, Optional
 from spasm_aid import replies
 from spasm_aid.contract import EXPECTS_KEY, YES_NO, expects_yes_no, routes_to_emergency
 from spasm_aid.paths import SPACY_MODEL
+from spasm_aid.red_flags.polarity import FLIPS, MAX_FLIPS, NEGATIONS, flipped  # noqa: F401 (used by the voice layer)
 from spasm_aid.voice import tts
 
 FASTER = {"faster", "speed up", "go faster"}
@@ -67,8 +68,8 @@ def check_serious() -> Decision:
 
 # Words that negate what follows or precedes them. The acoustic models confuse "can" and "can't"
 # (heard as "can't" in every voice, make voice-eval), "did" and "didn't", "had a fall" and "didn't
-# fall": a red flag that rests on one of them is checked when the recognisers disagree.
-NEGATIONS = frozenset({"not", "no", "never", "nothing", "none", "nobody", "cannot", "without"})
+# fall": a red flag that rests on one of them is checked when the recognisers disagree
+# (spasm_aid.red_flags.polarity holds the words and the flips).
 
 
 def negations(text: str) -> List[str]:
@@ -86,34 +87,6 @@ def negates_a_verb(text: str) -> bool:
 def _without_negation(text: str) -> List[str]:
     words = re.findall(r"[a-z']+", text.lower())
     return [{"can't": "can", "won't": "will"}.get(w, w[:-3] if w.endswith("n't") else w) for w in words if w not in NEGATIONS]
-
-
-# Auxiliaries and their negations: one word apart, and a word the acoustic models confuse ("can"
-# / "can't" in every voice, "are" / "aren't", "was" / "wasn't"). Red flags that rest on one are
-# checked against the audio with the other (the second recogniser scores both). "had" and "fell"
-# have their negation in other words: "i had a fall" / "i haven't had a fall", "i didn't fall".
-_NEGATED = {
-    "can": ["can't"], "could": ["couldn't"], "did": ["didn't"], "do": ["don't"], "does": ["doesn't"], "is": ["isn't"],
-    "are": ["aren't"], "was": ["wasn't"], "were": ["weren't"], "will": ["won't"],
-    "have": ["haven't", "don't have"], "has": ["hasn't", "doesn't have"], "had": ["haven't had", "didn't have", "hadn't"],
-    "fell": ["didn't fall"],
-}
-FLIPS: Dict[str, List[str]] = {word: list(negated) for word, negated in _NEGATED.items()}
-for _word, _negated in _NEGATED.items():
-    for _single in (n for n in _negated if " " not in n):
-        FLIPS.setdefault(_single, [_word])
-FLIPS["cannot"] = ["can"]
-MAX_FLIPS = 4  # texts scored per hearing at most (one batch of the scorer)
-
-
-def flipped(text: str) -> List[str]:
-    """The text with its first auxiliary turned into its negation or back ("i can pee" -> "i
-    can't pee", "i had a fall" -> "i haven't had a fall"), at most MAX_FLIPS variants."""
-    words = text.split()
-    for i, word in enumerate(words):
-        if word in FLIPS:
-            return [" ".join(words[:i] + [other] + words[i + 1:]) for other in FLIPS[word]][:MAX_FLIPS]
-    return []
 
 
 def disagree_on_negation(first: str, second: str) -> bool:

@@ -43,8 +43,11 @@ def test_every_intent_of_the_domain_is_in_the_set():
 
     domain = yaml.safe_load(open(ROOT / "domain.yml", encoding="utf-8"))
     expected = {e.intent for e in load_examples()}
-    # EXTERNAL_ intents come from timers and voice_unclear from the voice layer: nobody types them
-    sent_by_code = {i for i in domain["intents"] if i.startswith("EXTERNAL_") or i == "voice_unclear"}
+    # EXTERNAL_ intents come from timers, voice_unclear from the voice layer, and the two red-flag
+    # intents the reader sets (a safety question, a question about a sign) from the guard: nobody
+    # is classified into them from training data, so the set cannot hold them
+    set_by_code = {"voice_unclear", "red_flag_check", "red_flag_question"}
+    sent_by_code = {i for i in domain["intents"] if i.startswith("EXTERNAL_") or i in set_by_code}
     assert set(domain["intents"]) - sent_by_code <= expected
 
 

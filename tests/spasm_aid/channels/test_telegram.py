@@ -17,6 +17,13 @@ def test_commands_mean_what_they_say_and_never_reach_rasa_as_intents(text, meant
     assert command_text(text) == meant
 
 
+@pytest.mark.parametrize("command", ["/restart", "/start", "/stop", "/repeat", "/help", "/get_started", "/start@SpasmAidBot"])
+def test_words_after_a_command_are_read_with_it(command):
+    # "/restart I can't feel my legs" got only "Okay, let's start again" (issue 31)
+    meant = command_text(f"{command} I can't feel my legs")
+    assert meant.endswith("I can't feel my legs") and not meant.startswith("/")
+
+
 def test_a_command_in_an_update_is_read_as_its_meaning():
     update = {"update_id": 1, "message": {"message_id": 5, "date": 0, "text": "/start",
                                           "chat": {"id": 42, "type": "private"}}}

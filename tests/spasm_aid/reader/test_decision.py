@@ -102,3 +102,18 @@ def test_who_is_spoken_of_now():
     assert speaks_of_someone("my dad can't feel his legs, is that bad?")
     assert not speaks_of_someone("what does it mean if you can't pee")
     assert not speaks_of_someone("if my legs ever went numb would that be an emergency")
+
+
+def test_a_reading_that_cannot_tell_a_sentence_from_its_negation_asks_never_alarms():
+    # "i can feel my legs" read as a report because "i can't feel my legs" reads as a stronger one
+    blind = SentenceEvidence(reading(report=0.95), negated_report=0.99)
+    assert blind.blind_to_polarity
+    assert judge_sentence(blind).action == CHECK
+    # the negation reads as less of a report: the reading holds
+    sighted = SentenceEvidence(reading(report=0.95), negated_report=0.4)
+    assert not sighted.blind_to_polarity and judge_sentence(sighted).action == EMERGENCY
+    # never read again (no auxiliary, or a negation already): the reading holds
+    assert judge_sentence(SentenceEvidence(reading(report=0.95))).action == EMERGENCY
+    # and the rules' own reading is never weakened by it
+    ruled = SentenceEvidence(reading(report=0.95), rule_flag="leg_weakness", negated_report=0.99)
+    assert judge_sentence(ruled).action == EMERGENCY

@@ -74,3 +74,14 @@ def test_saved_weights_load_back(tmp_path, reader):
     reader.save(tmp_path)
     again = Reader.load(tmp_path, reader.encoder)
     assert again.labels == reader.labels and np.array_equal(again.weights, reader.weights)
+
+
+def test_a_sentence_that_says_the_sign_is_absent_does_not_alarm_on_the_reader_alone(reader, guard):
+    # a sentence embedding hardly tells "i can feel my leg" from "i can't feel my leg": read the
+    # other way round, the negation reads as the stronger report, so at most the question is asked
+    from spasm_aid.reader.decision import EMERGENCY
+    from spasm_aid.reader.message import read_message
+
+    for text in ("i can feel my leg", "i can feel my legs"):
+        assert read_message(guard, reader, text).action != EMERGENCY, text
+    assert read_message(guard, reader, "i can't feel my legs").action == EMERGENCY

@@ -354,10 +354,17 @@ def test_a_classifier_guess_beside_a_hearing_that_denies_a_red_flag_gets_one_que
     heard = Recognition("my left arm", "my left arm", "open", alternative="my legs are ugly", second_look="my legs aren't weak")
     assert decide(heard, names, understood, denies=denies) == check_serious()
     assert decide(heard, names, understood) == Decision("send", "my legs are ugly")  # without it
-    # and Whisper's words naming an emergency beside its own second look denying it (noise, Flite slt)
+    # and Whisper's words naming an emergency beside its own second look denying it (the negation
+    # dropped in noise)
     heard = Recognition("i'm on none at football", "i'm on none at football", "open",
-                        alternative="i was a trainer and accident", second_look="i wasn't in an accident")
-    assert decide(heard, names, understood, denies=denies) == Decision("confirm", "i was a trainer and accident", "i wasn't in an accident")
+                        alternative="i was in an accident", second_look="i wasn't in an accident")
+    assert decide(heard, names, understood, denies=denies) == Decision("confirm", "i was in an accident", "i wasn't in an accident")
+    # Whisper once heard that denial as "i was a trainer and accident" (Flite slt in noise): an
+    # accident with nobody in it no longer names an emergency (issue 26 narrowed the bare word),
+    # so the hearing that names nothing is sent and nothing is asked
+    heard = replace(heard, alternative="i was a trainer and accident")
+    assert not names("i was a trainer and accident")
+    assert decide(heard, names, understood, denies=denies).kind == "send"
 
 
 def test_the_confirmation_question_is_a_yes_no_question_spoken_slowly():
