@@ -19,6 +19,7 @@ import functools
 import unicodedata
 from typing import Dict
 
+
 @functools.lru_cache(maxsize=1)
 def _latin_lookalikes() -> Dict[str, str]:
     """Non-ASCII characters that look like one ASCII letter, from Unicode's confusables table."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional
+from typing import Callable, FrozenSet, Iterable, List, Optional
 
 from spasm_aid import replies
 from spasm_aid.contract import EXPECTS_KEY, YES_NO, expects_yes_no, routes_to_emergency

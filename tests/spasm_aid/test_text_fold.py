@@ -46,7 +46,8 @@ def test_an_everyday_sentence_in_a_disguise_stays_everyday(guard, name):
 
 
 def test_the_commands_the_fuzzer_puts_in_front_are_real_ones():
-    from spasm_aid.channels.common import COMMANDS as KNOWN, command_text
+    from spasm_aid.channels.common import COMMANDS as KNOWN
+    from spasm_aid.channels.common import command_text
 
     for command in COMMANDS:
         assert command_text(command + FLAG).endswith(FLAG)

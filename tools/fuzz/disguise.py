@@ -75,11 +75,12 @@ DISGUISES: Dict[str, Callable[[str], str]] = {
 
 
 @st.composite
-def disguised(draw, text_strategy):
-    """A text with one or two disguises applied, and sometimes a slash command in front."""
+def disguised(draw, text_strategy, command=None):
+    """A text with one or two disguises applied, and a slash command in front: always (True),
+    never (False) or sometimes (None)."""
     text = draw(text_strategy)
     for name in draw(st.lists(st.sampled_from(sorted(DISGUISES)), min_size=1, max_size=2, unique=True)):
         text = DISGUISES[name](text)
-    if draw(st.booleans()):
+    if command or (command is None and draw(st.booleans())):
         text = draw(st.sampled_from(COMMANDS)) + text
     return text

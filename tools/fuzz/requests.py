@@ -18,6 +18,8 @@ from urllib.parse import quote, urlencode
 
 from hypothesis import strategies as st
 
+from tools.fuzz.disguise import disguised
+
 RED_FLAGS = [  # one wording per emergency flag, as a person might type it
     "I can't feel my legs", "I wet myself without noticing", "my bum is numb", "I fell down the stairs",
     "I have chest pain and can't breathe", "my face is drooping", "help",
@@ -79,11 +81,18 @@ def rest_messages(draw, path="/webhooks/rest/webhook", endpoint="rest"):
 
 @st.composite
 def red_flag_messages(draw, path="/webhooks/rest/webhook", endpoint="rest-red-flag"):
-    """A red flag with junk around it (no letters), odd case, sometimes over the size limit."""
+    """A red flag with junk around it (no letters), odd case, sometimes over the size limit;
+    sometimes typed in other letters (accents, invisible characters, fancy or look-alike letters:
+    tools/fuzz/disguise.py), sometimes behind a slash command."""
     flag = draw(st.sampled_from(RED_FLAGS))
     flag = "".join(c.upper() if draw(st.booleans()) else c for c in flag) if draw(st.booleans()) else flag
-    padding = "la " * draw(st.sampled_from([0, 0, 0, 15000, 30000])) + ". "  # the flag in a sentence of its own
-    text = draw(NO_LETTERS) + " . " + padding + flag + " . " + draw(NO_LETTERS)
+    kind = draw(st.sampled_from(["plain", "plain", "disguised", "command"]))
+    if kind == "command":
+        text = draw(disguised(st.just(flag), command=True))
+    else:
+        flag = draw(disguised(st.just(flag), command=False)) if kind == "disguised" else flag
+        padding = "la " * draw(st.sampled_from([0, 0, 0, 15000, 30000])) + ". "  # the flag in a sentence of its own
+        text = draw(NO_LETTERS) + " . " + padding + flag + " . " + draw(NO_LETTERS)
     return Probe(endpoint, "POST", path, {"Content-Type": "application/json"},
                  _json({"sender": f"flag-{draw(st.integers(0, 10**9))}", "message": text}), must_route_up=True)
 
@@ -208,4 +217,6 @@ def socketio_messages(draw):
     if kind == "metadata":
         return {"message": draw(JUNK_TEXT), "session_id": None, "customData": draw(ANY_JSON)}, False
     flag = draw(st.sampled_from(RED_FLAGS))
+    if draw(st.booleans()):  # in other letters, often behind a command (a widget's or a typed one)
+        return {"message": draw(disguised(st.just(flag), command=None)), "session_id": None}, True
     return {"message": draw(NO_LETTERS) + " . " + "la " * draw(st.sampled_from([0, 5000])) + ". " + flag, "session_id": None}, True
