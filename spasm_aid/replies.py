@@ -26,6 +26,7 @@ NOT_TEXT = "utter_system_not_text"  # a photo, sticker or voice note where only 
 LOST_TRACK = "utter_system_lost_track"  # the web page's conversation id was lost
 CALL_NOW = "utter_system_call_now"  # the label of a "call" button or header
 STALE_BUTTON = "utter_system_stale_button"  # a button of a question already answered or passed
+EDIT_NOT_READ = "utter_system_edit_not_read"  # an edited message: read for a red flag only
 HOUSEHOLD_ALERT = "utter_system_household_alert"  # to the household's contact ({time}, {channel})
 IN_AN_EMERGENCY = "utter_system_in_an_emergency"  # the web page's standing line
 VOICE_NOT_HEARD = "utter_voice_not_heard"
@@ -34,7 +35,8 @@ VOICE_TOO_LONG = "utter_voice_too_long"
 VOICE_CONFIRM_RED_FLAG = "utter_voice_confirm_red_flag"  # {heard}: the words that would be an emergency
 VOICE_CHECK_SERIOUS = "utter_voice_check_serious"  # speech not made out, no question pending: "is it serious?"
 VOICE_SAY_AGAIN = "utter_voice_say_again"  # "no" to that question: say it again
-NAMES = (FAILURE, UNREACHABLE, REFUSED, TOO_LONG, TOO_LARGE, NOT_TEXT, LOST_TRACK, CALL_NOW, STALE_BUTTON, HOUSEHOLD_ALERT, IN_AN_EMERGENCY,
+NAMES = (FAILURE, UNREACHABLE, REFUSED, TOO_LONG, TOO_LARGE, NOT_TEXT, LOST_TRACK, CALL_NOW, STALE_BUTTON, EDIT_NOT_READ,
+         HOUSEHOLD_ALERT, IN_AN_EMERGENCY,
          VOICE_NOT_HEARD, VOICE_NOT_HEARD_YES_NO, VOICE_TOO_LONG, VOICE_CONFIRM_RED_FLAG,
          VOICE_CHECK_SERIOUS, VOICE_SAY_AGAIN)
 

@@ -50,6 +50,30 @@ def _slack_id(value: Any) -> bool:
     return isinstance(value, str) and 0 < len(value) <= 64 and value.isprintable() and ":" not in value
 
 
+# Message subtypes that carry a person's words (https://api.slack.com/events/message): a file
+# shared with a comment, a thread reply also sent to the conversation, a /me message. An edit
+# (message_changed) is read for a red flag only. Others (bot messages, deletions, joins) carry none.
+READ_SUBTYPES = frozenset({"file_share", "thread_broadcast", "me_message"})
+
+
+def _person_words(event: Dict[str, Any]):
+    """(text, user id, edited) for an event with a person's words in it, else None."""
+    subtype = event.get("subtype")
+    if subtype == "message_changed":
+        new, old = event.get("message"), event.get("previous_message")
+        if not isinstance(new, dict) or new.get("bot_id") or not isinstance(new.get("text"), str):
+            return None
+        if isinstance(old, dict) and old.get("text") == new["text"]:
+            return None  # a link preview added, not the words changed
+        return new["text"], new.get("user"), True
+    if event.get("bot_id") or (subtype is not None and subtype not in READ_SUBTYPES):
+        return None
+    text = event.get("text")
+    if not isinstance(text, str):
+        text = "" if subtype == "file_share" else None  # a file with no comment: answered with the number
+    return None if text is None else (text, event.get("user"), False)
+
+
 class SlackOutput(OutputChannel):
     """Posts to one Slack channel (a direct message is a channel too)."""
 
@@ -147,12 +171,17 @@ class SlackChannel(EnvironmentChannel):
             return False
         return self.verifier is not None and self.verifier.is_valid(body, timestamp, signature)
 
-    def _handle_later(self, on_new_message, text: str, channel: str, user: str, thread: Optional[str] = None) -> None:
+    def _handle_later(self, on_new_message, text: str, channel: str, user: str, thread: Optional[str] = None,
+                      edited: bool = False) -> None:
         async def handle() -> None:
             sender = f"{channel}:{user}:{thread}" if thread else f"{channel}:{user}"
             output = SlackOutput(self.token, self.api_url)
-            if len(text) > MAX_MESSAGE_CHARS:  # refused, but read for a red flag first
-                for reply in await REFUSALS.replies(sender, replies.text(replies.TOO_LONG), text, self.name()):
+            if not text.strip() and not edited:  # a file with no words: what to do, with the number
+                await with_safety_reply(output.send_text_message(sender, replies.text(replies.NOT_TEXT)), output, sender, "Slack")
+                return
+            refusal = replies.EDIT_NOT_READ if edited else replies.TOO_LONG if len(text) > MAX_MESSAGE_CHARS else None
+            if refusal is not None:  # refused, but read for a red flag first
+                for reply in await REFUSALS.replies(sender, replies.text(refusal), text, self.name()):
                     await with_safety_reply(output.send_response(sender, message_only(reply)), output, sender, "Slack")
                 return
             message = UserMessage(clean_text(text), output, sender, input_channel=self.name())
@@ -183,9 +212,11 @@ class SlackChannel(EnvironmentChannel):
             if not isinstance(event, dict) or not event_id:
                 return response.json({"ok": True})  # not a message for us
             wanted = (event.get("type") == "message" and event.get("channel_type") == "im") or event.get("type") == "app_mention"
-            if not wanted or event.get("bot_id") or event.get("subtype") or not isinstance(event.get("text"), str):
-                return response.json({"ok": True})
-            if not _slack_id(event.get("channel")) or not _slack_id(event.get("user")):
+            words = _person_words(event) if wanted else None
+            if words is None:
+                return response.json({"ok": True})  # a bot's message, a deletion, a join: no words of a person
+            text, user, edited = words
+            if not _slack_id(event.get("channel")) or not _slack_id(user):
                 return response.json({"error": "The event lacks its channel or user."}, status=400)
             # Slack delivers an event again when it thinks the first delivery failed (a time-out,
             # a lost connection, an error status during a restart), perhaps to another server:
@@ -196,7 +227,7 @@ class SlackChannel(EnvironmentChannel):
             if event.get("type") == "app_mention":  # answered in a thread under the mention
                 thread = event.get("thread_ts") or event.get("ts")
                 thread = thread if isinstance(thread, str) and TS.fullmatch(thread) else None
-            self._handle_later(on_new_message, MENTION.sub("", event["text"]).strip(), event["channel"], event["user"], thread)
+            self._handle_later(on_new_message, MENTION.sub("", text).strip(), event["channel"], user, thread, edited)
             return response.json({"ok": True})
 
         @webhook.route("/interactive", methods=["POST"])

@@ -122,11 +122,23 @@ def _update_text(update: Dict[str, Any]):
     message = update.get("message")
     chat = _chat_id(message)
     if chat is not None and isinstance(message, dict):
-        text = message.get("text")
+        # a photo, video or file with a caption: the caption is the person's words
+        text = message.get("text") if isinstance(message.get("text"), str) else message.get("caption")
         if isinstance(text, str) and text.startswith("/"):
             text = command_text(text)
         return chat, text if isinstance(text, str) else None, None, None
-    return None  # edited messages, channel posts, member updates: nothing to answer
+    return None  # channel posts, member updates: nothing to answer
+
+
+def _edited_text(update: Dict[str, Any]):
+    """(chat id, the edited text) of an edited message, else None: an edit is read for a red flag
+    only (it is not a new answer to the question asked now)."""
+    message = update.get("edited_message")
+    chat = _chat_id(message)
+    if chat is None or not isinstance(message, dict):
+        return None
+    text = message.get("text") if isinstance(message.get("text"), str) else message.get("caption")
+    return (chat, text) if isinstance(text, str) else None
 
 
 class TelegramChannel(EnvironmentChannel):
@@ -164,6 +176,17 @@ class TelegramChannel(EnvironmentChannel):
             except InputError as error:
                 return response.json({"error": str(error)}, status=error.status)
             found = _update_text(update) if isinstance(update, dict) else None
+            edited = _edited_text(update) if isinstance(update, dict) and found is None else None
+            if edited is not None:
+                chat_id, text = edited
+                output = TelegramBotOutput(self.token, self.api_url, self.keyboards)
+
+                async def answer_edit() -> None:
+                    for reply in await REFUSALS.replies(str(chat_id), replies.text(replies.EDIT_NOT_READ), text, self.name()):
+                        await output.send_response(str(chat_id), message_only(reply))
+
+                await with_safety_reply(answer_edit(), output, str(chat_id), "Telegram")
+                return response.json({"ok": True})
             if found is None:
                 return response.json({"ok": True})  # acknowledged: Telegram must not resend it
             chat_id, text, query_id, tapped = found

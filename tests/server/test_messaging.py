@@ -269,3 +269,76 @@ def test_slack_a_mention_is_answered_in_a_thread_not_in_the_open_channel(servers
 
 def test_slack_malformed_interactive_payload(servers):
     assert slack_post(servers, "interactive", b"payload=%7Bnot-json", content_type="application/x-www-form-urlencoded")[0] == 400
+
+
+# --- message kinds with words in them (issue 31): read, or answered with the number ----------
+def slack_event(servers, channel, **fields):
+    event = {"type": "message", "user": "U123", "ts": f"{time.time():.6f}", "channel": channel, "channel_type": "im"}
+    event.update(fields)
+    return slack_post(servers, "events", json.dumps(event_callback(event)).encode())
+
+
+def test_slack_a_file_shared_with_words_is_read_and_without_words_gets_the_number(servers):
+    channel, platforms = f"D{uuid.uuid4().hex[:8].upper()}", servers["platforms"]
+    files = [{"id": "F1", "name": "IMG_0001.jpg", "mimetype": "image/jpeg", "filetype": "jpg"}]
+    assert slack_event(servers, channel, subtype="file_share", text="I can't feel my legs", files=files, upload=False)[0] == 200
+    platforms.wait_for("slack", channel, lambda calls: "Call 911 now" in slack_texts(calls))
+    other = f"D{uuid.uuid4().hex[:8].upper()}"
+    assert slack_event(servers, other, subtype="file_share", text="", files=files, upload=False)[0] == 200
+    calls = platforms.wait_for("slack", other, lambda calls: len(calls) >= 1)
+    assert "call 911" in slack_texts(calls)[0].lower() and "Weak" not in slack_texts(calls)[0]
+
+
+def test_slack_a_thread_broadcast_is_read(servers):
+    channel, platforms = f"D{uuid.uuid4().hex[:8].upper()}", servers["platforms"]
+    assert slack_event(servers, channel, subtype="thread_broadcast", text="my bum is numb",
+                       thread_ts=f"{time.time() - 60:.6f}")[0] == 200
+    platforms.wait_for("slack", channel, lambda calls: "Call 911 now" in slack_texts(calls))
+
+
+def test_slack_an_edit_is_read_for_a_red_flag_and_otherwise_answered_with_the_number(servers):
+    channel, platforms = f"D{uuid.uuid4().hex[:8].upper()}", servers["platforms"]
+    before = {"type": "message", "user": "U123", "text": "my back hurts", "ts": "1712345678.000100"}
+    after = dict(before, text="my back hurts and I can't feel my legs", edited={"user": "U123", "ts": "1712345690.000000"})
+    assert slack_event(servers, channel, subtype="message_changed", hidden=True, message=after, previous_message=before)[0] == 200
+    platforms.wait_for("slack", channel, lambda calls: "Call 911 now" in slack_texts(calls))
+    other = f"D{uuid.uuid4().hex[:8].upper()}"
+    benign = dict(before, text="my back hurts a lot", edited={"user": "U123", "ts": "1712345690.000000"})
+    assert slack_event(servers, other, subtype="message_changed", hidden=True, message=benign, previous_message=before)[0] == 200
+    calls = platforms.wait_for("slack", other, lambda calls: len(calls) >= 1)
+    assert "new message" in slack_texts(calls)[0] and "call 911" in slack_texts(calls)[0].lower()
+
+
+def test_slack_a_link_preview_added_to_a_message_is_not_answered(servers):
+    channel, platforms = f"D{uuid.uuid4().hex[:8].upper()}", servers["platforms"]
+    before = {"type": "message", "user": "U123", "text": "see https://www.nhs.uk", "ts": "1712345678.000100"}
+    after = dict(before, attachments=[{"title": "NHS"}])
+    assert slack_event(servers, channel, subtype="message_changed", hidden=True, message=after, previous_message=before)[0] == 200
+    assert slack_event(servers, channel, subtype="message_deleted", hidden=True, deleted_ts="1712345678.000100")[0] == 200
+    time.sleep(1.5)
+    assert platforms.sent("slack", channel) == []
+
+
+def test_telegram_a_photo_caption_is_read(servers):
+    chat = new_chat()
+    update = text_update(chat, "x")
+    message = update["message"]
+    del message["text"]
+    message.update(photo=[{"file_id": "AgAD", "file_unique_id": "AQAD", "width": 90, "height": 90}],
+                   caption="I wet myself without noticing")
+    assert telegram(servers, update)[0] == 200
+    assert any(c["method"] == "sendContact" for c in servers["platforms"].sent("telegram", chat))
+
+
+def test_telegram_an_edited_message_is_read_for_a_red_flag_and_otherwise_answered_with_the_number(servers):
+    chat = new_chat()
+    edit = text_update(chat, "my back hurts and I can't feel my legs")
+    edit = {"update_id": edit["update_id"], "edited_message": dict(edit["message"], edit_date=int(time.time()))}
+    assert telegram(servers, edit)[0] == 200
+    assert any("Weak or numb legs" in t for t in telegram_texts(servers, chat))
+    other = new_chat()
+    edit = text_update(other, "my back hurts a lot")
+    edit = {"update_id": edit["update_id"], "edited_message": dict(edit["message"], edit_date=int(time.time()))}
+    assert telegram(servers, edit)[0] == 200
+    said = telegram_texts(servers, other)
+    assert len(said) == 1 and "new message" in said[0] and "call 911" in said[0].lower()

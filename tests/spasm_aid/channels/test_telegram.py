@@ -40,3 +40,15 @@ def test_odd_callback_queries_are_ignored_not_crashed_on():
     assert _update_text({"update_id": 1, "callback_query": {"id": "q", "data": "yes", "message": "a string"}}) is None
     assert _update_text({"update_id": 2, "callback_query": {"id": "q", "data": "yes",
                                                             "message": {"chat": {"id": "x"}}}}) is None
+
+
+def test_a_caption_is_read_and_an_edit_is_kept_apart():
+    from spasm_aid.channels.telegram import _edited_text
+
+    photo = {"update_id": 3, "message": {"message_id": 6, "date": 0, "chat": {"id": 42, "type": "private"},
+                                         "photo": [{"file_id": "a"}], "caption": "my legs are numb"}}
+    assert _update_text(photo) == (42, "my legs are numb", None, None)
+    edit = {"update_id": 4, "edited_message": {"message_id": 6, "date": 0, "edit_date": 1, "text": "I fell",
+                                               "chat": {"id": 42, "type": "private"}}}
+    assert _update_text(edit) is None and _edited_text(edit) == (42, "I fell")
+    assert _edited_text({"update_id": 5, "edited_message": {"chat": {"id": 42}}}) is None  # an edited sticker
