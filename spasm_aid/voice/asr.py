@@ -29,7 +29,7 @@ import queue
 import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 from spasm_aid.paths import ROOT
 from spasm_aid.voice.audio import SAMPLE_RATE, RecognitionError, read_wav
@@ -85,6 +85,18 @@ class Recognition:
         """Words were heard, but the two front ends disagree on most of them: not to be acted on
         as heard (unless they name an emergency)."""
         return self.source == "unclear"
+
+
+WHISPER_WINDOW_SECONDS = 30
+WINDOW_OVERLAP_SECONDS = 3  # a phrase cut by one window's end is whole in the next
+
+
+def whisper_windows(pcm: bytes) -> List[bytes]:
+    """16 kHz 16-bit PCM in Whisper-sized windows that overlap, covering all of it."""
+    size = WHISPER_WINDOW_SECONDS * SAMPLE_RATE * 2
+    step = (WHISPER_WINDOW_SECONDS - WINDOW_OVERLAP_SECONDS) * SAMPLE_RATE * 2
+    windows = [pcm[start:start + size] for start in range(0, max(len(pcm) - (size - step), 1), step)]
+    return windows or [pcm]
 
 
 def word_edits(first: str, second: str) -> int:
@@ -270,9 +282,12 @@ class Recognizer:
                 logger.info("An utterance of %.0f s: only the second recogniser listens to it.", len(pcm) / 2 / SAMPLE_RATE)
                 if self.second_recogniser is None:
                     return Recognition("", "", "too_long")
-                # over 30 s the speech-only window is Whisper's full window: one look is enough
-                look = self.second_recogniser.look_again(pcm)
-                return Recognition("", "", "too_long", alternative=look.words, spotted=look.spotted)
+                # Whisper hears 30 s at a time: it looks at every window of the recording, so a red
+                # flag said after the first 30 s of a minute is heard too (issue 31)
+                looks = [self.second_recogniser.look_again(window) for window in whisper_windows(pcm)]
+                words = " ".join(look.words for look in looks if look.words)
+                spotted = next((look.spotted for look in looks if look.spotted), "")
+                return Recognition("", "", "too_long", alternative=words, spotted=spotted)
             # A sentence is never settled by the answer grammar, so Whisper listens to it at once,
             # on its own thread, while pocketsphinx decodes (CTranslate2 runs outside Python's
             # lock): the reply waits for the slower of the two, not their sum. A short utterance

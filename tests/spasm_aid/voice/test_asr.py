@@ -183,6 +183,23 @@ def test_an_utterance_over_the_limit_is_heard_by_the_second_recogniser_only(reco
     quiet = np.random.default_rng(4).normal(0, 30, MAX_UTTERANCE_SECONDS * SAMPLE_RATE).astype("<i2").tobytes()
     result = recognizer.recognise(speech + quiet)
     assert result.source == "too_long" and "feel my legs" in result.alternative, result
+    # and one said after the first 30 s of a recording up to the accepted minute (issue 31: it got
+    # "that was too long")
+    result = recognizer.recognise(quiet + quiet[: 10 * SAMPLE_RATE * 2] + speech)
+    assert result.source == "too_long" and "feel my legs" in result.alternative, result
+
+
+def test_whisper_windows_overlap_and_cover_the_whole_recording():
+    from spasm_aid.voice.asr import WHISPER_WINDOW_SECONDS, whisper_windows
+    from spasm_aid.voice.audio import MAX_AUDIO_SECONDS, SAMPLE_RATE
+
+    second = SAMPLE_RATE * 2
+    pcm = bytes(range(256)) * (MAX_AUDIO_SECONDS * second // 256)
+    windows = whisper_windows(pcm)
+    assert all(len(w) <= WHISPER_WINDOW_SECONDS * second for w in windows)
+    assert windows[0] == pcm[: WHISPER_WINDOW_SECONDS * second] and pcm.endswith(windows[-1])
+    assert len(windows) == 3
+    assert whisper_windows(pcm[: 10 * second]) == [pcm[: 10 * second]]
 
 
 # --- several speakers at once, and both recognisers at once (issue 17) ---------------------------

@@ -73,3 +73,42 @@ def test_16_khz_mono_16_bit_pcm_is_passed_on_bit_for_bit():
         w.setframerate(16000)
         w.writeframes(samples.tobytes())
     assert read_audio(buffer.getvalue()) == samples.tobytes()
+
+
+# --- headers that do not give the length (issue 31: these recordings were not heard) ----------
+def _tone(seconds):
+    return (np.sin(np.arange(int(seconds * SAMPLE_RATE)) / 5) * 8000).astype("<i2")
+
+
+def test_a_wav_whose_data_size_was_never_filled_in_is_heard_whole():
+    import struct
+
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(SAMPLE_RATE)
+        w.writeframes(_tone(1).tobytes())
+    for riff_size in (0, None):
+        data = bytearray(buffer.getvalue())
+        at = data.find(b"data")
+        data[at + 4:at + 8] = struct.pack("<I", 0)
+        if riff_size is not None:
+            data[4:8] = struct.pack("<I", riff_size)
+        assert read_audio(bytes(data)) == _tone(1).tobytes()
+
+
+def _flac_without_length(samples):
+    buffer = io.BytesIO()
+    soundfile.write(buffer, samples, SAMPLE_RATE, format="FLAC")
+    data = bytearray(buffer.getvalue())
+    # STREAMINFO's 36-bit total sample count (after "fLaC", the block header and 10 bytes): 0, unknown
+    field = int.from_bytes(data[18:26], "big") & ~((1 << 36) - 1)
+    data[18:26] = field.to_bytes(8, "big")
+    return bytes(data)
+
+
+def test_a_flac_with_an_unknown_sample_count_is_heard_and_still_bounded():
+    assert read_audio(_flac_without_length(_tone(1))) == _tone(1).tobytes()
+    with pytest.raises(RecognitionError, match="longer than 60 seconds"):
+        read_audio(_flac_without_length(np.tile(_tone(1), 61)))
+    with pytest.raises(RecognitionError, match="could not be decoded"):
+        read_audio(_flac_without_length(_tone(1))[:200])
