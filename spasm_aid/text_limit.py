@@ -6,7 +6,10 @@ flag may be anywhere in a long, rambling message, so the parts that raise a flag
 """
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from typing import TYPE_CHECKING, List
 
 if TYPE_CHECKING:  # the channels' edge imports this module without loading spaCy
@@ -44,3 +47,32 @@ def limit_text(text: str, guard: "RedFlagGuard", max_chars: int = MAX_CHARS) -> 
             break
         chosen.append(index)
     return " ".join(windows[i].strip() for i in sorted(chosen))
+
+
+# Cuts already made, by the text's hash: a channel cuts a long message off the event loop
+# (spasm_aid.channels.edge.readable_text) and the pipeline's limiter then finds the cut here
+# instead of reading the text again on the loop; the message itself keeps its words.
+_CUTS: "OrderedDict[str, str]" = OrderedDict()
+_CUTS_LOCK = threading.Lock()
+REMEMBERED_CUTS = 256
+
+
+def _key(text: str, max_chars: int) -> str:
+    return f"{max_chars}:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def limit_text_once(text: str, guard: "RedFlagGuard", max_chars: int = MAX_CHARS) -> str:
+    """limit_text, remembered for the last REMEMBERED_CUTS long texts."""
+    if len(text) <= max_chars:
+        return text
+    key = _key(text, max_chars)
+    with _CUTS_LOCK:
+        if key in _CUTS:
+            _CUTS.move_to_end(key)
+            return _CUTS[key]
+    cut = limit_text(text, guard, max_chars)
+    with _CUTS_LOCK:
+        _CUTS[key] = cut
+        while len(_CUTS) > REMEMBERED_CUTS:
+            _CUTS.popitem(last=False)
+    return cut

@@ -27,7 +27,7 @@ from sanic.response import HTTPResponse
 
 from spasm_aid import replies, settings
 from spasm_aid.channels.alexa_verify import RequestVerifier, VerificationError, load_roots
-from spasm_aid.channels.common import EnvironmentChannel, collect_replies, too_large
+from spasm_aid.channels.common import EnvironmentChannel, collect_replies, reading_long_text_aside, too_large
 from spasm_aid.channels.edge import MAX_MESSAGE_CHARS, REFUSALS, clean_text
 from spasm_aid.contract import VOICE_UNCLEAR_MESSAGE, expects_yes_no, routes_to_emergency
 
@@ -133,6 +133,7 @@ class AlexaChannel(EnvironmentChannel):
                 return await reply.read()
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = reading_long_text_aside(on_new_message)
         webhook = self.webhook_blueprint()
 
         @webhook.route("/webhook", methods=["POST"])

@@ -26,6 +26,7 @@ from spasm_aid.channels.edge import (
     clean_text,
     harden_http,
     load_json,
+    readable_text,
 )
 
 logger = logging.getLogger(__name__)
@@ -161,6 +162,19 @@ def too_large(max_bytes: int) -> HTTPResponse:
 def not_configured(platform: str, variables: str) -> HTTPResponse:
     """503 for a platform's webhook whose settings are missing, saying which to set."""
     return response.json({"error": f"{platform} is not configured: set {variables} (README, {platform})."}, status=503)
+
+
+def reading_long_text_aside(on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Callable[[UserMessage], Awaitable[Any]]:
+    """The assistant's message handler, with a long message's reading done first in the
+    long-text lane (spasm_aid.channels.edge.readable_text), off the event loop."""
+
+    @functools.wraps(on_new_message)
+    async def handle(message: UserMessage) -> Any:
+        if isinstance(message.text, str):
+            await readable_text(message.text)
+        return await on_new_message(message)
+
+    return handle
 
 
 async def collect_replies(

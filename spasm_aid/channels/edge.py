@@ -23,11 +23,12 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
 from spasm_aid import replies, settings
 from spasm_aid.paths import SPACY_MODEL
-from spasm_aid.text_limit import MAX_SCANNED_CHARS, WINDOW_CHARS, _windows
+from spasm_aid.text_limit import MAX_CHARS, MAX_SCANNED_CHARS, WINDOW_CHARS, _windows
 
 if TYPE_CHECKING:  # loaded on first use: importing Rasa's NLG and spaCy costs seconds
     from rasa.shared.core.domain import Domain
@@ -218,8 +219,8 @@ class Refusals:
         """The reply messages for a refused message: the emergency message if `text` names a red
         flag, else `reason` with the number."""
         found = None
-        if text:  # the guard's work, off the event loop (up to a second or two for a long text)
-            found = await asyncio.get_running_loop().run_in_executor(None, self.scan, clean_text(text))
+        if text:  # the guard's work, in the long-text lane (up to a second or two for a long text)
+            found = await asyncio.get_running_loop().run_in_executor(LONG_TEXT_LANE, self.scan, clean_text(text))
         if found is None:
             return [{"recipient_id": sender, "text": self.refusal_text(reason)}]
         return [dict(await self.emergency(found, channel), recipient_id=sender)]
@@ -250,6 +251,27 @@ def message_only(reply: Dict[str, Any]) -> Dict[str, Any]:
 
 
 REFUSALS = Refusals()
+
+# Reading long text (a refused message scanned for red flags, an accepted one cut to what the
+# classifier reads) is the only work per message that grows with its length: it runs here, one
+# text at a time, off the event loop, so one sender's long messages queue behind each other
+# instead of holding every other conversation (issue 31: ten held the loop 11 s).
+LONG_TEXT_LANE = ThreadPoolExecutor(max_workers=1, thread_name_prefix="spasm-aid-long-text")
+
+
+async def readable_text(text: str) -> None:
+    """Cut a long message to what the classifier reads, in the long-text lane; the pipeline's
+    limiter then finds the cut made (spasm_aid.text_limit.limit_text_once)."""
+    if len(text) <= MAX_CHARS:
+        return
+    from spasm_aid.text_fold import fold_text
+    from spasm_aid.text_limit import limit_text_once
+
+    def cut() -> None:
+        guard, _, _ = REFUSALS._load()
+        limit_text_once(fold_text(text), guard, MAX_CHARS)  # folded first, as the pipeline reads it
+
+    await asyncio.get_running_loop().run_in_executor(LONG_TEXT_LANE, cut)
 
 
 def remember(store: "OrderedDict[str, Any]", key: str, value: Any, limit: int) -> None:

@@ -22,6 +22,7 @@ from spasm_aid import settings
 from spasm_aid.channels.common import (
     collect_replies,
     from_allowed_origins,
+    reading_long_text_aside,
     refusal_body,
     request_payload,
     sender_hint,
@@ -41,6 +42,7 @@ class SpasmAidRestInput(RestInput):
         return "rest"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = reading_long_text_aside(on_new_message)
         settings.allowed_origins()  # a bad SPASM_AID_ALLOWED_ORIGINS stops the start, saying why
         webhook = webhook_blueprint(self.name())
 

@@ -25,7 +25,7 @@ from sanic.response import HTTPResponse
 from slack_sdk.signature import SignatureVerifier
 
 from spasm_aid import once, replies, settings
-from spasm_aid.channels.common import EnvironmentChannel, not_configured, too_large, with_safety_reply
+from spasm_aid.channels.common import EnvironmentChannel, not_configured, reading_long_text_aside, too_large, with_safety_reply
 from spasm_aid.channels.edge import (
     MAX_MESSAGE_CHARS,
     REFUSALS,
@@ -192,6 +192,7 @@ class SlackChannel(EnvironmentChannel):
         task.add_done_callback(self.tasks.discard)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = reading_long_text_aside(on_new_message)
         webhook = self.webhook_blueprint()
 
         @webhook.route("/events", methods=["POST"])

@@ -23,7 +23,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from spasm_aid import replies, settings
-from spasm_aid.channels.common import MAX_SENDER_CHARS, command_text
+from spasm_aid.channels.common import MAX_SENDER_CHARS, command_text, reading_long_text_aside
 from spasm_aid.channels.edge import (
     MAX_MESSAGE_CHARS,
     REFUSALS,
@@ -66,6 +66,7 @@ class SpasmAidSocketIOInput(SocketIOInput):
         return "socketio"
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = reading_long_text_aside(on_new_message)
         harden_http()
         webhook = super().blueprint(on_new_message)
         sio = self.sio

@@ -24,7 +24,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from spasm_aid import replies, settings
-from spasm_aid.channels.common import EnvironmentChannel, command_text, not_configured, with_safety_reply
+from spasm_aid.channels.common import EnvironmentChannel, command_text, not_configured, reading_long_text_aside, with_safety_reply
 from spasm_aid.channels.edge import (
     MAX_MESSAGE_CHARS,
     REFUSALS,
@@ -161,6 +161,7 @@ class TelegramChannel(EnvironmentChannel):
         return TelegramBotOutput(self.token, self.api_url, self.keyboards) if self.configured else None
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = reading_long_text_aside(on_new_message)
         webhook = self.webhook_blueprint()
 
         @webhook.route("/webhook", methods=["POST"])

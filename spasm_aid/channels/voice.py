@@ -35,6 +35,7 @@ from spasm_aid.channels.common import (
     MAX_SENDER_CHARS,
     EnvironmentChannel,
     from_allowed_origins,
+    reading_long_text_aside,
     refusal_body,
     request_payload,
 )
@@ -80,6 +81,7 @@ class VoiceInput(EnvironmentChannel):
         return body
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        on_new_message = reading_long_text_aside(on_new_message)
         webhook = self.webhook_blueprint()
 
         @webhook.route("/webhook", methods=["POST"])

@@ -14,7 +14,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from spasm_aid.paths import SPACY_MODEL
 from spasm_aid.red_flags.guard import guard_for
-from spasm_aid.text_limit import MAX_CHARS, limit_text
+from spasm_aid.text_limit import MAX_CHARS, limit_text_once
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -41,7 +41,7 @@ class TextLengthLimiter(GraphComponent):
         for message in messages:
             text = message.get(TEXT)
             if isinstance(text, str) and len(text) > int(self.config["max_chars"]):
-                message.set(TEXT, limit_text(text, self.guard, int(self.config["max_chars"])))
+                message.set(TEXT, limit_text_once(text, self.guard, int(self.config["max_chars"])))
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -22,6 +22,7 @@ from tools.report import write_report
 from tools.servers import ROOT, endpoints_file, server_env, start_action_server, start_rasa
 
 SERVE_PORTS = (5405, 5455)
+CONCURRENT_SENDERS = 10  # long messages, accepted and refused each, beside one red flag (tools/fuzz/concurrency.py)
 MESSAGING = {"TELEGRAM_BOT_TOKEN": "123:FUZZ", "TELEGRAM_WEBHOOK_SECRET": "fuzz-telegram-secret",
              "TELEGRAM_API_URL": "http://127.0.0.1:9", "SLACK_BOT_TOKEN": "xoxb-fuzz",
              "SLACK_SIGNING_SECRET": "fuzz-slack-secret", "SLACK_API_URL": "http://127.0.0.1:9/api/"}
@@ -38,7 +39,7 @@ def fuzz_serve(examples: int, workdir: Path) -> dict:
         target = Target("serve", rasa_port, [servers[1].process.pid],
                         telegram_secret=MESSAGING["TELEGRAM_WEBHOOK_SECRET"], slack_secret=MESSAGING["SLACK_SIGNING_SECRET"])
         print(f"make serve's servers on {rasa_port} ({examples} requests per endpoint):", flush=True)
-        return run(target, examples).as_dict()
+        return run(target, examples, concurrent_senders=CONCURRENT_SENDERS).as_dict()
     finally:
         for server in servers:
             server.stop()
@@ -59,7 +60,7 @@ def fuzz_production(examples: int, workdir: Path) -> dict:
         target = Target("production", config.public_port, [s.process.pid for s in profile.rasa if s is not None],
                         origin=config.allowed_origins[0])
         print(f"the production profile behind nginx on {config.public_port} ({examples} requests per endpoint):", flush=True)
-        return run(target, examples).as_dict()
+        return run(target, examples, concurrent_senders=CONCURRENT_SENDERS).as_dict()
     finally:
         profile.stop()
 

@@ -19,7 +19,7 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass, field
-from typing import Callable, Dict, List, Sequence
+from typing import Any, Callable, Dict, List, Sequence
 
 from hypothesis import HealthCheck, Phase, given, settings
 
@@ -63,13 +63,17 @@ class Report:
     problems: List[str] = field(default_factory=list)
     rss_mb: List[float] = field(default_factory=list)
     seconds: float = 0.0
+    # a red flag's wait among other senders' long messages (tools/fuzz/concurrency.py): a figure,
+    # not a pass/fail check (timings are measured, never asserted)
+    concurrency: Dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> Dict:
         growth = (max(self.rss_mb) - self.rss_mb[0]) if self.rss_mb else None
         return {"target": self.target, "requests": self.requests, "statuses": self.statuses,
                 "failure_replies": self.failure_replies, "problems": self.problems[:50], "problem_count": len(self.problems),
                 "rss_mb_start": self.rss_mb[0] if self.rss_mb else None, "rss_mb_max": max(self.rss_mb) if self.rss_mb else None,
-                "rss_growth_mb": round(growth, 1) if growth is not None else None, "seconds": round(self.seconds, 1)}
+                "rss_growth_mb": round(growth, 1) if growth is not None else None, "seconds": round(self.seconds, 1),
+                "concurrency": self.concurrency}
 
 
 def send(target: Target, probe: Probe):
@@ -233,7 +237,7 @@ def warm_up(target: Target) -> None:
         send(target, probe)
 
 
-def run(target: Target, examples: int, log: Callable[[str], None] = print) -> Report:
+def run(target: Target, examples: int, log: Callable[[str], None] = print, concurrent_senders: int = 0) -> Report:
     """Every batch with `examples` requests (fewer if Hypothesis runs out of distinct ones); the
     same requests on every run (derandomised), so a finding can be reproduced."""
     report = Report(target.name)
@@ -252,6 +256,15 @@ def run(target: Target, examples: int, log: Callable[[str], None] = print) -> Re
         report.rss_mb.append(sum(rss_mb(pid) for pid in target.pids))
         log(f"  {name:<15} {report.requests - before:>4} requests, RSS {report.rss_mb[-1]:.0f} MB, "
             f"problems so far {len(report.problems)}")
+    if concurrent_senders:
+        from tools.fuzz.concurrency import red_flag_wait
+
+        report.concurrency = red_flag_wait(target.port, concurrent_senders)
+        report.requests += 2 * concurrent_senders + 4
+        if not report.concurrency["red_flag_routed_up"]:
+            report.problems.append("a red flag among long messages got no emergency message")
+        log(f"  concurrent      a red flag among {2 * concurrent_senders} long messages: "
+            f"{report.concurrency['red_flag_among_long_messages_s']} s (alone {report.concurrency['red_flag_alone_s']} s)")
     report.seconds = time.monotonic() - started
     growth = max(report.rss_mb) - report.rss_mb[0]
     if growth > MAX_RSS_GROWTH_MB:
