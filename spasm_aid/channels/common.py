@@ -27,6 +27,7 @@ from spasm_aid.channels.edge import (
     harden_http,
     load_json,
     readable_text,
+    strings_in,
 )
 
 logger = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ def parse_payload(body: bytes, content_encoding: Optional[str] = None) -> Tuple[
             raise InputError(f"'message' must be a string. Send {EXPECTED}.")
         metadata = check_metadata(payload.get("metadata"))
     except InputError as error:
-        error.scan_text = message if isinstance(message, str) else ""
+        error.scan_text = message if isinstance(message, str) else strings_in(message)
         raise
     return sender, clean_text(message), metadata
 

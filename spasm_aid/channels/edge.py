@@ -116,7 +116,31 @@ def harden_http() -> None:
                 refuse(http, problem)
 
         Http.http1_request_header = checked_request_header
+        _refusals_with_the_number()
         _installed = True
+
+
+def _refusals_with_the_number() -> None:
+    """Every error the web server itself answers (an unknown path, a wrong method, a request it
+    could not read) as JSON with the emergency number, on the Rasa and the action server alike:
+    Sanic's default is an HTML page without it, and the action server's catch-all turned a
+    refused request head into a 500 (issue 31)."""
+    from sanic import response as sanic_response
+    from sanic.exceptions import SanicException
+    from sanic.handlers import ErrorHandler
+
+    answer = ErrorHandler.response
+
+    def with_the_number(handler: ErrorHandler, request: Any, exception: BaseException) -> Any:
+        status = getattr(exception, "status_code", 500)
+        if not isinstance(exception, SanicException) or not 400 <= status < 500:
+            return answer(handler, request, exception)
+        message = str(exception).strip() or "That request could not be handled."
+        message = message if message.endswith((".", "!", "?")) else message + "."
+        text = message if replies.number() in message else replies.with_number(message)
+        return sanic_response.json({"error": text}, status=status, headers=dict(getattr(exception, "headers", None) or {}))
+
+    ErrorHandler.response = with_the_number
 
 
 # --- JSON and text -----------------------------------------------------------------------------
@@ -143,9 +167,37 @@ def load_json(body: bytes, max_bytes: int, what: str, max_depth: int = MAX_JSON_
     if json_depth(text) > max_depth:
         raise InputError(f"The JSON nests more than {max_depth} levels deep. Expected {what}.")
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_no_repeated_keys)
+    except InputError as error:
+        raise InputError(f"{error} Expected {what}.") from None
     except ValueError:
         raise InputError(f"The body is not valid JSON. Expected {what}.") from None
+
+
+def _no_repeated_keys(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
+    """A JSON object whose keys are all different: with {"message": "my legs are numb",
+    "message": "hi"} Python keeps the last, so a red flag could be read past (issue 31)."""
+    keys = [key for key, _ in pairs]
+    if len(set(keys)) != len(keys):
+        repeated = next(key for key in keys if keys.count(key) > 1)
+        raise InputError(f"The key {repeated[:40]!r} appears more than once in one object.")
+    return dict(pairs)
+
+
+def strings_in(value: Any, limit: int = 64) -> str:
+    """The strings inside a JSON value, joined by newlines (at most `limit` of them): what a
+    refused message of the wrong type ("message": ["my legs are numb"]) is scanned for."""
+    found: List[str] = []
+    stack = [value]
+    while stack and len(found) < limit:
+        item = stack.pop()
+        if isinstance(item, str):
+            found.append(item)
+        elif isinstance(item, dict):
+            stack.extend(reversed(list(item.values())))
+        elif isinstance(item, list):
+            stack.extend(reversed(item))
+    return "\n".join(found)
 
 
 def check_metadata(metadata: Any) -> Optional[Dict[str, Any]]:

@@ -32,6 +32,7 @@ from spasm_aid.channels.edge import (
     clean_text,
     harden_http,
     message_only,
+    strings_in,
 )
 from spasm_aid.contract import TriagePayload
 
@@ -92,7 +93,9 @@ class SpasmAidSocketIOInput(SocketIOInput):
         @sio.on(self.user_message_evt, namespace=self.namespace)
         async def handle_message(sid: Text, data: Any = None) -> None:  # an event may come without data
             if not isinstance(data, dict) or not isinstance(data.get("message", ""), str):
-                await refuse(sid, 'Sorry, I could not read that. Send {"message": "<text>", "session_id": "<id>"}.')
+                # refused, but any words in it are read for a red flag first
+                await refuse(sid, 'Sorry, I could not read that. Send {"message": "<text>", "session_id": "<id>"}.',
+                             strings_in(data.get("message") if isinstance(data, dict) else data))
                 return
             text = clean_text(data.get("message", ""))
             if text.startswith("/"):  # a widget's init payload ("/get_started") or a typed slash

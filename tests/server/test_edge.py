@@ -72,6 +72,21 @@ def test_a_malformed_request_head_gets_400_with_the_number_and_the_server_keeps_
     assert alive(servers["served"])
 
 
+def test_the_action_server_refuses_a_malformed_head_with_400_not_500(servers):
+    from tests.server.conftest import ACTION_PORT
+
+    answer = send_raw(ACTION_PORT, b"POST /webhook HTTP/1.1\r\nHost: a\r\nContent-Length: -1\r\n\r\nxx")
+    assert answer.startswith(b"HTTP/1.1 400") and b"call 911" in answer, answer[:300]
+
+
+@pytest.mark.parametrize("method, path, status", [("GET", "/nothing/here", 404), ("PUT", "/webhooks/rest/webhook", 405),
+                                                  ("DELETE", "/webhooks/telegram/webhook", 405)])
+def test_what_the_web_server_refuses_itself_carries_the_number(servers, method, path, status):
+    # issue 31: Sanic's own HTML error pages gave no number
+    got, payload = raw(servers["served"], path, b"" if method != "GET" else None, method=method)
+    assert got == status and "call 911" in json.loads(payload)["error"], payload[:200]
+
+
 # --- 3, 4. nesting, metadata and odd text -----------------------------------------------------
 DEEP = b"[" * 990 + b"]" * 990
 

@@ -102,3 +102,34 @@ def test_the_refusal_gives_the_configured_number(refusals, monkeypatch):
     monkeypatch.setenv("SPASM_AID_EMERGENCY_NUMBER", "999")
     [reply] = asyncio.run(refusals.replies("s3", "Too long."))
     assert reply["text"].endswith("call 999.")
+
+
+# --- issue 31: a red flag hidden by a repeated key or a message of the wrong type ------------
+def test_a_repeated_key_is_refused_and_the_refusal_reads_every_value(refusals):
+    from spasm_aid.channels.common import parse_payload
+
+    body = b'{"sender": "s4", "message": "I can\'t feel my legs", "message": "hi"}'
+    with pytest.raises(InputError, match="'message' appears more than once") as raised:
+        parse_payload(body)
+    assert raised.value.status == 400
+    [reply] = asyncio.run(refusals.replies("s4", str(raised.value), raised.value.scan_text))
+    assert reply["custom"]["triage"] == "emergency"
+    assert load_json(b'{"a": {"b": 1}, "b": {"b": 2}}', 1000, "x") == {"a": {"b": 1}, "b": {"b": 2}}
+
+
+@pytest.mark.parametrize("message", [["I can't feel my legs"], {"text": "I can't feel my legs"}, [[1, "my bum is numb"]]])
+def test_a_message_of_the_wrong_type_is_refused_but_read_for_a_red_flag(refusals, message):
+    from spasm_aid.channels.common import parse_payload
+
+    with pytest.raises(InputError, match="'message' must be a string") as raised:
+        parse_payload(json.dumps({"sender": "s5", "message": message}).encode())
+    [reply] = asyncio.run(refusals.replies("s5", str(raised.value), raised.value.scan_text))
+    assert reply["custom"]["triage"] == "emergency"
+
+
+def test_strings_in_reads_nested_values_in_order_and_bounded():
+    from spasm_aid.channels.edge import strings_in
+
+    assert strings_in({"a": ["x", {"b": "y"}], "c": 3}) == "x\ny"
+    assert strings_in(["s"] * 500).count("s") == 64
+    assert strings_in(5) == ""
