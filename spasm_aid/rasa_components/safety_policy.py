@@ -6,6 +6,7 @@ on user input so that they outrank a running form, and its priority is above Rul
 """
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, Dict, List, Optional, Text
 
 from rasa.core.policies.policy import Policy, PolicyPrediction, SupportedData
@@ -28,6 +29,38 @@ FALL_SLOT = "fall_reported"
 GUARD_METADATA_KEY = "red_flag_guard"  # the RedFlagGuard component's reading of the message
 SCREENING_FORM = safety.SCREENING_FORM
 DEFAULT_PRIORITY = 7  # above RulePolicy (6): the emergency reply wins every tie
+# Two messages this close together from one sender are also read as one: a sign split over two
+# sends ("my bum" / "is numb") is a sign (issue 31). Typing the second takes a few seconds.
+SPLIT_SECONDS = 10.0
+
+
+def _reads_nothing(said: UserUttered) -> bool:
+    """The guard and the reader found no sign at all in this message, not even a denied one."""
+    reading = (said.parse_data or {}).get(GUARD_METADATA_KEY)
+    if not isinstance(reading, dict) or reading.get("flags") or reading.get("negated") or reading.get("help_requested"):
+        return False
+    reader = reading.get("reader")
+    return not (isinstance(reader, dict) and reader.get("action") not in (None, "nothing"))
+
+
+def split_flag(tracker: DialogueStateTracker) -> Optional[str]:
+    """The emergency flag that only the latest two user messages read together name, when they
+    came within SPLIT_SECONDS of each other and neither named one alone; else None."""
+    said = [e for e in tracker.events if isinstance(e, UserUttered)]
+    if len(said) < 2:
+        return None
+    previous, latest = said[-2], said[-1]
+    if not isinstance(previous.text, str) or not isinstance(latest.text, str) or not previous.text.strip():
+        return None
+    if latest.timestamp - previous.timestamp > SPLIT_SECONDS or previous.text.startswith("/"):
+        return None
+    if not (_reads_nothing(previous) and _reads_nothing(latest)):
+        return None  # a sign read (or denied, or asked about) in either alone was answered as such
+    from spasm_aid.paths import SPACY_MODEL
+    from spasm_aid.red_flags.guard import guard_for
+
+    together = guard_for(SPACY_MODEL).detect(f"{previous.text} {latest.text}").flags(triage.EMERGENCY)
+    return together[0] if together else None
 
 
 @DefaultV1Recipe.register(
@@ -127,6 +160,10 @@ class SafetyPolicy(Policy):
             tracker = tracker.copy()
             tracker.update_with_events(slot_events, domain)
         state = self.turn_state(tracker)
+        if state.flag_this_turn is None and state.intent not in safety.REPEAT_INTENTS:
+            joined = split_flag(tracker)
+            if joined:
+                state = dataclasses.replace(state, flag_this_turn=joined)
         action = safety.next_action(state)
         if action is None or action not in domain.action_names_or_texts:
             return self._prediction(self._default_predictions(domain), events=slot_events)

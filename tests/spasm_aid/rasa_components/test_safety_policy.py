@@ -191,3 +191,35 @@ def test_the_policy_is_registered_as_needing_no_training():
     from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 
     assert DefaultV1Recipe._registered_components["SafetyPolicy"].is_trainable is False
+
+
+# --- a sign split over two messages sent at once (issue 31) ----------------------------------
+NOTHING_READ = {"flags": [], "negated": [], "help_requested": False, "reader": {"action": "nothing"}}
+
+
+def sent(text, at, guard=NOTHING_READ, intent="nlu_fallback"):
+    said = user(intent, text, guard=dict(guard))
+    said.timestamp = at
+    return said
+
+
+def test_a_sign_split_over_two_quick_messages_gets_the_emergency_message(policy):
+    t = tracker(sent("my bum", 100.0), ActionExecuted("utter_default"), sent("is numb", 103.0))
+    action, prediction = predict(policy, t)
+    assert action == "utter_emergency" and slot_events(prediction)["red_flag"] == "saddle_numbness"
+
+
+def test_the_same_words_a_minute_apart_are_two_messages(policy):
+    t = tracker(sent("my bum", 100.0), ActionExecuted("utter_default"), sent("is numb", 160.0))
+    assert predict(policy, t)[0] != "utter_emergency"
+
+
+def test_a_message_already_read_for_a_sign_is_not_read_again_with_the_next(policy):
+    # "my bum feels odd" got the safety question; "no" a second later must not make it an emergency
+    checked = dict(NOTHING_READ, reader={"action": "check", "flag": "saddle_numbness", "by_rules": False})
+    t = tracker(sent("my bum is numb", 100.0, guard=checked, intent="red_flag_check"), ActionExecuted("utter_safety_check"),
+                sent("no", 101.0, intent="deny"))
+    assert predict(policy, t)[0] != "utter_emergency"
+    denied = dict(NOTHING_READ, negated=["saddle_numbness"])
+    t = tracker(sent("my bum isn't numb", 100.0, guard=denied), ActionExecuted("utter_default"), sent("is it", 101.0))
+    assert predict(policy, t)[0] != "utter_emergency"
