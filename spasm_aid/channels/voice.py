@@ -21,6 +21,7 @@ import asyncio
 import base64
 import logging
 import tempfile
+import time
 from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
@@ -93,6 +94,7 @@ class VoiceInput(EnvironmentChannel):
                 if content_type in AUDIO_TYPES:
                     sender, heard, text, own_reply = await self._hear(request)
                     if own_reply is not None:
+                        log_own_turn(request, sender, heard, own_reply)
                         return response.json(self.render(own_reply, with_audio, heard))
                     metadata = None
                 else:
@@ -196,6 +198,33 @@ class VoiceInput(EnvironmentChannel):
 
 
 NLU_TIMEOUT_SECONDS = 10
+
+
+OWN_TURN_INTENT = "voice_connector"  # in the session log: a turn the connector answered itself
+
+
+def log_own_turn(request: Request, sender: str, heard: Optional[str], messages: List[Dict[str, Any]]) -> None:
+    """A turn the connector answers without the assistant (asking again, the confirmation
+    question) goes to the session log as any turn does, through the assistant's event broker, so
+    that speech not heard shows in `make report` (issue 31). A broken broker is logged, never
+    lets the reply fail."""
+    agent = getattr(request.app.ctx, "agent", None)
+    broker = getattr(getattr(agent, "tracker_store", None), "event_broker", None)
+    if broker is None:
+        return
+    now = time.time()
+    events = [{"event": "user", "sender_id": sender, "timestamp": now, "text": heard or "", "input_channel": "voice",
+               "parse_data": {"intent": {"name": OWN_TURN_INTENT, "confidence": None}, "entities": []}}]
+    for message in messages:
+        custom = message.get("custom")
+        custom = custom if isinstance(custom, dict) else {}
+        events.append({"event": "bot", "sender_id": sender, "timestamp": now, "text": message.get("text"),
+                       "data": {"custom": custom}, "metadata": {"utter_action": custom.get("response") or OWN_TURN_INTENT}})
+    try:
+        for event in events:
+            broker.publish(event)
+    except Exception:  # the reply matters more than its log line
+        logger.exception("Voice: a turn the connector answered could not be sent to the session log.")
 
 
 async def _parses_as_red_flag(agent: Any, text: str) -> bool:

@@ -239,3 +239,18 @@ def test_a_negation_the_recognisers_disagree_on_is_checked_with_one_question(ser
     status, body = call(servers, f"webhook?sender={sender}&audio=0", speak_wav(tmp_path, answer), "audio/wav")
     triage = [m["custom"].get("triage") for m in body["messages"] if isinstance(m.get("custom"), dict)]
     assert ("emergency" in triage) == emergency, texts(body)
+
+
+def test_a_turn_the_connector_answers_itself_is_in_the_session_log(servers):
+    # issue 31: speech not heard (asked again) left no row, so such losses never showed in make report
+    from tests.server.test_end_to_end import session_row
+
+    sender = f"v-{uuid.uuid4().hex[:8]}"
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as w:
+        w.setnchannels(1), w.setsampwidth(2), w.setframerate(16000)
+        w.writeframes(b"\x00\x00" * 16000)
+    status, body = call(servers, f"webhook?sender={sender}&audio=0", buffer.getvalue(), "audio/wav")
+    assert status == 200 and body["messages"], body
+    rows = session_row(servers, sender, until=lambda row: row.turns >= 1)
+    assert rows and rows[-1].turns == 1 and rows[-1].channel == "voice"
