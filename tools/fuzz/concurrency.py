@@ -36,22 +36,32 @@ def post(port: int, sender: str, message: str, timeout: float = 120.0):
     return time.monotonic() - started, replies
 
 
-def red_flag_wait(port: int, long_messages: int) -> Dict[str, float]:
-    """Seconds a red flag takes alone, and while `long_messages` accepted and as many refused long
-    messages from other senders are in flight."""
-    alone = min(post(port, f"alone-{uuid.uuid4().hex[:8]}", RED_FLAG)[0] for _ in range(3))
-    texts = [(RAMBLE * (ACCEPTED_CHARS // len(RAMBLE)))[:ACCEPTED_CHARS]] * long_messages
-    texts += [(RAMBLE * (REFUSED_CHARS // len(RAMBLE)))[:REFUSED_CHARS]] * long_messages
+def _burst(port: int, texts, sender_of) -> Dict[str, float]:
     with ThreadPoolExecutor(max_workers=len(texts) + 1) as pool:
         started = time.monotonic()
-        burst = [pool.submit(post, port, f"long-{uuid.uuid4().hex[:8]}", text) for text in texts]
+        burst = [pool.submit(post, port, sender_of(i), text) for i, text in enumerate(texts)]
         time.sleep(0.3)  # the long messages are being read
         took, replies = post(port, f"flag-{uuid.uuid4().hex[:8]}", RED_FLAG)
         longest = max(f.result()[0] for f in burst)
         total = time.monotonic() - started
-    return {"red_flag_alone_s": round(alone, 3), "red_flag_among_long_messages_s": round(took, 3),
-            "red_flag_routed_up": routes_to_emergency(replies), "long_messages": 2 * long_messages,
+    return {"red_flag_s": round(took, 3), "red_flag_routed_up": routes_to_emergency(replies),
             "slowest_long_message_s": round(longest, 3), "burst_s": round(total, 3)}
+
+
+def red_flag_wait(port: int, long_messages: int) -> Dict[str, object]:
+    """Seconds a red flag takes alone, and while `long_messages` accepted and as many refused long
+    messages are in flight: all from one other sender, and each from a sender of its own."""
+    alone = min(post(port, f"alone-{uuid.uuid4().hex[:8]}", RED_FLAG)[0] for _ in range(3))
+    texts = [(RAMBLE * (ACCEPTED_CHARS // len(RAMBLE)))[:ACCEPTED_CHARS] + f" {i}" for i in range(long_messages)]
+    texts += [(RAMBLE * (REFUSED_CHARS // len(RAMBLE)))[:REFUSED_CHARS] + f" {i}" for i in range(long_messages)]
+    one = f"long-{uuid.uuid4().hex[:8]}"
+    one_sender = _burst(port, texts, lambda i: one)
+    many_senders = _burst(port, texts, lambda i: f"long-{uuid.uuid4().hex[:8]}")
+    return {"red_flag_alone_s": round(alone, 3), "long_messages": 2 * long_messages,
+            "red_flag_among_one_senders_long_messages_s": one_sender["red_flag_s"],
+            "red_flag_among_many_senders_long_messages_s": many_senders["red_flag_s"],
+            "red_flag_routed_up": one_sender["red_flag_routed_up"] and many_senders["red_flag_routed_up"],
+            "slowest_long_message_s": max(one_sender["slowest_long_message_s"], many_senders["slowest_long_message_s"])}
 
 
 def main() -> None:

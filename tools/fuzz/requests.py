@@ -43,6 +43,7 @@ class Probe:
     body: bytes = b""
     raw: Optional[bytes] = None  # sent as it is on a socket instead of an HTTP request
     must_route_up: bool = False
+    must_give_number: bool = False  # a spoken red flag: the emergency message, or one question with the number
 
     def describe(self) -> str:
         data = self.raw if self.raw is not None else self.body
@@ -123,6 +124,47 @@ def voice_audio(draw):
                  {"Content-Type": content_type}, body)
 
 
+SPOKEN_RED_FLAGS = ["i can't feel my legs", "i wet myself", "help me i fell down the stairs", "my face is drooping"]
+_SPOKEN: Dict[str, bytes] = {}
+
+
+def spoken(text: str) -> bytes:
+    """16 kHz mono WAV of `text` in espeak-ng's en-us voice (made once per run)."""
+    if text not in _SPOKEN:
+        import subprocess
+        import tempfile
+        from pathlib import Path
+
+        with tempfile.TemporaryDirectory() as tmp:
+            raw, out = Path(tmp) / "raw.wav", Path(tmp) / "out.wav"
+            subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(raw), text], check=True)
+            subprocess.run(["sox", "-R", str(raw), "-r", "16000", "-c", "1", "-b", "16", str(out)], check=True)
+            _SPOKEN[text] = out.read_bytes()
+    return _SPOKEN[text]
+
+
+@st.composite
+def spoken_red_flags(draw):
+    """A red flag spoken in a recording (issue 31): after up to 40 s of near silence (Whisper
+    hears 30 s at a time), or with the data size left unfilled, as a recorder streaming it writes."""
+    import struct
+
+    import numpy as np
+
+    data = spoken(draw(st.sampled_from(SPOKEN_RED_FLAGS)))
+    header, pcm = data[:44], data[44:]
+    kind = draw(st.sampled_from(["plain", "late", "unfilled"]))
+    if kind == "late":
+        quiet = np.random.default_rng(draw(st.integers(0, 99))).normal(0, 30, 16000 * draw(st.sampled_from([20, 35, 40])))
+        pcm = quiet.astype("<i2").tobytes() + pcm
+        header = header[:4] + struct.pack("<I", 36 + len(pcm)) + header[8:40] + struct.pack("<I", len(pcm))
+    elif kind == "unfilled":
+        header = header[:40] + struct.pack("<I", 0)
+    sender = f"fuzz-spoken-{draw(st.integers(0, 10**9))}"
+    return Probe("voice-spoken", "POST", f"/webhooks/voice/webhook?audio=0&sender={sender}", {"Content-Type": "audio/wav"},
+                 header + pcm, must_give_number=True)
+
+
 @st.composite
 def voice_pending(draw):
     # a long wait (capped at 30 s) now and then: each one holds the request for those 30 s
@@ -147,6 +189,13 @@ def telegram_updates(draw, secret: str):
             {"chat": st.one_of(ANY_JSON, st.fixed_dictionaries({"id": st.one_of(st.integers(), JUNK_TEXT)})),
              "text": st.one_of(JUNK_TEXT, ANY_JSON)}))}),
         st.fixed_dictionaries({"update_id": st.integers(), "callback_query": ANY_JSON}),
+        # the other kinds with words in them (issue 31): edits, and captions of photos
+        st.fixed_dictionaries({"update_id": st.integers(), "edited_message": st.fixed_dictionaries(
+            {"chat": st.fixed_dictionaries({"id": st.integers()}), "text": st.one_of(JUNK_TEXT, st.sampled_from(RED_FLAGS)),
+             "edit_date": st.integers()})}),
+        st.fixed_dictionaries({"update_id": st.integers(), "message": st.fixed_dictionaries(
+            {"chat": st.fixed_dictionaries({"id": st.integers()}), "photo": ANY_JSON,
+             "caption": st.one_of(JUNK_TEXT, ANY_JSON, st.sampled_from(RED_FLAGS))})}),
     ))
     headers = {"Content-Type": "application/json",
                "X-Telegram-Bot-Api-Secret-Token": draw(st.sampled_from([secret, secret, "", "wrong", "\xff"]))}
@@ -165,7 +214,13 @@ def slack_requests(draw, secret: str):
         body = _json(draw(st.one_of(ANY_JSON, st.fixed_dictionaries(
             {"type": st.just("event_callback"), "event_id": JUNK_TEXT, "event": st.one_of(ANY_JSON, st.fixed_dictionaries(
                 {"type": st.just("message"), "channel_type": st.just("im"), "channel": JUNK_TEXT, "user": JUNK_TEXT,
-                 "text": JUNK_TEXT}))}))))
+                 "text": JUNK_TEXT}), st.fixed_dictionaries(
+                # the message kinds with words in them (issue 31), with odd or missing parts
+                {"type": st.just("message"), "channel_type": st.just("im"), "channel": st.just("D0FUZZ"), "user": st.just("U0FUZZ"),
+                 "subtype": st.sampled_from(["file_share", "thread_broadcast", "me_message", "message_changed", "bot_message"]),
+                 "text": st.one_of(JUNK_TEXT, st.sampled_from(RED_FLAGS), ANY_JSON), "files": ANY_JSON,
+                 "message": st.one_of(ANY_JSON, st.fixed_dictionaries({"text": st.sampled_from(RED_FLAGS), "user": JUNK_TEXT})),
+                 "previous_message": ANY_JSON}))}))))
     else:
         body = urlencode({"payload": draw(st.one_of(JUNK_TEXT, ANY_JSON.map(json.dumps)))}).encode()
     timestamp = draw(st.sampled_from([str(int(time.time())), "abc", "", "1.5", "9" * 5000, "-1"]))

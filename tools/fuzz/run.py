@@ -31,6 +31,7 @@ from tools.fuzz.requests import (
     red_flag_messages,
     rest_messages,
     slack_requests,
+    spoken_red_flags,
     telegram_updates,
     voice_audio,
     voice_pending,
@@ -134,6 +135,8 @@ def check(target: Target, probe: Probe, status: int, body: bytes, report: Report
             report.problems.append(f"{status} without the number: {probe.describe()} -> {body[:200]!r}")
     elif 400 <= status < 500 and probe.endpoint in PERSON_FACING and number not in body:
         report.problems.append(f"{status} refusal without the number: {probe.describe()} -> {body[:200]!r}")
+    if probe.must_give_number and status == 200 and number not in body:
+        report.problems.append(f"spoken red flag without the number: {probe.describe()} -> {body[:200]!r}")
     if probe.must_route_up and not routed_up(body):
         report.problems.append(f"red flag without the emergency message ({status}): {probe.describe()} -> {body[:200]!r}")
 
@@ -196,6 +199,7 @@ def batches(target: Target):
     yield "voice", rest_messages("/webhooks/voice/webhook?audio=0", "voice")
     yield "voice-red-flag", red_flag_messages("/webhooks/voice/webhook?audio=0", "voice-red-flag")
     yield "voice-audio", voice_audio()
+    yield "voice-spoken", spoken_red_flags()
     yield "voice-pending", voice_pending()
     yield "web", web_page()
     yield "telegram", telegram_updates(target.telegram_secret or "unset")
@@ -225,11 +229,17 @@ def warm_up(target: Target) -> None:
     """What loads lazily, loaded before memory is first measured: the speech recogniser (first
     recording), the refusal scanner (first refusal), a conversation; on every server behind the
     load balancer (round robin: twice as many rounds as servers)."""
-    from tools.fuzz.requests import wav
+    from tools.fuzz.requests import SPOKEN_RED_FLAGS, spoken, wav
 
+    speech = spoken(SPOKEN_RED_FLAGS[0])  # both recognisers, the second on a whole window and on two
+    long_speech = speech[:40] + (b"\x00\x00" * 16000 * 35 + speech[44:])
+    long_speech = long_speech[:4] + (len(long_speech) - 8).to_bytes(4, "little") + long_speech[8:40] + \
+        (len(long_speech) - 44).to_bytes(4, "little") + long_speech[44:]
     for probe in 2 * len(target.pids) * (
         Probe("warm-up", "POST", "/webhooks/voice/webhook?audio=0&sender=warm-up", {"Content-Type": "audio/wav"},
               wav(16000, 1, 2, 16000)),
+        Probe("warm-up", "POST", "/webhooks/voice/webhook?audio=0&sender=warm-up", {"Content-Type": "audio/wav"}, speech),
+        Probe("warm-up", "POST", "/webhooks/voice/webhook?audio=0&sender=warm-up", {"Content-Type": "audio/wav"}, long_speech),
         Probe("warm-up", "POST", "/webhooks/rest/webhook", {"Content-Type": "application/json"}, b"{"),
         Probe("warm-up", "POST", "/webhooks/rest/webhook", {"Content-Type": "application/json"},
               json.dumps({"sender": "warm-up", "message": "my back just spasmed"}).encode()),
@@ -264,7 +274,8 @@ def run(target: Target, examples: int, log: Callable[[str], None] = print, concu
         if not report.concurrency["red_flag_routed_up"]:
             report.problems.append("a red flag among long messages got no emergency message")
         log(f"  concurrent      a red flag among {2 * concurrent_senders} long messages: "
-            f"{report.concurrency['red_flag_among_long_messages_s']} s (alone {report.concurrency['red_flag_alone_s']} s)")
+            f"{report.concurrency['red_flag_among_one_senders_long_messages_s']} s from one sender, "
+            f"{report.concurrency['red_flag_among_many_senders_long_messages_s']} s from many (alone {report.concurrency['red_flag_alone_s']} s)")
     report.seconds = time.monotonic() - started
     growth = max(report.rss_mb) - report.rss_mb[0]
     if growth > MAX_RSS_GROWTH_MB:
