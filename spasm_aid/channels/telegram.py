@@ -23,7 +23,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from spasm_aid import replies, settings
+from spasm_aid import once, replies, settings
 from spasm_aid.channels.common import EnvironmentChannel, command_text, not_configured, reading_long_text_aside, with_safety_reply
 from spasm_aid.channels.edge import (
     MAX_MESSAGE_CHARS,
@@ -37,6 +37,7 @@ from spasm_aid.contract import TriagePayload
 
 logger = logging.getLogger(__name__)
 DEFAULT_API = settings.DEFAULT_TELEGRAM_API
+UPDATE_MEMORY_SECONDS = 24 * 3600  # Telegram keeps an undelivered update for up to 24 hours
 MAX_BODY_BYTES = 128 * 1024  # a Telegram message is at most 4096 characters; at most what the guard reads whole
 
 
@@ -176,6 +177,12 @@ class TelegramChannel(EnvironmentChannel):
                 update = load_json(request.body or b"", MAX_BODY_BYTES, "a Telegram Update")
             except InputError as error:
                 return response.json({"error": str(error)}, status=error.status)
+            update_id = update.get("update_id") if isinstance(update, dict) else None
+            if isinstance(update_id, int) and not isinstance(update_id, bool) and not await asyncio.get_running_loop().run_in_executor(
+                    None, once.first, f"telegram-update:{(self.token or '').split(':')[0]}:{update_id}", UPDATE_MEMORY_SECONDS):
+                # Telegram delivers an update again after any non-2xx (a restart): handled once, or a
+                # repeated "no" would answer the next question (issue 28)
+                return response.json({"ok": True})
             found = _update_text(update) if isinstance(update, dict) else None
             edited = _edited_text(update) if isinstance(update, dict) and found is None else None
             if edited is not None:

@@ -15,7 +15,8 @@ import pytest
 from tests.server.test_hostile_input import raw
 
 pytestmark = pytest.mark.server
-update_ids = itertools.count(1)
+# Telegram update ids are handled once each (a redelivery is dropped): every run starts its own
+update_ids = itertools.count(uuid.uuid4().int % 10**12 + 10**6)
 SELF_CARE = "Nothing you told me needs a doctor right now"
 ANSWERS = len(__import__("spasm_aid.triage", fromlist=["load_table"]).load_table().screening_slots)  # all answered no
 
@@ -342,3 +343,16 @@ def test_telegram_an_edited_message_is_read_for_a_red_flag_and_otherwise_answere
     assert telegram(servers, edit)[0] == 200
     said = telegram_texts(servers, other)
     assert len(said) == 1 and "new message" in said[0] and "call 911" in said[0].lower()
+
+
+def test_telegram_a_redelivered_update_is_handled_once(servers):
+    # Telegram sends an update again after any non-2xx answer (a restart): a repeated "no" must
+    # not answer the next question (issue 28)
+    chat = new_chat()
+    telegram(servers, text_update(chat, "my back just spasmed"))
+    answer = text_update(chat, "no")  # typed: no keyboard guards it
+    assert telegram(servers, answer)[0] == 200
+    asked = len(telegram_texts(servers, chat))
+    assert telegram(servers, answer)[0] == 200  # the same update again
+    time.sleep(1.0)
+    assert len(telegram_texts(servers, chat)) == asked
