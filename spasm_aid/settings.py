@@ -94,6 +94,11 @@ def _int(name: str, default: int, environ: Environ = None, low: int = 0, high: i
     return int(value)
 
 
+# said digit by digit wherever they stand, and never junk; the configured number (2 to 6 digits:
+# 15 in France, 1122 in Pakistan) is too, after "call", "dial", "ring" or "phone"
+WELL_KNOWN_EMERGENCY_NUMBERS = ("911", "999", "112", "000", "111")
+
+
 def emergency_number(environ: Environ = None) -> str:
     """The number the emergency message tells people to call (SPASM_AID_EMERGENCY_NUMBER)."""
     # set but empty is a mistake, not "use 911": in the UK that default would send people to a wrong number

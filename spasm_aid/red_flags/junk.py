@@ -15,6 +15,8 @@ from typing import Callable, Collection, FrozenSet, List
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
+from spasm_aid.settings import WELL_KNOWN_EMERGENCY_NUMBERS, emergency_number
+
 # characters of markup, code, templates and identifiers, rare in what a person types or says
 CODE_CHARACTERS = frozenset("<>{}[]=;$\\|`^~_#%@&")
 CODE_CHARACTER_SHARE = 0.1
@@ -25,7 +27,7 @@ CODE_SHAPES = re.compile(
     r"|^\s*(nan|undefined|null|none|nil)\s*$|^\s*\S+\.\S*[a-z]\S*\s*$",
     re.IGNORECASE,
 )
-EMERGENCY_NUMBERS = re.compile(r"\b(911|999|112|000|111)\b")
+EMERGENCY_NUMBERS = re.compile(rf"\b({'|'.join(WELL_KNOWN_EMERGENCY_NUMBERS)})\b")
 KNOWN_SHARE = 0.5  # fewer known words than this share, and no symptom word: random letters
 
 
@@ -59,7 +61,7 @@ class JunkDetector:
     def __call__(self, text: str, words: List[str]) -> bool:
         """Is `text` junk? `words`: its lower-case words (contractions expanded)."""
         chars = [c for c in text if not c.isspace()]
-        if not chars or EMERGENCY_NUMBERS.search(text):
+        if not chars or EMERGENCY_NUMBERS.search(text) or re.search(rf"\b{re.escape(emergency_number())}\b", text):
             return False
         if not any(c.isalpha() for c in chars):
             return True

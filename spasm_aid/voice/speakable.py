@@ -10,6 +10,8 @@ import re
 import unicodedata
 from typing import List
 
+from spasm_aid.settings import WELL_KNOWN_EMERGENCY_NUMBERS, emergency_number
+
 MAX_WORDS_PER_PART = 22  # about one breath at a calm speaking rate
 
 ABBREVIATIONS = {
@@ -44,7 +46,10 @@ def speakable(text: str) -> str:
     for pattern, words in ABBREVIATIONS.items():
         text = re.sub(pattern, words, text)
     # An emergency number is said digit by digit: "nine one one", not "nine hundred and eleven".
-    text = re.sub(r"\b(911|999|112|000|111)\b", lambda m: " ".join(m.group(1)), text)
+    text = re.sub(rf"\b({'|'.join(WELL_KNOWN_EMERGENCY_NUMBERS)})\b", lambda m: " ".join(m.group(1)), text)
+    # the configured number, when it is not one of those ("Call 15 now", "dial 1122")
+    text = re.sub(rf"\b(call|dial|ring|phone)(\s+)({re.escape(emergency_number())})\b",
+                  lambda m: m.group(1) + m.group(2) + " ".join(m.group(3)), text, flags=re.IGNORECASE)
     text = text.replace("&", " and ")
     return re.sub(r"\s+", " ", text).strip()
 

@@ -47,3 +47,8 @@ def test_no_message_of_the_evaluation_sets_is_taken_for_junk(guard, set_name):
 ])
 def test_the_guard_says_whether_a_message_has_a_word_of_the_symptom_vocabulary(guard, text, mentioned):
     assert guard.detect(text).symptom_mentioned is mentioned
+
+
+def test_the_configured_emergency_number_is_never_junk(guard, monkeypatch):
+    monkeypatch.setenv("SPASM_AID_EMERGENCY_NUMBER", "1122")
+    assert not guard.detect("1122").junk and not guard.detect("1122??").junk

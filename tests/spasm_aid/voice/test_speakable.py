@@ -81,3 +81,11 @@ def test_every_emergency_variant_reads_cleanly_when_spoken(flag, speaker, fall, 
         assert "unlock the door" not in spoken
     else:
         assert "If you're alone and can do it safely, unlock the door." in parts
+
+
+@pytest.mark.parametrize("number, said", [("15", "Call 1 5 now."), ("1122", "Call 1 1 2 2 now."), ("999", "Call 9 9 9 now.")])
+def test_the_configured_emergency_number_is_said_digit_by_digit(monkeypatch, number, said):
+    # issue 28: only five numbers were; a configured 15 or 1122 was read as a cardinal
+    monkeypatch.setenv("SPASM_AID_EMERGENCY_NUMBER", number)
+    assert speakable(f"Call {number} now.") == said
+    assert speakable("Ice for 15-20 minutes.") == "Ice for 15 to 20 minutes."  # other numbers stay numbers
