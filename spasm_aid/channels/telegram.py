@@ -123,12 +123,17 @@ def _update_text(update: Dict[str, Any]):
     message = update.get("message")
     chat = _chat_id(message)
     if chat is not None and isinstance(message, dict):
-        # a photo, video or file with a caption: the caption is the person's words
-        text = message.get("text") if isinstance(message.get("text"), str) else message.get("caption")
-        if isinstance(text, str) and text.startswith("/"):
+        text = _words_of(message)
+        if text is not None and text.startswith("/"):
             text = command_text(text)
-        return chat, text if isinstance(text, str) else None, None, None
+        return chat, text, None, None
     return None  # channel posts, member updates: nothing to answer
+
+
+def _words_of(message: Dict[str, Any]) -> Optional[str]:
+    """A message's text, or the caption of a photo, video or file: the person's words."""
+    text = message.get("text") if isinstance(message.get("text"), str) else message.get("caption")
+    return text if isinstance(text, str) else None
 
 
 def _edited_text(update: Dict[str, Any]):
@@ -138,8 +143,8 @@ def _edited_text(update: Dict[str, Any]):
     chat = _chat_id(message)
     if chat is None or not isinstance(message, dict):
         return None
-    text = message.get("text") if isinstance(message.get("text"), str) else message.get("caption")
-    return (chat, text) if isinstance(text, str) else None
+    text = _words_of(message)
+    return (chat, text) if text is not None else None
 
 
 class TelegramChannel(EnvironmentChannel):
