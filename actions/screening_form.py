@@ -15,6 +15,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.yes_no_form import YesNoFormValidation
 from spasm_aid import triage
+from spasm_aid.contract import DENIED_CONDITIONS_SLOT
 
 TABLE = triage.load_table()
 
@@ -24,6 +25,11 @@ def known_flags(tracker: Tracker) -> List[str]:
     return [flag for flag in (tracker.get_slot("red_flag"), tracker.get_slot("urgent_flag")) if flag]
 
 
+def denied_conditions(tracker: Tracker) -> List[str]:
+    """Screening conditions the person clearly denied in their own words ("my legs are fine")."""
+    return [c for c in tracker.get_slot(DENIED_CONDITIONS_SLOT) or [] if isinstance(c, str)]
+
+
 class ValidateScreeningForm(YesNoFormValidation):
     question_slots = TABLE.screening_slots
 
@@ -31,7 +37,12 @@ class ValidateScreeningForm(YesNoFormValidation):
         return "validate_screening_form"
 
     def remaining(self, answers: Dict[str, Optional[str]], tracker: Tracker) -> List[str]:
-        return triage.questions_to_ask(answers, known_flags(tracker), TABLE)
+        return triage.questions_to_ask(answers, known_flags(tracker), TABLE, denied_conditions(tracker))
+
+    def answered_otherwise(self, answers: Dict[str, Optional[str]], tracker: Tracker) -> bool:
+        # "my legs are fine" said to a leg question answers it, though it is not a plain "no"
+        requested = tracker.get_slot("requested_slot")
+        return requested in triage.answered_by_own_words(answers, denied_conditions(tracker), TABLE)
 
     def validate_answer(
         self, slot: str, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker
@@ -57,7 +68,7 @@ class ValidateScreeningForm(YesNoFormValidation):
     ) -> None:
         # clinical-guidance section 3: the urgent questions decide "see a doctor today", so the
         # first piece of first aid comes before them, for someone on the floor
-        if triage.first_aid_due(answered_now, answers, remaining, TABLE):
+        if triage.first_aid_due(answered_now, answers, remaining, TABLE, denied_conditions(tracker)):
             dispatcher.utter_message(response="utter_first_aid_now")
             dispatcher.utter_message(response="utter_urgent_questions_intro")
 

@@ -42,6 +42,10 @@ class YesNoFormValidation(FormValidationAction):
         """Events to add when no question remains."""
         return []
 
+    def answered_otherwise(self, answers: Dict[str, Optional[str]], tracker: Tracker) -> bool:
+        """The question asked was answered by something other than yes / no / not sure."""
+        return False
+
     def on_activation(
         self, remaining: List[str], dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> None:
@@ -113,7 +117,9 @@ class YesNoFormValidation(FormValidationAction):
             if intent in PASS_THROUGH_INTENTS and not self._answered_this_turn(tracker):
                 return []  # rejected: the rule for this intent runs
             if not self._answered_this_turn(tracker):
-                return self.nudge(dispatcher, tracker)
+                if not self.answered_otherwise(self.answers(tracker), tracker):
+                    return self.nudge(dispatcher, tracker)
+                answered_now.append(tracker.get_slot("requested_slot"))
         events = await super().run(dispatcher, tracker, domain)
         answers = self.answers(tracker)  # the tracker holds this turn's validated answers
         remaining = self.remaining(answers, tracker)

@@ -30,6 +30,9 @@ GENERAL_SIGN = "general"
 TRIAGE_SLOT = "triage"
 SPEAKER_SLOT = "speaker"
 FALL_REPORTED_SLOT = "fall_reported"
+# the screening-question conditions the person clearly denied in their own words ("my legs are
+# fine"), kept for the conversation: a question whose every condition is denied is not asked
+DENIED_CONDITIONS_SLOT = "denied_conditions"
 
 # --- forms ----------------------------------------------------------------------------------
 SCREENING_FORM = "screening_form"

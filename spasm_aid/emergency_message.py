@@ -13,7 +13,7 @@ only says which parts are said, and when (clinical-guidance sections 1 and 2):
 """
 from __future__ import annotations
 
-from typing import Any, Collection, List, Mapping
+from typing import Any, Collection, List, Mapping, Optional
 
 EMERGENCY = "utter_emergency"
 EMERGENCY_CALL = "utter_emergency_call"
@@ -31,7 +31,12 @@ TRAUMA_FLAG = "trauma"
 # section 1): "I feel better" and the end of a conversation. The all-clear and the urgent route
 # say utter_safety_net as the last step of their rules (data/rules/screening.yml), after any
 # answer to a question asked during the screening.
-CLOSING_RESPONSES = frozenset({"utter_feel_better", "utter_goodbye"})
+# "Thanks", often the last word said to a speaker, closes a conversation too (third version).
+CLOSING_RESPONSES = frozenset({"utter_feel_better", "utter_goodbye", "utter_thank"})
+SEE_DOCTOR_TODAY = "utter_see_doctor_today"
+# Replies that also say when to see a doctor the same day (clinical-guidance section 1); the
+# see-a-doctor answer says it in its own words, before its "say more".
+SEE_DOCTOR_TODAY_AFTER = frozenset({"utter_feel_worse", "utter_self_care_plan"})
 # Replies that already begin with the number, said after an emergency as they are.
 NUMBER_FIRST_RESPONSES = frozenset(
     {EMERGENCY, "utter_emergency_reminder", "utter_while_waiting", "utter_voice_unclear", "utter_default",
@@ -70,7 +75,17 @@ def reply_parts(response: str, slots: Mapping[str, Any]) -> List[str]:
         return [response] if response in NUMBER_FIRST_RESPONSES else [CALL_FIRST, response]
     if response in CLOSING_RESPONSES:
         return [response, SAFETY_NET]
+    if response in SEE_DOCTOR_TODAY_AFTER:
+        return [response, SEE_DOCTOR_TODAY]
     return [response]
+
+
+def regional_version(response: str, region: Optional[str], available: Collection[str]) -> str:
+    """`<response>_<region>` where the domain has one: the services of the person's country
+    (clinical-guidance section 1: NHS 111 or a GP where the number is 999)."""
+    if region and f"{response}_{region}" in available:
+        return f"{response}_{region}"
+    return response
 
 
 def helper_version(response: str, slots: Mapping[str, Any], available: Collection[str]) -> str:

@@ -112,6 +112,20 @@ def emergency_number(environ: Environ = None) -> str:
     return value
 
 
+# The health services a reply names follow the country (clinical-guidance section 1: with 999,
+# "call NHS 111 or your GP today"; UK NHS physiotherapy self-referral, section 4). The country is
+# read from the number and the locale already configured: 999, or a British English locale.
+UK = "uk"
+UK_LOCALES = ("en-gb", "en_gb", "en-uk", "en_uk")
+
+
+def health_service_region(number: str, locale_name: str) -> Optional[str]:
+    """"uk" where the UK's services apply (999, or an en-GB locale); None: name no country's."""
+    if number == "999" or locale_name.strip().lower() in UK_LOCALES:
+        return UK
+    return None
+
+
 SHARED_STATES = ("memory", "redis")
 
 
@@ -354,6 +368,11 @@ class Settings:
     slack: PlatformSettings = field(default_factory=lambda: PlatformSettings.slack({}))
     production: ProductionSettings = field(default_factory=ProductionSettings)
     alerts: AlertSettings = field(default_factory=lambda: AlertSettings.from_env({}))
+
+    @property
+    def region(self) -> Optional[str]:
+        """Whose health services the replies name (health_service_region)."""
+        return health_service_region(self.emergency_number, self.locale)
 
     @classmethod
     def from_env(cls, environ: Environ = None) -> Settings:

@@ -33,6 +33,8 @@ class Question:
     slot: str
     level: str
     flags: Tuple[str, ...]
+    # what the question asks, by name: the person's own clear denials of all of them answer it
+    conditions: Tuple[str, ...] = ()
 
     @property
     def reason(self) -> Optional[str]:
@@ -76,6 +78,11 @@ class TriageTable:
     def screening_slots(self) -> List[str]:
         return [q.slot for q in self.questions]
 
+    @property
+    def conditions(self) -> List[str]:
+        """Every condition a screening question names, in order."""
+        return [c for q in self.questions for c in q.conditions]
+
 
 class TriageTableError(ValueError):
     """The triage table file is malformed; the message says which entry and why."""
@@ -85,7 +92,7 @@ def _parse_table(raw: dict, source: str) -> TriageTable:
     try:
         flag_levels = dict(raw["flags"])
         questions = tuple(
-            Question(slot=q["slot"], level=q["level"], flags=tuple(q["flags"]))
+            Question(slot=q["slot"], level=q["level"], flags=tuple(q["flags"]), conditions=tuple(q.get("conditions", ())))
             for q in raw["questions"]
         )
         caution_slots = tuple(c["slot"] for c in raw["pain_relief_cautions"])
@@ -150,18 +157,46 @@ def route(
     return best
 
 
+def answered_by_own_words(
+    answers: Mapping[str, Optional[str]], denied: Iterable[str] = (), table: Optional[TriageTable] = None
+) -> List[str]:
+    """The questions not asked yet that the person's own clear denials already answer no: every
+    condition the question names was denied ("my legs are fine" answers both leg questions;
+    "no chest pain" alone answers neither the chest question, which also asks about breathing,
+    nor the tummy question). Clinical-guidance section 2: skip what the person's words answered."""
+    table = table or load_table()
+    denied = set(denied)
+    return [
+        q.slot for q in table.questions
+        if answers.get(q.slot) is None and q.conditions and set(q.conditions) <= denied
+    ]
+
+
+def with_own_words(
+    answers: Mapping[str, Optional[str]], denied: Iterable[str] = (), table: Optional[TriageTable] = None
+) -> dict:
+    """The answers, with a "no" for each question the person's own words already answered."""
+    merged = dict(answers)
+    for slot in answered_by_own_words(answers, denied, table):
+        merged[slot] = NO
+    return merged
+
+
 def questions_to_ask(
     answers: Mapping[str, Optional[str]],
     volunteered_flags: Iterable[str] = (),
     table: Optional[TriageTable] = None,
+    denied: Iterable[str] = (),
 ) -> List[str]:
     """The screening slots still to ask, in order.
 
     Nothing is left once the route is an emergency. Urgent and "soon" questions are skipped once
     any urgent flag is known, since further answers could not change the advice (see a doctor
-    today).
+    today). A question whose every condition the person clearly denied in their own words
+    (`denied`: condition names) is not asked.
     """
     table = table or load_table()
+    answers = with_own_words(answers, denied, table)
     current = route(answers, volunteered_flags, table)
     if current.level == EMERGENCY:
         return []
@@ -175,9 +210,13 @@ def questions_to_ask(
     return remaining
 
 
-def emergency_questions_clear(answers: Mapping[str, Optional[str]], table: Optional[TriageTable] = None) -> bool:
-    """Every emergency question answered no (the point where first aid may begin)."""
+def emergency_questions_clear(
+    answers: Mapping[str, Optional[str]], table: Optional[TriageTable] = None, denied: Iterable[str] = ()
+) -> bool:
+    """Every emergency question answered no, by an answer or the person's own words (the point
+    where first aid may begin)."""
     table = table or load_table()
+    answers = with_own_words(answers, denied, table)
     return all(answers.get(q.slot) == NO for q in table.questions if q.level == EMERGENCY)
 
 
@@ -186,16 +225,18 @@ def first_aid_due(
     answers: Mapping[str, Optional[str]],
     remaining: Iterable[str],
     table: Optional[TriageTable] = None,
+    denied: Iterable[str] = (),
 ) -> bool:
-    """True on the turn the last emergency question was answered no and the question that the
-    first piece of first aid precedes (clinical-guidance section 3) is the next one asked."""
+    """True on the turn the last emergency question was answered no (or skipped, answered by the
+    person's own words) and the question that the first piece of first aid precedes
+    (clinical-guidance section 3) is the next one asked."""
     table = table or load_table()
     remaining = list(remaining)
     emergency_slots = {q.slot for q in table.questions if q.level == EMERGENCY}
     return (
         table.first_aid_before is not None
         and bool(emergency_slots & set(answered_now))
-        and emergency_questions_clear(answers, table)
+        and emergency_questions_clear(answers, table, denied)
         and bool(remaining)
         and remaining[0] == table.first_aid_before
     )

@@ -24,7 +24,8 @@ def test_the_clinical_model_follows_a_change_to_the_table(tmp_path, monkeypatch)
 
     raw = yaml.safe_load((ROOT / "spasm_aid" / "triage_table.yml").read_text())
     raw["flags"]["new_flag"] = "urgent"
-    raw["questions"].insert(7, {"slot": "screen_new_flag", "level": "urgent", "flags": ["new_flag"]})
+    after_fever = [q["slot"] for q in raw["questions"]].index("screen_fever") + 1
+    raw["questions"].insert(after_fever, {"slot": "screen_new_flag", "level": "urgent", "flags": ["new_flag"]})
     table = triage._parse_table(raw, "test")
     slots = make_clinical_model.slots_section(table)
     block = slots[slots.index("  screen_new_flag:"):].split("\n  screen_")[0]

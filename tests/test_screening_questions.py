@@ -1,21 +1,29 @@
-"""The screening questions as spoken (clinical-guidance sections 2 and 3): each condition of a
-question is still there when it is asked again in simpler words after "not sure", and for a
-helper; the urgent questions ask at most two things."""
+"""The screening questions as spoken (clinical-guidance sections 2 and 3, third version): each
+condition of a question is still there when it is asked again in simpler words after "not sure",
+and for a helper; every question, emergency ones included, asks at most two things, read aloud
+as the voice would say it (spasm_aid.voice.speakable)."""
+import re
+
 import pytest
 import yaml
 
+from spasm_aid.triage import EMERGENCY, load_table
+from spasm_aid.voice.speakable import speakable
 from tests.conftest import ROOT
 
 RESPONSES = yaml.safe_load(open(ROOT / "domain.yml", encoding="utf-8"))["responses"]
 
-# For each question, one word (or alternatives) per condition, found in every wording.
+# For each question, one word (or alternatives) per sign it names, found in every wording.
 CONDITIONS = {
-    "screen_bladder_bowel": [("peeing",), ("leaked", "accident")],
-    "screen_saddle_numbness": [("numb",), ("tingl",), ("bottom",), ("genitals", "groin"), ("inner thigh",)],
-    "screen_leg_weakness": [("weak",), ("numb",), ("tingly",), ("getting weaker",)],
-    "screen_trauma": [("fall",), ("accident",), ("knock", "hit hard")],
-    "screen_chest": [("chest",), ("breath",), ("sweaty",), ("faint",)],
-    "screen_stroke": [("face",), ("weak",), ("numb",), ("speech",)],
+    "screen_bladder_bowel": [("pee",), ("leaked", "accident")],
+    "screen_saddle_numbness": [("numb",), ("tingl",), ("bottom",), ("genitals", "groin")],
+    "screen_both_legs": [("both",), ("pain", "hurt"), ("numb",), ("weak",)],
+    "screen_leg_weakness": [("giving way", "give way"), ("getting weaker",)],
+    "screen_trauma": [("fall",), ("accident",), ("blow", "hit hard")],
+    "screen_chest": [("chest",), ("breath",)],
+    "screen_aortic": [("tummy",), ("tearing", "ripping"), ("shoulder blades",)],
+    "screen_stroke": [("face",), ("weak",), ("numb",), ("one side", "one arm")],
+    "screen_confusion": [("speech", "words"), ("confused", "muddled"), ("drowsy", "sleepy")],
     "screen_fever": [("fever", "temperature"), ("hot and shivery",)],
     "screen_cancer": [("cancer",), ("weight", "thinner")],
     "screen_steroids": [("steroid",), ("thin bones",)],
@@ -23,6 +31,16 @@ CONDITIONS = {
     "screen_pregnancy": [("pregnant",)],
     "screen_first_episode": [("50",), ("first",)],
 }
+# The parts a person answers, as heard: the stretches between commas ("is it hard to pee, or have
+# you leaked ...?"); words joined by "or" without a comma share one verb ("numbness or tingling
+# around your bottom"). People answer the last part they heard, so two at most. A leading "Since
+# this started," frames the question and asks nothing.
+PART_BREAK = re.compile(r",\s*")
+FRAME = re.compile(r"^since [^,]+,\s*", re.IGNORECASE)
+
+
+def test_every_question_of_the_table_is_checked_here():
+    assert set(CONDITIONS) == set(load_table().screening_slots)
 
 
 def wordings(slot):
@@ -45,7 +63,20 @@ def test_the_helper_wording_asks_about_them(slot):
         assert "you" not in words and "your" not in words, variation["text"]
 
 
-def test_urgent_questions_ask_at_most_two_things():
-    for slot in ("screen_fever", "screen_cancer", "screen_steroids", "screen_immune", "screen_pregnancy",
-                 "screen_first_episode"):
-        assert len(CONDITIONS[slot]) <= 2
+@pytest.mark.parametrize("slot", CONDITIONS)
+def test_every_question_read_aloud_asks_at_most_two_things(slot):
+    for name, _ in wordings(slot):
+        for variation in RESPONSES[name]:
+            spoken = speakable(variation["text"])
+            question = spoken.replace("Let me put it simply.", "").replace("Yes or no.", "").strip()
+            assert question.count("?") == 1, f"{name}: one question per turn: {spoken!r}"
+            clauses = PART_BREAK.split(FRAME.sub("", question))
+            assert len(clauses) <= 2, f"{name}: {len(clauses)} things asked in {spoken!r}"
+
+
+def test_the_emergency_questions_are_the_nine_of_the_guidance_in_its_order():
+    emergency = [q.slot for q in load_table().questions if q.level == EMERGENCY]
+    assert emergency == [
+        "screen_bladder_bowel", "screen_saddle_numbness", "screen_both_legs", "screen_leg_weakness",
+        "screen_trauma", "screen_chest", "screen_aortic", "screen_stroke", "screen_confusion",
+    ]

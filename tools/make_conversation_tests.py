@@ -405,6 +405,19 @@ def dialogue_paths(table) -> List[str]:
         + ["  - active_loop: null"]
         + act("utter_pain_relief_urgent"),
     )
+    # clinical-guidance section 2: a question the person's own words already answered is skipped
+    legs = [q for q in table.questions if q.slot in ("screen_both_legs", "screen_leg_weakness")]
+    denied = list(dict.fromkeys(c for q in legs for c in q.conditions))
+    after_legs = names[names.index(legs[-1].slot) + 1]
+    out += story(
+        "legs said to be fine: both leg questions are skipped",
+        opening(names[0])
+        + answer_no(names[0], names[1])
+        + user("no, and my legs are fine", "deny")
+        + ["  - slot_was_set:", f'    - {names[1]}: "no"', "  - slot_was_set:", f"    - denied_conditions: {json.dumps(denied)}"]
+        + act("screening_form")
+        + slots(requested_slot=after_legs),
+    )
     for flag, text in NEW_FLAG_PHRASES:
         out += story(
             f"new red flag ({flag}): {text}", volunteered(flag, text=text) + emergency(flag, in_form=False)
@@ -415,7 +428,8 @@ def dialogue_paths(table) -> List[str]:
 def build() -> dict:
     table = load_table()
     slots = table.screening_slots
-    flags = [q.reason or q.slot for q in table.questions if q.level == EMERGENCY] + [HELP]
+    # each flag once, though several questions may stand for it (both leg questions: leg_weakness)
+    flags = list(dict.fromkeys(q.reason or q.slot for q in table.questions if q.level == EMERGENCY)) + [HELP]
     first, at_question, yes = [HEADER, "version: \"3.1\"", "stories:"], [HEADER, "version: \"3.1\"", "stories:"], [
         HEADER,
         "version: \"3.1\"",

@@ -20,7 +20,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from spasm_aid import settings
 from spasm_aid.contract import EXPECTS_KEY, YES_NO, is_yes_no_question
-from spasm_aid.emergency_message import helper_version, reply_parts
+from spasm_aid.emergency_message import helper_version, regional_version, reply_parts
 from spasm_aid.triage import EMERGENCY, URGENT
 
 REASON_SLOTS = {EMERGENCY: "red_flag", URGENT: "urgent_flag"}
@@ -66,7 +66,9 @@ class SpasmAidNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         domain = domain or Domain.empty()
         super().__init__(domain.responses)
         # every setting checked at start-up: a bad value stops the server with its name, not a turn later
-        self.emergency_number = settings.Settings.from_env().emergency_number
+        configured = settings.Settings.from_env()
+        self.emergency_number = configured.emergency_number
+        self.region = configured.region
 
     async def generate(
         self,
@@ -79,7 +81,7 @@ class SpasmAidNaturalLanguageGenerator(TemplatedNaturalLanguageGenerator):
         slots = tracker.current_slot_values()
         response = None
         for part in reply_parts(utter_action, slots):
-            said = helper_version(part, slots, self.responses)
+            said = regional_version(helper_version(part, slots, self.responses), self.region, self.responses)
             generated = await super().generate(said, tracker, output_channel, **kwargs)
             response = join_responses(response, generated, main=part == utter_action)
         response = add_quick_replies(utter_action, response)

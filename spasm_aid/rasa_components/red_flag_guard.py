@@ -45,6 +45,8 @@ from spasm_aid.triage import EMERGENCY, URGENT
 logger = logging.getLogger(__name__)
 
 GUARD_METADATA_KEY = "red_flag_guard"
+# a message read as one of these answers no screening question by a denial in it
+DENIAL_BLOCKING_INTENTS = (RED_FLAG_INTENT, RED_FLAG_CHECK_INTENT, RED_FLAG_QUESTION_INTENT)
 # the entities fill the slots of the same name
 GUARD_ENTITIES = (RED_FLAG_SLOT, URGENT_FLAG_SLOT, RED_FLAG_CHECK_SLOT, SIGN_ASKED_SLOT)
 
@@ -144,6 +146,10 @@ def apply_guard(
         elif top != RED_FLAG_INTENT and ml_red_flag and ml_red_flag.get("confidence", 0) >= ml_red_flag_threshold:
             _force_intent(message, RED_FLAG_INTENT)
     message.set(ENTITIES, entities, add_to_output=True)
+    final_intent = (message.get(INTENT) or {}).get("name")
+    # the person's own clear denials answer screening questions (clinical-guidance section 2), only
+    # in a message read as nothing serious: not when it routes up, asks about a sign or is junk
+    denied = [] if final_intent in DENIAL_BLOCKING_INTENTS or result.junk else list(result.denied_conditions)
     message.set(
         GUARD_METADATA_KEY,
         {
@@ -154,6 +160,9 @@ def apply_guard(
             # a helper speaking for someone there now (clinical-guidance section 0), a fall
             "helper": result.helper,
             "fall": result.fall,
+            # kept by the SafetyPolicy in the denied_conditions slot: questions the person's own
+            # words already answered no are not asked
+            "denied": denied,
             "junk": result.junk,
             "ml_intent": ml_intent,
             "reader": None if verdict is None else {"action": verdict.action, "flag": verdict.flag, "by_rules": verdict.by_rules},

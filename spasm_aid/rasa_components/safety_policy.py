@@ -20,7 +20,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from spasm_aid import safety, triage
-from spasm_aid.contract import RED_FLAG_CHECK_SLOT
+from spasm_aid.contract import DENIED_CONDITIONS_SLOT, RED_FLAG_CHECK_SLOT
 
 RED_FLAG_SLOT = "red_flag"
 TRIAGE_SLOT = "triage"
@@ -117,7 +117,11 @@ class SafetyPolicy(Policy):
         if last_user >= 0:
             intent = (events[last_user].intent or {}).get("name")
         route = tracker.get_slot(TRIAGE_SLOT)
-        answered = all(tracker.get_slot(slot) is not None for slot in emergency_questions)
+        # a question the person's own words answered (clinical-guidance section 2) counts as answered
+        answers = triage.with_own_words(
+            {slot: tracker.get_slot(slot) for slot in emergency_questions}, tracker.get_slot(DENIED_CONDITIONS_SLOT) or ()
+        )
+        answered = all(answers.get(slot) is not None for slot in emergency_questions)
         return safety.TurnState(
             intent=intent,
             flag_this_turn=flag,
@@ -135,7 +139,8 @@ class SafetyPolicy(Policy):
     @staticmethod
     def speaker_events(tracker: DialogueStateTracker, domain: Domain) -> List[SlotSet]:
         """Keep what the guard read in the latest message: a helper is speaking (clinical-guidance
-        section 0), a fall was told. Set once and kept for the conversation; these events are
+        section 0), a fall was told, screening conditions clearly denied (section 2: "my legs are
+        fine" answers the leg questions). Set once and kept for the conversation; these events are
         applied whichever policy wins, before any reply of this turn is generated."""
         latest = tracker.latest_message
         reading = (latest.parse_data or {}).get(GUARD_METADATA_KEY) if latest else None
@@ -146,6 +151,12 @@ class SafetyPolicy(Policy):
             events.append(SlotSet(SPEAKER_SLOT, HELPER))
         if reading.get("fall") and not tracker.get_slot(FALL_SLOT) and FALL_SLOT in [s.name for s in domain.slots]:
             events.append(SlotSet(FALL_SLOT, "yes"))
+        denied = [c for c in reading.get("denied") or () if isinstance(c, str)]
+        if denied and DENIED_CONDITIONS_SLOT in [s.name for s in domain.slots]:
+            known = list(tracker.get_slot(DENIED_CONDITIONS_SLOT) or [])
+            merged = known + [c for c in denied if c not in known]
+            if merged != known:
+                events.append(SlotSet(DENIED_CONDITIONS_SLOT, merged))
         return events
 
     def predict_action_probabilities(

@@ -43,6 +43,17 @@ CLAUSE_BREAKS = frozenset(
     {"but", "and", "though", "although", "however", "yet", "so", "because", "except", "also", "then", "plus", "while"}
 )
 SUBJECT_PRONOUNS = frozenset({"i", "he", "she", "they", "we", "you", "it", "im"})
+# Words that make a denial less than clear ("I think my legs are fine", "fine if I sit still"):
+# such a denial does not answer a screening question (clinical-guidance section 2).
+UNCLEAR_WORDS = frozenset(
+    {"think", "guess", "maybe", "perhaps", "probably", "mostly", "kind", "sort", "suppose", "hope", "bit",
+     "little", "until", "yet", "apart", "except", "besides", "sometimes", "almost", "fairly", "pretty",
+     "if", "whether", "when", "unless", "seem", "seems", "now", "still", "anymore", "before", "used",
+     "yesterday", "earlier", "ago", "last", "usually", "normally"}
+)
+PAST_TENSE_BE = frozenset({"was", "were"})
+# A clause that qualifies the denial before it ("legs are fine but one is going weak"): not clear.
+QUALIFYING_BREAKS = frozenset({"but", "except", "though", "although", "however", "yet"})
 SENTENCE_ENDS = frozenset({".", "!", "?", ";", "...", "!!", "!!!", "??", "?!"})
 NEGATION_WINDOW = 5  # tokens looked back from a match for a negation cue
 
@@ -155,6 +166,9 @@ class GuardResult:
     # a word of the lexicon's symptom vocabulary (body, symptom, accident, help; a typo of one
     # included): without one, a classifier's red-flag guess is a guess from words it never saw
     symptom_mentioned: bool = True
+    # the screening-question conditions the person clearly denied in this message ("my legs are
+    # fine"): read only when no sign counts in it (lexicon.yml, `denials`)
+    denied_conditions: Tuple[str, ...] = ()
 
     @property
     def helper(self) -> bool:
@@ -312,12 +326,33 @@ class RedFlagGuard:
             self.helper_cues.add("helper", [self._compile(p, path) for p in raw["helper_cues"]])
             symptom_words = {w for name in raw["junk_symptom_sets"] for w in self._sets[name]}
             symptom_words |= {str(w).lower() for w in raw["junk_never_words"] + raw.get("doubt_words", [])}
+            self._compile_denials(raw, path, table)
         except (KeyError, TypeError) as exc:
             raise LexiconError(
                 f"{path}: expected 'flags', 'sets', 'helper_cues', 'junk_symptom_sets', 'junk_never_words' and '{HELP_KEY}': {exc}"
             ) from exc
         self._vocab_list = sorted(self.vocabulary)
         self.junk = JunkDetector(self.known_words, symptom_words | self.symptom_lemmas, self._correct, self._lemma)
+
+    def _compile_denials(self, raw: dict, path: Path, table) -> None:
+        """The `denials` entries: one matcher key per entry, the conditions each one answers."""
+        self.denials = Matcher(self.nlp.vocab)
+        self.denial_covers: Dict[str, Tuple[str, ...]] = {}
+        known_conditions = set(table.conditions)
+        vocabulary = set(self.vocabulary)  # denial words do not steer the typo correction of signs
+        self._sets.update({name: [str(w).lower() for w in words] for name, words in (raw.get("denial_sets") or {}).items()})
+        for index, entry in enumerate(raw.get("denials") or []):
+            covers = tuple(entry["covers"])
+            unknown = sorted(set(covers) - known_conditions)
+            if unknown or not covers:
+                raise LexiconError(
+                    f"{path}: denial entry {index + 1} covers {unknown or 'nothing'}; each must be a condition "
+                    f"named by a screening question in spasm_aid/triage_table.yml ({', '.join(sorted(known_conditions))})"
+                )
+            key = f"denial_{index}"
+            self.denial_covers[key] = covers
+            self.denials.add(key, [self._compile(p, path) for p in entry["patterns"]])
+        self.vocabulary = vocabulary
 
     # --- compiling ---------------------------------------------------------------------
     def _lemma(self, word: str) -> str:
@@ -493,6 +528,37 @@ class RedFlagGuard:
                 sentence.append(token.norm_)
         return False
 
+    def _clear_denial(self, doc: Doc, start: int, end: int, excluded_spans: Sequence[Tuple[int, int]]) -> bool:
+        """A denial that is plain: not inside a look-alike phrase ("did not fall asleep"), not
+        negated, hedged or conditional before it ("not sure my legs are fine", "I think", "if"),
+        not qualified after it ("except", "but"), not asked ("my legs are fine?") and not about
+        a pet or a thing."""
+        if any(s < end and start < e for s, e in excluded_spans):
+            return False
+        left, right = self._clause(doc, start, end)
+        before = {doc[i].norm_ for i in range(left, start)} | {doc[i].lower_ for i in range(left, start)}
+        after = {doc[i].norm_ for i in range(end, right)} | {doc[i].lower_ for i in range(end, right)}
+        if before & (NEGATION_CUES | HEDGE_WORDS | UNCLEAR_WORDS) or after & UNCLEAR_WORDS:
+            return False
+        if any(doc[i].lower_ in PAST_TENSE_BE for i in range(start, end)):
+            return False  # "my legs were fine": said of before
+        if right < len(doc) and doc[right].norm_ in QUALIFYING_BREAKS:
+            return False
+        for i in range(end, len(doc)):  # the sentence it is in is not a question
+            if doc[i].text in SENTENCE_ENDS:
+                if "?" in doc[i].text:
+                    return False
+                break
+        return self._owner(doc, start, end) != "unrelated"
+
+    def _denied_conditions(self, doc: Doc, excluded: Dict[str, List[Tuple[int, int]]]) -> Tuple[str, ...]:
+        spans = [span for spans in excluded.values() for span in spans]
+        covered: List[str] = []
+        for match_id, start, end in self.denials(doc):
+            if self._clear_denial(doc, start, end, spans):
+                covered.extend(self.denial_covers[self.nlp.vocab.strings[match_id]])
+        return tuple(dict.fromkeys(covered))
+
     def detect(self, text: str) -> GuardResult:
         text = fold_text(text)  # the junk and symptom checks below read the folded words too
         if not text or not text.strip():
@@ -531,7 +597,10 @@ class RedFlagGuard:
         words = re.findall(r"[a-z]+", doc.text.lower())
         junk = not detections and not helper_cue and self.junk(text, words)
         symptom_mentioned = bool(detections) or any(self.junk.near_symptom(w) for w in words if len(w) >= 2)
-        return GuardResult(_dedupe_overlaps(detections), negated_mentions, helper_cue, junk, symptom_mentioned)
+        detections = _dedupe_overlaps(detections)
+        counting = any(d.scope in COUNTING_SCOPES for d in detections)
+        denied = () if counting else self._denied_conditions(doc, excluded)
+        return GuardResult(detections, negated_mentions, helper_cue, junk, symptom_mentioned, denied)
 
 
 def _dedupe_overlaps(detections: Sequence[Detection]) -> List[Detection]:

@@ -139,3 +139,39 @@ def test_intents_the_rules_handle_are_rejected(dispatcher, domain):
         tracker = make_tracker(slots={"requested_slot": SLOTS[3]}, intent=intent, active_loop=FORM)
         assert run(tracker, dispatcher, domain) == {}
     assert dispatcher.messages == []
+
+
+LEGS_FINE = ["legs_pain", "legs_numb", "legs_weak", "legs_giving_way", "leg_weaker"]
+
+
+def test_a_no_with_legs_said_to_be_fine_skips_both_leg_questions(dispatcher, domain):
+    # "no, and my legs are fine" to the saddle question: the next question is about a fall
+    index = SLOTS.index("screen_saddle_numbness")
+    tracker = make_tracker(
+        slots={**answered(index), "requested_slot": SLOTS[index], "denied_conditions": LEGS_FINE},
+        intent="deny", new_slots={SLOTS[index]: "no"}, active_loop=FORM,
+    )
+    sets = run(tracker, dispatcher, domain)
+    assert sets["requested_slot"] == "screen_trauma"
+    assert sets.get("screen_both_legs") is None and sets.get("screen_leg_weakness") is None
+
+
+def test_legs_said_to_be_fine_to_a_leg_question_answer_it_without_a_nudge(dispatcher, domain):
+    index = SLOTS.index("screen_both_legs")
+    tracker = make_tracker(
+        slots={**answered(index), "requested_slot": SLOTS[index], "denied_conditions": LEGS_FINE},
+        intent="inform", active_loop=FORM,
+    )
+    sets = run(tracker, dispatcher, domain)
+    assert sets["requested_slot"] == "screen_trauma"
+    assert "utter_screening_need_answer" not in [m.get("response") for m in dispatcher.messages]
+
+
+def test_a_partial_denial_still_asks_the_question(dispatcher, domain):
+    index = SLOTS.index("screen_chest")
+    tracker = make_tracker(
+        slots={**answered(index), "requested_slot": SLOTS[index], "denied_conditions": ["chest_pain"]},
+        intent="inform", active_loop=FORM,
+    )
+    run(tracker, dispatcher, domain)
+    assert "utter_screening_need_answer" in [m.get("response") for m in dispatcher.messages]

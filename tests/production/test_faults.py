@@ -24,7 +24,7 @@ from .conftest import SALT
 
 SCREENING_QUESTIONS = len(load_table().screening_slots)  # all answered no: self-care
 
-FIRST_QUESTION = "trouble peeing"
+FIRST_QUESTION = "hard to pee"
 SECOND_QUESTION = "numbness or tingling around your bottom"
 
 

@@ -107,7 +107,7 @@ def test_deep_metadata_is_refused_and_does_not_poison_the_conversation(servers):
     assert post_json(servers["served"], REST, big)[0] == 413
     # the conversation goes on normally: the safety questions are asked (action server calls work)
     user = Chat(servers["served"], sender)
-    assert "trouble peeing" in texts(user.say("my back just spasmed"))
+    assert "hard to pee" in texts(user.say("my back just spasmed"))
     assert texts(user.say("no"))
 
 

@@ -71,17 +71,18 @@ def test_all_clear_reaches_self_care_advice_and_leaves_one_session_row(servers):
     replies = c.say(OPENING)
     assert "not a diagnosis" in texts(replies) and "call 911" in texts(replies)
     answers = ["no", "nope", "nah", "not really", "no thanks", "I don't think so", "nope none of that",
-               "no", "nope", "nah", "no", "not really"]
+               "no", "nope", "nah", "no", "not really", "no", "nope", "nah"]
     assert len(answers) == len(SLOTS)
     for answer in answers:
         replies = c.say(answer)
     assert triage_of(replies) == {"triage": "self_care", "reason": None, "call": "911"}
-    assert "Here's the plan" in texts(replies) and "or you get chest pain." in texts(replies)
+    assert "Here's the plan" in texts(replies) and "or get chest pain or sudden severe pain." in texts(replies)
     assert "15-20 minutes" in texts(c.say("ice or heat?"))
     assert "Take care" in texts(c.say("bye"))
     [row] = session_row(servers, c.sender, until=lambda row: row.end_reason == "goodbye")
-    # first advice (the position) with the 7th turn's reply, before the urgent questions
-    assert row.final_triage == "self_care" and row.first_advice_turn == 7 and row.turns == 15
+    # first advice (the position) with the 10th turn's reply (the nine emergency questions), before
+    # the urgent questions
+    assert row.final_triage == "self_care" and row.first_advice_turn == 10 and row.turns == 18
     assert row.topics == "first_aid_now,self_care_plan,ice_heat" and row.end_reason == "goodbye" and row.channel == "rest"
 
 
@@ -151,11 +152,11 @@ def test_urgent_answer_sends_to_a_doctor_today(servers):
     screen_to(c, SLOTS.index("screen_fever"))
     replies = c.say("yes")
     assert triage_of(replies) == {"triage": "urgent", "reason": "fever", "call": "911"}
-    assert "doctor today" in texts(replies)
-    assert "Call 911 if your legs get weak or numb" in texts(replies)  # the safety net closes the route
+    assert "urgent care or a nurse line today" in texts(replies)
+    assert "Call 911 if your legs get weak, you go numb around your bottom" in texts(replies)  # the safety net closes the route
 
 
-def test_first_aid_comes_before_the_urgent_questions_by_the_seventh_turn(servers):
+def test_first_aid_comes_right_after_the_emergency_questions(servers):
     # clinical-guidance section 3: the first piece of first aid before the urgent questions
     c = chat(servers)
     emergency_questions = SLOTS.index("screen_fever")
@@ -259,3 +260,16 @@ def test_over_rest_no_timer_is_promised_and_none_is_scheduled(servers):
     assert "phone or speaker" in said and "I'll remind you" not in said
     time.sleep(5)
     assert "Time's up" not in texts(c.say("thanks"))
+
+
+def test_a_question_the_persons_own_words_answered_is_not_asked(servers):
+    # clinical-guidance section 2: "my legs are fine" answers both leg questions
+    c = chat(servers)
+    c.say(OPENING)
+    c.say("no")  # the bladder question
+    replies = c.say("no, and my legs are fine")  # the numbness question, and both leg questions
+    assert "bad fall" in texts(replies) and triage_of(replies) is None
+    # "no chest pain" alone answers neither the chest question (breathing too) nor the tummy one
+    replies = c.say("no, and no chest pain")  # the fall question
+    assert "trouble breathing" in texts(replies)
+    assert "tummy" in texts(c.say("no"))

@@ -136,7 +136,7 @@ def test_the_live_loop_answers_aloud_and_never_takes_its_own_voice_for_a_turn(se
     with live_loop(echoing_room, servers["served"]) as loop:
         person_says(echoing_room, tmp_path, "my back just spasmed")
         first = loop.wait_for(r"^heard: ")
-        loop.wait_for(r"^bot: .*trouble peeing", after=first)
+        loop.wait_for(r"^bot: .*hard to pee", after=first)
         # the reply (about 15 s of speech) is heard by the microphone as loud as the person
         ended = loop.wait_for(r"^\(reply ended", after=first)
         time.sleep(2)
@@ -151,7 +151,7 @@ def test_the_live_loop_answers_aloud_and_never_takes_its_own_voice_for_a_turn(se
 def test_help_me_said_over_a_long_reply_stops_it_and_gives_the_emergency_message(servers, quiet_room, tmp_path):
     with live_loop(quiet_room, servers["served"]) as loop:
         person_says(quiet_room, tmp_path, "my back just spasmed")
-        first = loop.wait_for(r"^bot: .*trouble peeing")
+        first = loop.wait_for(r"^bot: .*hard to pee")
         loop.wait_for(r"^\(first audio", after=first)
         time.sleep(3)  # well into the reply (about 15 s)
         person_says(quiet_room, tmp_path, "help me")

@@ -79,7 +79,7 @@ def test_telegram_conversation_to_self_care_with_the_inline_keyboard(servers):
     chat = new_chat()
     assert telegram(servers, text_update(chat, "my back just spasmed"))[0] == 200
     question = servers["platforms"].sent("telegram", chat)[-1]["body"]
-    assert "trouble peeing" in question["text"]
+    assert "hard to pee" in question["text"]
     assert [b["text"] for b in question["reply_markup"]["inline_keyboard"][0]] == ["Yes", "No", "Not sure"]
     for _ in range(ANSWERS):
         assert tap(servers, chat, "no")[0] == 200
@@ -202,8 +202,8 @@ def test_slack_url_verification(servers):
 def test_slack_conversation_to_self_care_with_buttons(servers):
     channel, platforms = f"D{uuid.uuid4().hex[:8].upper()}", servers["platforms"]
     assert dm(servers, channel, "my back just spasmed")[0] == 200
-    calls = platforms.wait_for("slack", channel, lambda calls: any("trouble peeing" in t for t in slack_texts(calls)))
-    question = next(c["body"] for c in calls if "trouble peeing" in c["body"].get("text", ""))
+    calls = platforms.wait_for("slack", channel, lambda calls: any("hard to pee" in t for t in slack_texts(calls)))
+    question = next(c["body"] for c in calls if "hard to pee" in c["body"].get("text", ""))
     assert [e["value"] for e in question["blocks"][1]["elements"]] == ["yes", "no", "not sure"]
     for answered in range(1, ANSWERS + 1):
         assert click(servers, channel, "no")[0] == 200
@@ -234,7 +234,7 @@ def test_slack_a_retry_of_an_event_already_handled_is_not_answered_twice(servers
     dm(servers, channel, "hello", event_id=event_id)
     # the whole reply (it ends with the first question), not its first message: the rest arriving
     # later was counted as a second answer (a race seen in CI)
-    first = servers["platforms"].wait_for("slack", channel, lambda calls: any("trouble peeing" in t for t in slack_texts(calls)))
+    first = servers["platforms"].wait_for("slack", channel, lambda calls: any("hard to pee" in t for t in slack_texts(calls)))
     assert dm(servers, channel, "hello", event_id=event_id)[0] == 200  # the same event again
     assert dm(servers, channel, "hello", event_id=event_id, retry="1")[0] == 200  # and retried
     time.sleep(2)
@@ -262,7 +262,7 @@ def test_slack_a_mention_is_answered_in_a_thread_not_in_the_open_channel(servers
     channel, platforms = f"C{uuid.uuid4().hex[:8].upper()}", servers["platforms"]
     ts = f"{time.time():.6f}"
     assert mention(servers, channel, "my back just spasmed", ts)[0] == 200
-    calls = platforms.wait_for("slack", channel, lambda calls: any("trouble peeing" in t for t in slack_texts(calls)))
+    calls = platforms.wait_for("slack", channel, lambda calls: any("hard to pee" in t for t in slack_texts(calls)))
     assert calls and all(c["body"].get("thread_ts") == ts for c in calls)
     # the answer, typed in the thread, continues that conversation (and stays in the thread)
     assert mention(servers, channel, "I can't feel my legs", f"{time.time():.6f}", thread_ts=ts)[0] == 200

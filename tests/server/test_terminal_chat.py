@@ -49,13 +49,13 @@ def say(child, text):
 
 def test_a_screening_typed_no_yes_and_not_sure(terminal):
     opened = say(terminal, "my back just spasmed")
-    assert "trouble peeing" in opened and "(yes / no / not sure)" in opened
+    assert "hard to pee" in opened and "(yes / no / not sure)" in opened
     after_no = say(terminal, "no")
     assert "numbness or tingling around your bottom" in after_no  # the next question: no was no
     assert "Call 911" not in after_no and "help now" not in after_no
     after_not_sure = say(terminal, "not sure")
     assert "Let me put it simply" in after_not_sure and "(yes / no / not sure)" in after_not_sure
-    assert "Are both legs weak" in say(terminal, "no")
+    assert "going down both legs" in say(terminal, "no")
     emergency = say(terminal, "yes")
     assert "Weak or numb legs" in emergency and "Call 911 now." in emergency
     terminal.sendline("/quit")

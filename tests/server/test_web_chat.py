@@ -53,7 +53,7 @@ def type_message(page, text):
 def test_the_quick_replies_answer_the_screening_questions(page):
     type_message(page, "my back just spasmed")
     page.get_by_role("button", name="No", exact=True).wait_for()
-    assert "trouble peeing" in bot_texts(page)[-1]
+    assert "hard to pee" in bot_texts(page)[-1]
     page.get_by_role("button", name="No", exact=True).click()
     page.locator("#log li.bot").nth(4).wait_for()
     assert "numbness or tingling around your bottom" in bot_texts(page)[-1]

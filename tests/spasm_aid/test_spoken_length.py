@@ -18,6 +18,16 @@ EXCEPTIONS = {
     # sentence is one idea of at most 12 words (tests/spasm_aid/voice/test_speakable.py), and it
     # is spoken slowly.
     "utter_emergency": 52,
+    # clinical-guidance section 1 (third version) adds fixed lines the guidance words itself: the
+    # safety net on every closing reply (about 30 spoken words: weak legs, numb around the bottom,
+    # bladder or bowels, chest pain or sudden severe pain) and the see-a-doctor-today line on the
+    # see-a-doctor, "it's getting worse" and plan replies. The reply's own words were cut to a
+    # sentence or two around them; what is left is each answer's core.
+    "utter_feel_better": 48,
+    "utter_thank": 42,
+    "utter_feel_worse": 44,
+    "utter_self_care_plan": 47,
+    "utter_see_doctor": 55,
 }
 # Back-to-back replies count together (section 6): the groups the rules say in one turn.
 GROUPS = {

@@ -49,11 +49,57 @@ def test_urgent_questions_ask_one_thing_or_two():
             assert len(question.flags) <= 2, question
 
 
-def test_first_aid_comes_right_after_the_six_emergency_questions():
-    # with the opening message, first advice comes with the reply to the 7th user turn
+def test_first_aid_comes_right_after_the_nine_emergency_questions():
+    # with the opening message, first advice comes with the reply to the 10th user turn, sooner
+    # when the person's own words answered some questions (below)
     emergency = [q.slot for q in TABLE.questions if q.level == EMERGENCY]
-    assert len(emergency) == 6
+    assert len(emergency) == 9
     assert TABLE.screening_slots.index(TABLE.first_aid_before) == len(emergency)
+
+
+def test_every_emergency_question_names_what_it_asks_for_denials():
+    for question in TABLE.questions:
+        if question.level == EMERGENCY:
+            assert question.conditions, question.slot
+    assert len(TABLE.conditions) == len(set(TABLE.conditions))  # each condition belongs to one question
+
+
+LEG_CONDITIONS = ["legs_pain", "legs_numb", "legs_weak", "legs_giving_way", "leg_weaker"]
+
+
+def test_legs_said_to_be_fine_answer_both_leg_questions():
+    assert triage.answered_by_own_words({}, LEG_CONDITIONS) == ["screen_both_legs", "screen_leg_weakness"]
+    asked = triage.questions_to_ask({}, (), TABLE, LEG_CONDITIONS)
+    assert "screen_both_legs" not in asked and "screen_leg_weakness" not in asked
+    assert asked[:3] == ["screen_bladder_bowel", "screen_saddle_numbness", "screen_trauma"]
+
+
+def test_a_denial_of_part_of_a_question_does_not_answer_it():
+    # "no chest pain" answers neither the chest question (breathing too) nor the tummy question
+    assert triage.answered_by_own_words({}, ["chest_pain"]) == []
+    assert "screen_aortic" in triage.questions_to_ask({}, (), TABLE, ["chest_pain", "breathing"])
+    assert "screen_chest" not in triage.questions_to_ask({}, (), TABLE, ["chest_pain", "breathing"])
+    # weakness denied, pain down both legs not: the both-legs question is still asked
+    asked = triage.questions_to_ask({}, (), TABLE, ["legs_weak", "legs_giving_way", "leg_weaker"])
+    assert "screen_both_legs" in asked and "screen_leg_weakness" not in asked
+
+
+def test_an_answer_given_beats_a_denial():
+    # a yes to a question stays a yes, whatever was denied before
+    answers = {"screen_both_legs": "yes"}
+    assert triage.route(triage.with_own_words(answers, LEG_CONDITIONS)).level == EMERGENCY
+    assert triage.questions_to_ask(answers, (), TABLE, LEG_CONDITIONS) == []
+
+
+def test_first_aid_is_due_when_the_last_emergency_questions_were_answered_by_own_words():
+    emergency = [q.slot for q in TABLE.questions if q.level == EMERGENCY]
+    answers = {slot: "no" for slot in emergency[:-1]}
+    denied = ["speech", "confused", "drowsy"]
+    remaining = triage.questions_to_ask(answers, (), TABLE, denied)
+    assert remaining[0] == TABLE.first_aid_before
+    assert triage.emergency_questions_clear(answers, TABLE, denied)
+    assert not triage.emergency_questions_clear(answers, TABLE)
+    assert triage.first_aid_due([emergency[-2]], answers, remaining, TABLE, denied)
 
 
 def test_first_aid_is_due_only_when_the_last_emergency_answer_is_no():

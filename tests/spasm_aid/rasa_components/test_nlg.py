@@ -77,9 +77,10 @@ def test_every_reply_that_closes_a_route_ends_with_the_safety_net(closing):
     # conversation tests check it); feeling better and goodbye get it from the generator
     # clinical-guidance section 1: a misheard red flag lands on exactly these replies
     last = generate(closing)["text"].splitlines()[-1]
-    assert last == "Call 911 if your legs get weak or numb, you can't pee or lose control, or you get chest pain."
+    assert last == ("Call 911 if your legs get weak, you go numb around your bottom, can't pee or control "
+                    "your bladder or bowels, or get chest pain or sudden severe pain.")
     helper_last = generate(closing, {"speaker": "helper"})["text"].splitlines()[-1]
-    assert helper_last.startswith("Call 911 if their legs get weak or numb")
+    assert helper_last.startswith("Call 911 if their legs get weak, they go numb around their bottom")
 
 
 @pytest.mark.parametrize("response", ["utter_default", "utter_out_of_scope", "utter_voice_unclear",

@@ -223,3 +223,16 @@ def test_a_weak_red_flag_guess_on_words_still_routes_up_junk_or_not(component):
     ranking = [{"name": "greet", "confidence": 0.6}, {"name": "red_flag", "confidence": 0.35}]
     [m] = component.process([message("legz numm", intent="greet", ranking=ranking)])
     assert m.get("intent")["name"] == "red_flag" and not m.get("red_flag_guard")["junk"]
+
+
+def test_a_clear_denial_reaches_the_reading_for_the_screening(component):
+    [m] = component.process([message("no, and my legs are fine", intent="deny")])
+    assert set(m.get("red_flag_guard")["denied"]) >= {"legs_pain", "legs_weak", "leg_weaker"}
+
+
+def test_no_denial_is_passed_on_when_the_message_routes_up(component):
+    # the classifier alone routes "my legs are fine, all of a sudden" up: no question is skipped then
+    ranking = [{"name": "red_flag", "confidence": 0.8}, {"name": "deny", "confidence": 0.1}]
+    [m] = component.process([message("my legs are fine, everything is wrong", intent="red_flag", ranking=ranking)])
+    assert m.get("intent")["name"] == "red_flag"
+    assert m.get("red_flag_guard")["denied"] == []

@@ -8,11 +8,11 @@ from rasa.shared.core.events import ActionExecuted, ActiveLoop, SlotSet, UserUtt
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from spasm_aid.rasa_components.safety_policy import SafetyPolicy
+from spasm_aid.triage import EMERGENCY, load_table
 from tests.conftest import ROOT
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
-EMERGENCY_SLOTS = ["screen_bladder_bowel", "screen_saddle_numbness", "screen_leg_weakness", "screen_trauma",
-                   "screen_chest", "screen_stroke"]
+EMERGENCY_SLOTS = [q.slot for q in load_table().questions if q.level == EMERGENCY]
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +101,27 @@ def test_a_topic_before_the_emergency_questions_is_screened_first(policy):
     assert predict(policy, t)[0] == "utter_screen_first"
     t.update(ActionExecuted("utter_screen_first"))
     assert predict(policy, t)[0] == "screening_form"
+
+
+LEGS_FINE = ["legs_pain", "legs_numb", "legs_weak", "legs_giving_way", "leg_weaker"]
+
+
+def test_denials_read_in_a_message_are_kept_for_the_conversation(policy):
+    reading = {"flags": [], "helper": False, "fall": False, "denied": ["chest_pain"]}
+    t = tracker(SlotSet("denied_conditions", LEGS_FINE), user("deny", "no chest pain", guard=reading))
+    assert slot_events(predict(policy, t)[1]) == {"denied_conditions": LEGS_FINE + ["chest_pain"]}
+    # nothing new denied: no event
+    t = tracker(SlotSet("denied_conditions", LEGS_FINE), user("deny", "legs fine", guard={**reading, "denied": LEGS_FINE}))
+    assert slot_events(predict(policy, t)[1]) == {}
+
+
+def test_questions_answered_by_own_words_count_as_answered_for_first_aid(policy):
+    # both leg questions skipped ("my legs are fine"), every other emergency question answered no
+    answered = [SlotSet(s, "no") for s in EMERGENCY_SLOTS if s not in ("screen_both_legs", "screen_leg_weakness")]
+    t = tracker(*answered, SlotSet("denied_conditions", LEGS_FINE), user("ask_ice_heat", "ice or heat"))
+    assert predict(policy, t)[0] is None  # answered by the topic rule, not sent back to screening
+    t = tracker(*answered, user("ask_ice_heat", "ice or heat"))
+    assert predict(policy, t)[0] in ("utter_disclaimer", "utter_screen_first")  # back to the questions
 
 
 def test_a_topic_after_stop_in_the_middle_of_screening_goes_back_to_it(policy):
