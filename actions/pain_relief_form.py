@@ -3,19 +3,27 @@
 Any "yes" or "not sure", or a flag already told that matters for pain relievers (pregnancy,
 steroids, kidney trouble), means: ask a pharmacist or doctor first. On the urgent route (or
 with an urgent flag told) nothing is asked: medicines are left to the doctor.
+
+The medicine asked about decides which version of the answer is given (spasm_aid/medicines.py):
+its key caution comes first, before the caution questions and again in the answer; a child's
+medicine or a muscle relaxant is "ask first" without the questions.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
 
 from actions.yes_no_form import YesNoFormValidation
-from spasm_aid import triage
+from spasm_aid import medicines, triage
 
 TABLE = triage.load_table()
+ASK_PAIN_RELIEF = "ask_pain_relief"
+VARIANT_SLOT = "pain_relief_variant"
+INTRO = "utter_pain_relief_intro"
 
 
 def relevant_flags(tracker: Tracker) -> List[str]:
@@ -27,6 +35,28 @@ def relevant_flags(tracker: Tracker) -> List[str]:
     return flags
 
 
+def pain_relief_question(events: List[Dict[str, Any]]) -> str:
+    """The words of the latest pain-relief question (it may have waited through the screening
+    as a pending topic, so it is not always the latest message)."""
+    for event in reversed(events):
+        if event.get("event") == "user":
+            intent = ((event.get("parse_data") or {}).get("intent") or {}).get("name")
+            if intent == ASK_PAIN_RELIEF:
+                return event.get("text") or ""
+    return ""
+
+
+def pregnant(tracker: Tracker) -> bool:
+    return (
+        "pregnancy" in relevant_flags(tracker)
+        or tracker.get_slot("caution_pregnancy") in triage.POSITIVE_ANSWERS
+    )
+
+
+def answer_variant(tracker: Tracker) -> Optional[str]:
+    return medicines.answer_variant(pain_relief_question(tracker.events), pregnant(tracker))
+
+
 class ValidatePainReliefForm(YesNoFormValidation):
     question_slots = list(TABLE.caution_slots)
 
@@ -34,20 +64,26 @@ class ValidatePainReliefForm(YesNoFormValidation):
         return "validate_pain_relief_form"
 
     def remaining(self, answers: Dict[str, Optional[str]], tracker: Tracker) -> List[str]:
-        if on_urgent_route(tracker):
+        if on_urgent_route(tracker) or medicines.needs_no_cautions(answer_variant(tracker)):
             return []
         return triage.cautions_to_ask(answers, relevant_flags(tracker), TABLE)
 
     def on_activation(
-        self, remaining: List[str], dispatcher: CollectingDispatcher, tracker: Tracker
+        self, remaining: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> None:
-        dispatcher.utter_message(response="utter_pain_relief_intro")
+        # the medicine's key caution in the first breath, before the questions
+        specific = f"{INTRO}_{answer_variant(tracker)}"
+        dispatcher.utter_message(response=specific if specific in (domain.get("responses") or {}) else INTRO)
 
     def outcome(self, answers: Dict[str, Optional[str]], tracker: Tracker) -> List[EventType]:
+        variant = answer_variant(tracker)
         if on_urgent_route(tracker):
-            return [SlotSet("pain_relief_advice", "doctor")]
-        ask_first = triage.needs_pharmacist(answers, relevant_flags(tracker))
-        return [SlotSet("pain_relief_advice", "ask_first" if ask_first else "otc_ok")]
+            advice = "doctor"
+        elif medicines.needs_no_cautions(variant) or triage.needs_pharmacist(answers, relevant_flags(tracker)):
+            advice = "ask_first"
+        else:
+            advice = "otc_ok"
+        return [SlotSet(VARIANT_SLOT, variant), SlotSet("pain_relief_advice", advice)]
 
 
 def on_urgent_route(tracker: Tracker) -> bool:

@@ -47,7 +47,7 @@ class YesNoFormValidation(FormValidationAction):
         return False
 
     def on_activation(
-        self, remaining: List[str], dispatcher: CollectingDispatcher, tracker: Tracker
+        self, remaining: List[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> None:
         """Called once when the form starts."""
 
@@ -124,7 +124,7 @@ class YesNoFormValidation(FormValidationAction):
         answers = self.answers(tracker)  # the tracker holds this turn's validated answers
         remaining = self.remaining(answers, tracker)
         if activating and remaining:
-            self.on_activation(remaining, dispatcher, tracker)
+            self.on_activation(remaining, dispatcher, tracker, domain)
         if answered_now:
             self.before_next_question(answered_now, answers, remaining, dispatcher, tracker)
         if not remaining:

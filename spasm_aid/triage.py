@@ -35,6 +35,8 @@ class Question:
     flags: Tuple[str, ...]
     # what the question asks, by name: the person's own clear denials of all of them answer it
     conditions: Tuple[str, ...] = ()
+    # asked only after a yes (or not sure) to this question: "Are you over 50?" gates the first episode
+    asked_after_yes_to: Optional[str] = None
 
     @property
     def reason(self) -> Optional[str]:
@@ -79,6 +81,12 @@ class TriageTable:
         return [q.slot for q in self.questions]
 
     @property
+    def slots_asked_when_all_no(self) -> List[str]:
+        """The questions a person who answers no to everything hears, in order (one asked only
+        after a yes is not among them)."""
+        return [q.slot for q in self.questions if not q.asked_after_yes_to]
+
+    @property
     def conditions(self) -> List[str]:
         """Every condition a screening question names, in order."""
         return [c for q in self.questions for c in q.conditions]
@@ -92,7 +100,8 @@ def _parse_table(raw: dict, source: str) -> TriageTable:
     try:
         flag_levels = dict(raw["flags"])
         questions = tuple(
-            Question(slot=q["slot"], level=q["level"], flags=tuple(q["flags"]), conditions=tuple(q.get("conditions", ())))
+            Question(slot=q["slot"], level=q["level"], flags=tuple(q["flags"]), conditions=tuple(q.get("conditions", ())),
+                     asked_after_yes_to=q.get("asked_after_yes_to"))
             for q in raw["questions"]
         )
         caution_slots = tuple(c["slot"] for c in raw["pain_relief_cautions"])
@@ -109,9 +118,16 @@ def _parse_table(raw: dict, source: str) -> TriageTable:
     for level in flag_levels.values():
         if level not in QUESTION_LEVELS:
             raise TriageTableError(f"{source}: flag level must be one of {QUESTION_LEVELS}, got {level!r}")
+    slots = [q.slot for q in questions]
+    gates = {q.asked_after_yes_to for q in questions if q.asked_after_yes_to}
+    for q in questions:
+        if q.asked_after_yes_to and (q.asked_after_yes_to not in slots or slots.index(q.asked_after_yes_to) > slots.index(q.slot)):
+            raise TriageTableError(f"{source}: question {q.slot!r} is asked after {q.asked_after_yes_to!r}, "
+                                   "which must be a question slot listed before it")
     for q in questions:
         unknown = [f for f in q.flags if f not in flag_levels]
-        if unknown or q.level not in QUESTION_LEVELS or not q.flags:
+        # a gate ("Are you over 50?") stands for no flag itself
+        if unknown or q.level not in QUESTION_LEVELS or not (q.flags or q.slot in gates):
             raise TriageTableError(
                 f"{source}: question {q.slot!r} needs a level ({'/'.join(QUESTION_LEVELS)}) and flags "
                 f"listed under 'flags'; unknown flags: {unknown}"
@@ -206,6 +222,9 @@ def questions_to_ask(
             continue
         if question.level in (URGENT, SOON) and current.level == URGENT:
             continue
+        gate = question.asked_after_yes_to
+        if gate and (gate not in remaining and answers.get(gate) not in POSITIVE_ANSWERS):
+            continue  # its gate was answered no (or skipped): not asked
         remaining.append(question.slot)
     return remaining
 

@@ -29,7 +29,9 @@ CONDITIONS = {
     "screen_steroids": [("steroid",), ("thin bones",)],
     "screen_immune": [("immune",), ("inject drugs",)],
     "screen_pregnancy": [("pregnant",)],
-    "screen_first_episode": [("50",), ("first",)],
+    "screen_night_pain": [("night",), ("lying still", "rest")],
+    "screen_over_50": [("50",)],
+    "screen_first_episode": [("first",)],  # the age is its own question before it
 }
 # The parts a person answers, as heard: the stretches between commas ("is it hard to pee, or have
 # you leaked ...?"); words joined by "or" without a comma share one verb ("numbness or tingling

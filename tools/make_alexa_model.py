@@ -53,7 +53,8 @@ EXTRA_CARRIERS = ("she", "he", "they", "we", "my", "i", "can't", "cannot", "not"
                   "this", "that", "since", "been", "got", "having", "too", "on", "down", "half", "we're", "he's",
                   "she's", "they're", "let's", "dunno", "maybe", "possibly", "perhaps", "definitely", "mum", "mom",
                   "dad", "wife", "husband", "partner", "son", "daughter", "friend", "grandma", "numb", "weak",
-                  "burning", "lost", "losing", "crushing", "pregnant", "fell", "woke", "blood", "tingly", "pee")
+                  "burning", "lost", "losing", "crushing", "pregnant", "fell", "woke", "blood", "tingly", "pee",
+                  "there's", "theres")
 
 
 def words(text: str) -> List[str]:

@@ -57,6 +57,9 @@ FIRST_AID_PHRASES = {
     "ask_see_doctor": "when should I see a doctor",
     "ask_duration": "how long will this last",
     "ask_prevention": "how do I stop this happening again",
+    "ask_getting_up": "how do I get up off the floor",
+    "ask_work": "should I go to work",
+    "ask_sleep": "how should I sleep",
     "ask_pain_relief": "can I take ibuprofen",
     "ask_while_waiting": "what should I do right now",
     "feel_better": "it feels a bit better now",
@@ -177,7 +180,8 @@ def story(name: str, steps: List[str]) -> List[str]:
 
 
 def dialogue_paths(table) -> List[str]:
-    names = table.screening_slots
+    # the questions asked when every answer is no: one asked only after a yes is left out
+    names = table.slots_asked_when_all_no
     emergency_slots = [q.slot for q in table.questions if q.level == EMERGENCY]
     out = [HEADER, 'version: "3.1"', "stories:"]
     out += story(
@@ -190,6 +194,10 @@ def dialogue_paths(table) -> List[str]:
         + topic("when should I see a doctor", "ask_see_doctor", "utter_see_doctor")
         + topic("how long will this last", "ask_duration", "utter_duration")
         + topic("how do I stop this happening again", "ask_prevention", "utter_prevention")
+        + topic("how do I get up off the floor", "ask_getting_up", "utter_getting_up")
+        + topic("next", "more", "action_say_more")
+        + topic("should I go to work", "ask_work", "utter_work")
+        + topic("how should I sleep", "ask_sleep", "utter_sleep")
         + topic("what else can you tell me", "ask_options", "utter_options")
         + topic("it feels a bit better now", "feel_better", "utter_feel_better")
         + topic("it's getting worse", "feel_worse", "utter_feel_worse")
@@ -427,7 +435,7 @@ def dialogue_paths(table) -> List[str]:
 
 def build() -> dict:
     table = load_table()
-    slots = table.screening_slots
+    slots = table.slots_asked_when_all_no
     # each flag once, though several questions may stand for it (both leg questions: leg_weakness)
     flags = list(dict.fromkeys(q.reason or q.slot for q in table.questions if q.level == EMERGENCY)) + [HELP]
     first, at_question, yes = [HEADER, "version: \"3.1\"", "stories:"], [HEADER, "version: \"3.1\"", "stories:"], [

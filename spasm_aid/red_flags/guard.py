@@ -62,6 +62,8 @@ NEGATION_WINDOW = 5  # tokens looked back from a match for a negation cue
 # and the reply is addressed to the helper); "my cat fell" is unrelated; "my wife says my face
 # is drooping" is the user's.
 FIRST_PERSON = frozenset({"i", "me", "my", "im", "myself", "mine", "ive", "id"})
+# possessives naming another person's body inside a match ("a lump on his spine")
+OWNING_OTHERS = frozenset({"his", "her", "their"})
 OTHER_PEOPLE = frozenset(
     """he she they him her them his their hes shes theyre theyve himself herself themselves
     husband wife partner boyfriend girlfriend fiance fiancee son daughter kid kids child children
@@ -457,6 +459,12 @@ class RedFlagGuard:
         # "a car hit me", "someone tackled me": the speaker is the one hurt
         if any((doc[i]._.sa_form or doc[i].lower_) in ("me", "myself") for i in range(start, min(len(doc), end + 1))):
             return "self"
+        # whose body part the match names says whose it is: "she could feel a lump on my spine"
+        inside = {doc[i]._.sa_form or doc[i].lower_ for i in range(start, min(len(doc), end))}
+        if "my" in inside:
+            return "self"
+        if inside & OWNING_OTHERS:
+            return "other_person"
         for i in range(start - 1, max(left, start - 1 - OWNER_WINDOW) - 1, -1):
             word = doc[i]._.sa_form or doc[i].lower_
             if word in FIRST_PERSON:

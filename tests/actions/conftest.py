@@ -24,17 +24,18 @@ def make_tracker(
     active_loop: Optional[str] = None,
     latest_action: str = "action_listen",
     events: Optional[List[Dict[str, Any]]] = None,
+    text: str = "...",
 ) -> Tracker:
     """A tracker whose latest user message has `intent`; `new_slots` were just extracted
     (they trail the events, as the FormAction sends them)."""
     new_slots = new_slots or {}
     current = {**(slots or {}), **new_slots}
     trail = [{"event": "slot", "name": k, "value": v} for k, v in new_slots.items()]
-    history = (events or []) + [{"event": "user", "text": "...", "parse_data": {"intent": {"name": intent}}}] + trail
+    history = (events or []) + [{"event": "user", "text": text, "parse_data": {"intent": {"name": intent}}}] + trail
     return Tracker(
         sender_id="test",
         slots=current,
-        latest_message={"intent": {"name": intent, "confidence": 0.9}, "text": "...", "entities": []},
+        latest_message={"intent": {"name": intent, "confidence": 0.9}, "text": text, "entities": []},
         events=history,
         paused=False,
         followup_action=None,

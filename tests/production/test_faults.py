@@ -22,7 +22,7 @@ from spasm_aid.triage import load_table
 
 from .conftest import SALT
 
-SCREENING_QUESTIONS = len(load_table().screening_slots)  # all answered no: self-care
+SCREENING_QUESTIONS = len(load_table().slots_asked_when_all_no)  # all answered no: self-care
 
 FIRST_QUESTION = "hard to pee"
 SECOND_QUESTION = "numbness or tingling around your bottom"

@@ -12,7 +12,7 @@ from spasm_aid.triage import load_table
 from tests.alexa_ca import FakeAmazonCA, alexa_request, alexa_says
 from tests.server.test_hostile_input import raw
 
-SCREENING_QUESTIONS = len(load_table().screening_slots)  # all answered no: self-care
+SCREENING_QUESTIONS = len(load_table().slots_asked_when_all_no)  # all answered no: self-care
 
 pytestmark = pytest.mark.server
 

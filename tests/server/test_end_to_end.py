@@ -17,7 +17,7 @@ from spasm_aid.triage import EMERGENCY, load_table
 pytestmark = pytest.mark.server
 
 TABLE = load_table()
-SLOTS = TABLE.screening_slots
+SLOTS = TABLE.slots_asked_when_all_no  # every answer no: the age's no skips the first episode
 EMERGENCY_QUESTIONS = [q for q in TABLE.questions if q.level == EMERGENCY]
 FLAG_PHRASES = {
     "bladder_bowel": "i think i wet myself",
@@ -179,6 +179,28 @@ def test_pain_relief_asks_the_cautions_first(servers):
     assert "quick checks" in texts(c.say("can I take ibuprofen"))
     replies = c.say("yes")
     assert "pharmacist" in texts(replies) and "ibuprofen or naproxen" not in texts(replies)
+
+
+def test_the_medicine_asked_about_is_answered_with_its_key_caution_first(servers):
+    # clinical-guidance section 4: aspirin's age limit before the questions and in the answer
+    c = chat(servers)
+    screen_to(c, len(SLOTS))
+    first = texts(c.say("can I take aspirin"))
+    assert "under 16" in first and "Have you had a stomach ulcer" in first
+    replies = None
+    for _ in load_table().caution_slots:
+        replies = c.say("no")
+    assert "Never give aspirin to anyone under 16" in texts(replies)
+    relaxant = texts(c.say("what about muscle relaxants"))
+    assert relaxant.startswith("Muscle relaxants make you drowsy: no driving")
+
+
+def test_getting_up_is_guided_one_step_at_a_time(servers):
+    c = chat(servers)
+    screen_to(c, len(SLOTS))
+    steps = [texts(c.say("how do I get up off the floor"))] + [texts(c.say("next")) for _ in range(3)]
+    assert "roll onto your side" in steps[0] and "Push up with your arms" in steps[1]
+    assert "Sit for a moment" in steps[2] and "If your legs won't hold you, call 911 now" in steps[3]
 
 
 def test_a_topic_asked_first_is_answered_after_screening(servers):

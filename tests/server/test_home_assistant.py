@@ -22,7 +22,7 @@ from spasm_aid.channels.home_assistant import serve
 from spasm_aid.triage import load_table
 from tools.servers import stop_process
 
-SCREENING_QUESTIONS = len(load_table().screening_slots)  # all answered no: self-care
+SCREENING_QUESTIONS = len(load_table().slots_asked_when_all_no)  # all answered no: self-care
 
 pytestmark = pytest.mark.server
 PORT = 10799

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.server
 # Telegram update ids are handled once each (a redelivery is dropped): every run starts its own
 update_ids = itertools.count(uuid.uuid4().int % 10**12 + 10**6)
 SELF_CARE = "Nothing you told me needs a doctor right now"
-ANSWERS = len(__import__("spasm_aid.triage", fromlist=["load_table"]).load_table().screening_slots)  # all answered no
+ANSWERS = len(__import__("spasm_aid.triage", fromlist=["load_table"]).load_table().slots_asked_when_all_no)  # all answered no
 
 
 # --- Telegram -------------------------------------------------------------------------------

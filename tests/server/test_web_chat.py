@@ -10,7 +10,7 @@ import pytest
 
 from spasm_aid.triage import load_table
 
-SCREENING_QUESTIONS = len(load_table().screening_slots)  # all answered no: self-care
+SCREENING_QUESTIONS = len(load_table().slots_asked_when_all_no)  # all answered no: self-care
 
 pytestmark = pytest.mark.server
 ROOT = Path(__file__).resolve().parent.parent.parent

@@ -18,7 +18,26 @@ def test_questions_start_with_the_emergency_flags_in_order():
     emergency = [q.slot for q in TABLE.questions if q.level == EMERGENCY]
     assert slots[: len(emergency)] == emergency
     rest = [TABLE.question(s).level for s in slots[len(emergency) :]]
-    assert rest == [URGENT] * (len(rest) - 1) + [triage.SOON]  # the softer over-50 question last
+    # the softer over-50 questions last: the age, then the first episode (clinical-guidance section 3)
+    assert rest == [URGENT] * (len(rest) - 2) + [triage.SOON, triage.SOON]
+    assert slots[-2:] == ["screen_over_50", "screen_first_episode"]
+
+
+def test_the_first_episode_is_asked_only_after_a_yes_to_the_age():
+    answered = {slot: "no" for slot in TABLE.screening_slots if slot not in ("screen_over_50", "screen_first_episode")}
+    assert triage.questions_to_ask({**answered, "screen_over_50": "no"}) == []
+    assert triage.questions_to_ask({**answered, "screen_over_50": "yes"}) == ["screen_first_episode"]
+    assert triage.questions_to_ask({**answered, "screen_over_50": "unsure"}) == ["screen_first_episode"]
+
+
+def test_a_question_asked_after_one_that_comes_later_is_refused():
+    import yaml
+
+    raw = yaml.safe_load(triage.TABLE_PATH.read_text())
+    gated = next(q for q in raw["questions"] if q.get("asked_after_yes_to"))
+    gated["asked_after_yes_to"] = "screen_bladder_bowel_typo"
+    with pytest.raises(triage.TriageTableError, match="must be a question slot listed before it"):
+        triage._parse_table(raw, "triage_table.yml")
 
 
 @pytest.mark.parametrize("question", [q for q in TABLE.questions if q.level == EMERGENCY], ids=lambda q: q.slot)

@@ -90,7 +90,7 @@ def run_all_clear(answer: str = "no", max_turns: int = 20) -> Optional[int]:
 
 def evaluate(examples: List[Example]) -> Dict[str, Any]:
     table = load_table()
-    slots = table.screening_slots
+    slots = table.slots_asked_when_all_no
     phrases: Dict[str, List[str]] = {}
     for example in examples:
         if example.is_emergency:
@@ -133,16 +133,25 @@ def evaluate(examples: List[Example]) -> Dict[str, Any]:
 
     # Every "yes" variant is understood at every question: emergency or urgent next turn; at the
     # softer over-50 question, self-care with "see a doctor soon".
+    # A question asked only after a yes (the first episode, after the age) is reached with "yes" to
+    # its gate; the gate's own yes must bring that question.
     yeses = Checks()
+    gates = {q.asked_after_yes_to: q.slot for q in table.questions if q.asked_after_yes_to}
     for variant in affirm_variants:
-        for index, question in enumerate(table.questions):
+        for question in table.questions:
             chat = new_chat()
             chat.say(OPENING)
-            for _ in range(index):
+            gate = question.asked_after_yes_to
+            before = slots[: slots.index(gate) if gate else slots.index(question.slot)]
+            for _ in before:
                 chat.say("no")
+            if gate:
+                chat.say("yes")
             replies = chat.say(variant)
             payload = triage_of(replies)
-            if question.level == SOON:
+            if question.slot in gates:
+                ok = payload is None and "first ever back spasm" in texts(replies)
+            elif question.level == SOON:
                 ok = payload is not None and payload["triage"] == SELF_CARE and "see a doctor soon" in texts(replies)
             else:
                 ok = payload is not None and payload["triage"] == question.level

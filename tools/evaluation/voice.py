@@ -115,6 +115,16 @@ HELD_OUT_SETS = (
 SAFE = ("emergency", "safety_reply", "nlu_fallback", "confirm", "check")
 # the emergency message, at once or after one such question
 QUESTIONED_UP = ("emergency", "confirm", "check")
+# A bare yes, no or not sure with no question pending gets the options and the safety net with
+# the number (data/rules/control.yml: "yes outside a question"; a misheard red flag often lands
+# there): safe for a red flag said with no question pending, never counted as a safety reply for
+# benign speech, and not safe as the answer to a question.
+BARE_ANSWERS = ("affirm", "deny", "unsure")
+
+
+def answered_safely(outcome: str, expect_yes_no: bool) -> bool:
+    """A red flag's outcome gives the number in the very next reply."""
+    return outcome in SAFE or (not expect_yes_no and outcome in BARE_ANSWERS)
 
 
 def wer(reference: str, hypothesis: str) -> Tuple[int, int]:
@@ -206,7 +216,8 @@ class Judge:
             "outcome_without_second_look": unlooked,
             "source": result.source, "outcome": outcome, "expected_intent": expected,
             "intent_ok": outcome == ("emergency" if expected == "red_flag" else expected),
-            "red_flag": expected == "red_flag", "safe": expected != "red_flag" or outcome in SAFE,
+            "red_flag": expected == "red_flag",
+            "safe": expected != "red_flag" or answered_safely(outcome, expect_yes_no),
         }
 
 

@@ -12,7 +12,7 @@ RED_FLAGS = ["I can't feel my legs", "I think I wet myself", "I fell down the st
              "help", "my face is drooping"]
 TOPICS = ["should I use ice or heat", "should I walk", "when should I see a doctor", "how long will this last",
           "what position should I lie in"]
-SCREENING_QUESTIONS = 15  # spasm_aid/triage_table.yml: 9 emergency, 6 urgent (a test checks it)
+SCREENING_QUESTIONS = 16  # spasm_aid/triage_table.yml, all answered no: 9 emergency, 6 urgent, the age (a test checks it)
 RED_FLAG_SHARE = 0.2  # one conversation in five hits a red flag
 
 

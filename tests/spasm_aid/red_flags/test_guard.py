@@ -68,6 +68,8 @@ POSITIVE = {
     "fever": ["i have a fever", "I've got chills", "im shivering", "I have a high temperature"],
     "kidney": ["it burns when i pee", "there's blood in my urine"],
     "night_pain": ["the pain is worse at night", "it wakes me up at night"],
+    # section 3 (NHS: urgent): a swelling or change in the shape of the back
+    "back_lump": ["there's a lump on my back", "my spine looks crooked now", "the shape of my back has changed"],
     "cancer": ["i had cancer", "I'm on chemo"],
     "weight_loss": ["I've lost weight without trying"],
     "osteoporosis_steroids": ["I have osteoporosis", "i take steroids", "im on prednisone"],
@@ -308,6 +310,13 @@ LOOKALIKES = [
     "I slipped on the stairs but didn't hit anything",
     "i tripped but caught myself",
     "when is back pain an emergency",
+    # the everyday "get up" of someone on the floor is not the erection sign of section 2
+    "i can't get up",
+    "my back hurts so much i can't get up",
+    "how do i get up off the floor",
+    # a spasm's own words are not a lump or a change of shape (section 3)
+    "my back is bent over and I can't straighten",
+    "no lump on my back",
 ]
 
 
@@ -321,6 +330,11 @@ def test_lookalikes_stay_benign(guard, text):
                                   "i slipped and hit my back"])
 def test_safety_still_wins_over_lookalikes(guard, text):
     assert "trauma" in guard.detect(text).flags(), guard.detect(text).detections
+
+
+@pytest.mark.parametrize("text", ["i can't get it up since my back went", "can't get hard any more"])
+def test_the_erection_sign_is_still_read(guard, text):
+    assert guard.detect(text).flags() == ["saddle_numbness"]
 
 
 def test_a_fall_is_reported_for_the_keep_still_line(guard):
