@@ -4,8 +4,8 @@ import pytest
 import yaml
 
 from spasm_aid import medicines
-from tests.conftest import ROOT
 from spasm_aid.medicines import MedicinesTableError, answer_variant, for_a_child, medicines_named
+from tests.conftest import ROOT
 
 
 @pytest.mark.parametrize("text,variant", [
