@@ -71,7 +71,7 @@ def test_all_clear_reaches_self_care_advice_and_leaves_one_session_row(servers):
     replies = c.say(OPENING)
     assert "not a diagnosis" in texts(replies) and "call 911" in texts(replies)
     answers = ["no", "nope", "nah", "not really", "no thanks", "I don't think so", "nope none of that",
-               "no", "nope", "nah", "no", "not really", "no", "nope", "nah"]
+               "no", "nope", "nah", "no", "not really", "no", "nope", "nah", "no"]
     assert len(answers) == len(SLOTS)
     for answer in answers:
         replies = c.say(answer)
@@ -82,7 +82,7 @@ def test_all_clear_reaches_self_care_advice_and_leaves_one_session_row(servers):
     [row] = session_row(servers, c.sender, until=lambda row: row.end_reason == "goodbye")
     # first advice (the position) with the 10th turn's reply (the nine emergency questions), before
     # the urgent questions
-    assert row.final_triage == "self_care" and row.first_advice_turn == 10 and row.turns == 18
+    assert row.final_triage == "self_care" and row.first_advice_turn == 10 and row.turns == 19
     assert row.topics == "first_aid_now,self_care_plan,ice_heat" and row.end_reason == "goodbye" and row.channel == "rest"
 
 
@@ -193,6 +193,20 @@ def test_the_medicine_asked_about_is_answered_with_its_key_caution_first(servers
     assert "Never give aspirin to anyone under 16" in texts(replies)
     relaxant = texts(c.say("what about muscle relaxants"))
     assert relaxant.startswith("Muscle relaxants make you drowsy: no driving")
+
+
+def test_the_age_comes_first_and_the_first_episode_only_after_a_yes(servers):
+    # clinical-guidance section 3: one "yes" to a two-part question must not be read as both
+    c = chat(servers)
+    asked = texts(screen_to(c, SLOTS.index("screen_over_50")))
+    assert asked.endswith("Are you over 50?")
+    assert texts(c.say("yes")).endswith("Last one. Is this your first ever back spasm?")
+    replies = c.say("yes")
+    assert triage_of(replies)["triage"] == "self_care" and "see a doctor soon" in texts(replies).lower()
+    c = chat(servers)
+    screen_to(c, SLOTS.index("screen_over_50"))
+    replies = c.say("no")  # under 50: the first-episode question is not asked
+    assert triage_of(replies)["triage"] == "self_care" and "first ever" not in texts(replies)
 
 
 def test_getting_up_is_guided_one_step_at_a_time(servers):
