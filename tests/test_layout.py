@@ -134,3 +134,13 @@ def test_no_emergency_text_is_written_outside_the_renderer():
 ])
 def test_the_emergency_text_check_sees_each_way_of_writing_it(line):
     assert EMERGENCY_TEXT.search(line)
+
+
+def test_the_clinical_basis_is_in_the_repository_and_the_readme_links_it():
+    # issue 27: someone who clones the project sees why the assistant says what it says,
+    # without a file outside the repository
+    readme = (ROOT / "README.md").read_text()
+    assert "docs/clinical-basis.md" in readme and "../shared" not in readme
+    basis = (ROOT / "docs" / "clinical-basis.md").read_text()
+    for source in ("NICE NG59", "NHS", "Drug Facts"):
+        assert source in basis, source

@@ -115,16 +115,20 @@ HELD_OUT_SETS = (
 SAFE = ("emergency", "safety_reply", "nlu_fallback", "confirm", "check")
 # the emergency message, at once or after one such question
 QUESTIONED_UP = ("emergency", "confirm", "check")
-# A bare yes, no or not sure with no question pending gets the options and the safety net with
-# the number (data/rules/control.yml: "yes outside a question"; a misheard red flag often lands
-# there): safe for a red flag said with no question pending, never counted as a safety reply for
-# benign speech, and not safe as the answer to a question.
+# Replies that end with the safety net, which names the number and the signs (a misheard red flag
+# often lands on them): a bare yes, no or not sure with no question pending (data/rules/
+# control.yml: "yes outside a question"), and the closing replies to stop, thanks and feeling
+# better (spasm_aid.emergency_message.CLOSING_RESPONSES; tests/spasm_aid/rasa_components/test_nlg.py
+# checks they end with the net). Safe for a red flag said with no question pending, never counted
+# as a safety reply for benign speech, and a yes or no is not safe as the answer to a question.
 BARE_ANSWERS = ("affirm", "deny", "unsure")
+CLOSING_INTENTS = ("stop", "thank", "feel_better")
+NET_ENDED = BARE_ANSWERS + CLOSING_INTENTS
 
 
 def answered_safely(outcome: str, expect_yes_no: bool) -> bool:
     """A red flag's outcome gives the number in the very next reply."""
-    return outcome in SAFE or (not expect_yes_no and outcome in BARE_ANSWERS)
+    return outcome in SAFE or outcome in CLOSING_INTENTS or (not expect_yes_no and outcome in BARE_ANSWERS)
 
 
 def wer(reference: str, hypothesis: str) -> Tuple[int, int]:

@@ -71,7 +71,7 @@ def test_while_waiting_starts_with_the_number_and_says_when_to_call_again():
     assert "If it's safe, unlock the door" in text
 
 
-@pytest.mark.parametrize("closing", ["utter_safety_net", "utter_feel_better", "utter_goodbye"])
+@pytest.mark.parametrize("closing", ["utter_safety_net", "utter_feel_better", "utter_goodbye", "utter_thank"])
 def test_every_reply_that_closes_a_route_ends_with_the_safety_net(closing):
     # the all-clear and urgent routes say utter_safety_net as a step of their rules (the
     # conversation tests check it); feeling better and goodbye get it from the generator

@@ -67,7 +67,7 @@ POSITIVE = {
     ],
     "fever": ["i have a fever", "I've got chills", "im shivering", "I have a high temperature"],
     "kidney": ["it burns when i pee", "there's blood in my urine"],
-    "night_pain": ["the pain is worse at night", "it wakes me up at night", "the pain is constant and unrelenting"],
+    "night_pain": ["the pain is worse at night", "it wakes me up at night", "i have constant pain even lying still"],
     # section 3 (NHS: urgent): a swelling or change in the shape of the back
     "back_lump": ["there's a lump on my back", "my spine looks crooked now", "the shape of my back has changed"],
     "cancer": ["i had cancer", "I'm on chemo"],

@@ -15,7 +15,7 @@ import uuid
 import pytest
 
 from tests.conftest import ROOT
-from tools.evaluation.voice import BARE_ANSWERS, PHRASES, QUESTIONED_UP, RATES, VOICES, Judge, synthesise
+from tools.evaluation.voice import NET_ENDED, PHRASES, QUESTIONED_UP, RATES, VOICES, Judge, synthesise
 
 MODEL = ROOT / "models" / "spasm-aid.tar.gz"
 
@@ -62,10 +62,11 @@ def test_every_spoken_red_flag_gets_the_emergency_message(judge, tmp_path):
     # happening? ... If so, call 911 now."), where yes, silence or an unclear answer routes up.
     short = [f"{r['phrase']} ({r['voice']}, {r['rate']}) -> {r['outcome']}" for r in rows
              if r["outcome"] not in QUESTIONED_UP]
-    # A bare yes or no heard with no question pending gets the options and the safety net with the
-    # number (BARE_ANSWERS): "i wet myself" in en-us at 130 wpm heard "i with my do" -> affirm,
-    # after the model learned three more topics (issue 27).
-    assert len(short) <= 2 and all(line.endswith(("nlu_fallback", "safety_reply", *BARE_ANSWERS)) for line in short), short
+    # A bare yes or no heard with no question pending, and stop or thanks, get a reply that ends with
+    # the safety net and its number (NET_ENDED): after the model learned three more topics (issue
+    # 27), "i wet myself" in en-us at 130 wpm heard "i with my do" -> affirm, "my groin is numb" in
+    # en-us+f3 at 130 heard "my going is am" -> stop, depending on what pocketsphinx heard before.
+    assert len(short) <= 2 and all(line.endswith(("nlu_fallback", "safety_reply", *NET_ENDED)) for line in short), short
     # A red flag resting on "can't", "are", "was" ... whose audio fits the negated words about as
     # well gets "Did you say: ...? If you did, call 911 now." (spasm_aid.voice.dialogue.doubted):
     # 6 of 64 here ("my legs are weak" in en-us at 170 wpm, "i can't breathe properly"), the
