@@ -41,10 +41,7 @@ class MedicinesTable:
     under_age: int
     precedence: Tuple[str, ...]
     without_cautions: Tuple[str, ...]
-
-    @property
-    def variants(self) -> Tuple[str, ...]:
-        return self.precedence
+    single_words: Dict[str, str]  # each one-word name -> its medicine (for typo matching)
 
 
 @lru_cache(maxsize=None)
@@ -66,6 +63,7 @@ def _parse(raw: dict, source: str) -> MedicinesTable:
             under_age=int(children["under_age"]),
             precedence=tuple(raw["precedence"]),
             without_cautions=tuple(raw["answered_without_cautions"]),
+            single_words={w: medicine for medicine, words in names.items() for w in words if " " not in w},
         )
     except (KeyError, TypeError, AttributeError, ValueError) as error:
         raise MedicinesTableError(
@@ -92,12 +90,13 @@ def _names_word(said: str, word: str) -> bool:
 
 def _single_word_typos(said: str, table: MedicinesTable) -> Dict[str, str]:
     """Listed one-word names, by the said word that is one typo from it."""
-    single = {w: medicine for medicine, words in table.names.items() for w in words if " " not in w}
+    single = table.single_words
+    long_names = [w for w in single if len(w) >= TYPO_MIN_LENGTH]
     found: Dict[str, str] = {}
     for token in said.split():
         if len(token) < TYPO_MIN_LENGTH or token in single:
             continue
-        close = difflib.get_close_matches(token, [w for w in single if len(w) >= TYPO_MIN_LENGTH], n=1, cutoff=TYPO_CUTOFF)
+        close = difflib.get_close_matches(token, long_names, n=1, cutoff=TYPO_CUTOFF)
         if close:
             found[token] = single[close[0]]
     return found
