@@ -10,6 +10,13 @@ from spasm_aid.channels.edge import harden_http
 # The action server is Sanic 21.12 too: the same check of request heads as the Rasa server's.
 harden_http()
 
+from actions.check_ins import (
+    ActionCancelCheckIns,
+    ActionOfferCheckIn,
+    ActionScheduleCheckIn,
+    ActionStartCheckIn,
+    ValidateCheckInForm,
+)
 from actions.pain_relief_form import ValidatePainReliefForm
 from actions.pending_topic import ActionAnswerPendingTopic
 from actions.repeat import ActionRepeat
@@ -19,6 +26,11 @@ from actions.timers import ActionCancelReminders, ActionScheduleWalkReminders, A
 
 __all__ = [
     "ActionAnswerPendingTopic",
+    "ActionCancelCheckIns",
+    "ActionOfferCheckIn",
+    "ActionScheduleCheckIn",
+    "ActionStartCheckIn",
+    "ValidateCheckInForm",
     "ActionCancelReminders",
     "ActionScheduleWalkReminders",
     "ActionStartTimer",

@@ -4,7 +4,8 @@ from spasm_aid.triage import load_table
 # Intents a form leaves to the rules: the form rejects them so the rule for them runs
 # (the emergency is handled even earlier, by the SafetyPolicy).
 PASS_THROUGH_INTENTS = frozenset(
-    {"red_flag", "repeat", "slower", "stop", "start_over", "voice_unclear", "EXTERNAL_timer_done", "EXTERNAL_walk_reminder"}
+    {"red_flag", "repeat", "slower", "stop", "start_over", "withdraw_emergency", "voice_unclear", "EXTERNAL_timer_done", "EXTERNAL_walk_reminder",
+     "EXTERNAL_check_in", "stop_check_ins"}
 )
 
 # Topic questions and the response that answers each (the triage table's topics). Pain relief

@@ -37,6 +37,8 @@ DENIED_CONDITIONS_SLOT = "denied_conditions"
 # --- forms ----------------------------------------------------------------------------------
 SCREENING_FORM = "screening_form"
 PAIN_RELIEF_FORM = "pain_relief_form"
+CHECK_IN_FORM = "check_in_form"  # the follow-up check-in's three questions (clinical-guidance section 7)
+CHECK_IN_OFFER_RESPONSE = "utter_offer_check_in"
 
 # --- replies that expect a yes/no answer -------------------------------------------------------
 # The response generator marks the questions of the yes/no forms (screening, pain-relief
@@ -44,7 +46,9 @@ PAIN_RELIEF_FORM = "pain_relief_form"
 # every reader (voice recogniser grammar, Alexa's reprompt, the voice connector) asks
 # expects_yes_no() instead of matching response names or texts.
 SAFETY_CHECK_RESPONSE = "utter_safety_check"
-YES_NO_QUESTION_PREFIXES = ("utter_ask_screen_", "utter_ask_caution_", SAFETY_CHECK_RESPONSE)
+CONFIRM_WITHDRAW_RESPONSE = "utter_confirm_withdraw"  # "You told me <sign>. Is that wrong?"
+YES_NO_QUESTION_PREFIXES = ("utter_ask_screen_", "utter_ask_caution_", "utter_ask_check_in_", SAFETY_CHECK_RESPONSE,
+                            CONFIRM_WITHDRAW_RESPONSE, CHECK_IN_OFFER_RESPONSE)
 EXPECTS_KEY = "expects"
 YES_NO = "yes_no"
 

@@ -32,14 +32,16 @@ TRAUMA_FLAG = "trauma"
 # say utter_safety_net as the last step of their rules (data/rules/screening.yml), after any
 # answer to a question asked during the screening.
 # "Thanks", often the last word said to a speaker, closes a conversation too (third version).
-CLOSING_RESPONSES = frozenset({"utter_feel_better", "utter_goodbye", "utter_thank"})
+# The end of a follow-up check-in with no sign, and stopping the check-ins, close one too.
+CLOSING_RESPONSES = frozenset({"utter_feel_better", "utter_goodbye", "utter_thank", "utter_check_in_clear",
+                               "utter_check_ins_stopped"})
 SEE_DOCTOR_TODAY = "utter_see_doctor_today"
 # Replies that also say when to see a doctor the same day (clinical-guidance section 1); the
 # see-a-doctor answer says it in its own words, before its "say more".
 SEE_DOCTOR_TODAY_AFTER = frozenset({"utter_feel_worse", "utter_self_care_plan"})
 # Replies that already begin with the number, said after an emergency as they are.
 NUMBER_FIRST_RESPONSES = frozenset(
-    {EMERGENCY, "utter_emergency_reminder", "utter_while_waiting", "utter_voice_unclear", "utter_default",
+    {EMERGENCY, "utter_emergency_reminder", "utter_emergency_kept", "utter_while_waiting", "utter_voice_unclear", "utter_default",
      "utter_out_of_scope"}
 )
 

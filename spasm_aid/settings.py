@@ -13,6 +13,7 @@ import functools
 import os
 import re
 from dataclasses import dataclass, field
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union
 
@@ -68,6 +69,10 @@ VARIABLES = {
     "SPASM_AID_REDIS_PASSWORD": "production profile: Redis password (none by default)",
     "SPASM_AID_VOICE_RECOGNISERS": "recognisers of the voice connector, each hearing one speaker at a time (2, at most the cores)",
     "SPASM_AID_SHARED_STATE": "memory (one server, the default) or redis: where servers agree that a Slack event or household alert is handled once",
+    "SPASM_AID_CHECK_IN_MINUTES": "minutes from the offer to the first follow-up check-in (180)",
+    "SPASM_AID_CHECK_IN_MORNING": "local time of the next-morning check-in, HH:MM (09:00)",
+    "SPASM_AID_CHECK_IN_SECOND_MINUTES": "tests: minutes from the first check-in to the second, instead of the next morning",
+    "SPASM_AID_CHECK_IN_POLL_SECONDS": "how often each Rasa server looks for check-ins that are due (30)",
     "SPASM_AID_MAX_BODY": "production profile: largest request nginx passes on (2200k)",
     "SPASM_AID_ACTION_MAX_BODY": "production profile: largest call to the action servers (16m)",
 }
@@ -182,6 +187,39 @@ def pack_minutes(environ: Environ = None) -> float:
 def walk_interval_minutes(environ: Environ = None) -> float:
     """Gap between gentle-walk reminders (SPASM_AID_WALK_INTERVAL_MINUTES; 'every couple of hours')."""
     return _minutes("SPASM_AID_WALK_INTERVAL_MINUTES", 120.0, environ)
+
+
+def check_in_minutes(environ: Environ = None) -> float:
+    """Minutes from the offer to the first check-in (clinical-guidance section 7: "a few hours later")."""
+    return _minutes("SPASM_AID_CHECK_IN_MINUTES", 180.0, environ)
+
+
+def check_in_second_minutes(environ: Environ = None) -> Optional[float]:
+    """Minutes from the first check-in to the second; None (the default): the next morning."""
+    return _minutes("SPASM_AID_CHECK_IN_SECOND_MINUTES", 0.0, environ) or None
+
+
+def check_in_morning(environ: Environ = None) -> dt_time:
+    """Local time of the next-morning check-in (SPASM_AID_CHECK_IN_MORNING, HH:MM; 09:00)."""
+    value = _get("SPASM_AID_CHECK_IN_MORNING", environ) or "09:00"
+    found = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", value.strip())
+    if not found:
+        raise SettingsError(f"SPASM_AID_CHECK_IN_MORNING must be a time like 09:00, got {value!r}")
+    return dt_time(int(found.group(1)), int(found.group(2)))
+
+
+def check_in_poll_seconds(environ: Environ = None) -> float:
+    """How often each Rasa server looks for due check-ins (SPASM_AID_CHECK_IN_POLL_SECONDS; 30)."""
+    value = _get("SPASM_AID_CHECK_IN_POLL_SECONDS", environ)
+    if not value:
+        return 30.0
+    try:
+        seconds = float(value)
+    except ValueError:
+        raise SettingsError(f"SPASM_AID_CHECK_IN_POLL_SECONDS must be a number of seconds, got {value!r}") from None
+    if not 0.1 <= seconds <= 3600:
+        raise SettingsError(f"SPASM_AID_CHECK_IN_POLL_SECONDS must be between 0.1 and 3600, got {value!r}")
+    return seconds
 
 
 def allowed_origins(environ: Environ = None) -> Union[str, List[str]]:

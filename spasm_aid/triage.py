@@ -5,7 +5,7 @@ functions with plain values, and the unit tests do the same.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, List, Mapping, Optional, Tuple
@@ -68,6 +68,8 @@ class TriageTable:
     caution_slots: Tuple[str, ...]
     first_aid_before: Optional[str] = None  # the question the first piece of first aid precedes
     topics: Tuple[Topic, ...] = ()
+    # the follow-up check-in's questions: answer slot -> the emergency flag a yes is (section 7)
+    check_in: Mapping[str, str] = field(default_factory=dict)
 
     def level_of(self, flag_id: str) -> str:
         """The routing level of a flag; an unknown flag id routes up to emergency."""
@@ -110,6 +112,7 @@ def _parse_table(raw: dict, source: str) -> TriageTable:
             Topic(t["intent"], t["response"], t["rule"], bool(t["first_aid"]), t.get("logged_as"))
             for t in raw.get("topics", ())
         )
+        check_in = {q["slot"]: q["flag"] for q in raw.get("check_in_questions", ())}
     except (KeyError, TypeError) as exc:
         raise TriageTableError(
             f"{source}: expected 'questions' (slot, level, flags), 'flags' and "
@@ -134,7 +137,10 @@ def _parse_table(raw: dict, source: str) -> TriageTable:
             )
     if first_aid_before is not None and first_aid_before not in [q.slot for q in questions]:
         raise TriageTableError(f"{source}: first_aid_before names {first_aid_before!r}, which is not a question slot")
-    return TriageTable(questions, flag_levels, caution_slots, first_aid_before, topics)
+    for slot, flag in check_in.items():
+        if flag_levels.get(flag) != EMERGENCY:
+            raise TriageTableError(f"{source}: check-in question {slot!r} must name an emergency flag, got {flag!r}")
+    return TriageTable(questions, flag_levels, caution_slots, first_aid_before, topics, check_in)
 
 
 @lru_cache(maxsize=None)

@@ -19,6 +19,8 @@ ADDRESSES_WHOEVER_SPEAKS = {
     "utter_reminders_cancelled", "utter_timer_started_ice", "utter_timer_set_it_yourself_ice",  # the one holding the pack
     "utter_emergency_door",  # said only to the person themselves (emergency_message.reply_parts)
     "utter_sign_answer",  # a question about a sign: "if it happens", nobody's yet
+    # "You told me ... Is that wrong?" and "tell me in your own words": to whoever told it
+    "utter_confirm_withdraw", "utter_correct_me",
 }
 
 

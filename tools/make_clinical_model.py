@@ -1,7 +1,8 @@
 """Write the parts of the clinical model that follow from the triage table, so that a question, a
 caution or a first-aid topic is stated once (spasm_aid/triage_table.yml):
 
-- domain.yml: the answer slot of every screening question and pain-relief caution (yes / no /
+- domain.yml: the answer slot of every screening question, pain-relief caution and check-in
+  question (yes / no /
   not sure, each only while its own question is asked; telling an urgent flag answers an urgent
   question or a caution "yes"), and both forms' question order;
 - data/rules/topics.yml: one rule per first-aid topic (the intent asked, the response given).
@@ -20,7 +21,7 @@ from typing import Dict, List
 
 import yaml
 
-from spasm_aid.contract import PAIN_RELIEF_FORM, SCREENING_FORM
+from spasm_aid.contract import CHECK_IN_FORM, PAIN_RELIEF_FORM, SCREENING_FORM
 from spasm_aid.paths import DOMAIN, ROOT
 from spasm_aid.triage import TABLE_PATH, URGENT, TriageTable, load_table
 
@@ -51,6 +52,8 @@ def slots_section(table: TriageTable) -> str:
         lines += answer_slot(question.slot, SCREENING_FORM, question.level == URGENT)
     for slot in table.caution_slots:
         lines += answer_slot(slot, PAIN_RELIEF_FORM, True)
+    for slot in table.check_in:
+        lines += answer_slot(slot, CHECK_IN_FORM, False)
     return BEGIN_SLOTS + "\n".join(lines) + "\n" + END_SLOTS
 
 
@@ -58,7 +61,8 @@ def forms_section(table: TriageTable) -> str:
     # The forms' own code (actions/) decides which question comes next (skipping those already
     # answered); this order is the table's, so that Rasa's view of the forms agrees with it.
     lines = ["forms:"]
-    for form, slots in ((SCREENING_FORM, table.screening_slots), (PAIN_RELIEF_FORM, list(table.caution_slots))):
+    for form, slots in ((SCREENING_FORM, table.screening_slots), (PAIN_RELIEF_FORM, list(table.caution_slots)),
+                        (CHECK_IN_FORM, list(table.check_in))):
         lines += [f"  {form}:", "    required_slots:"] + [f"      - {slot}" for slot in slots]
     return BEGIN_FORMS + "\n".join(lines) + "\n" + END_FORMS
 

@@ -154,7 +154,7 @@ def all_clear(slot_names: List[str]) -> List[str]:
         + screen_all(slot_names)
         + slots(triage="self_care", requested_slot=None)
         + ["  - active_loop: null"]
-        + act("utter_all_clear", "utter_safety_net", "action_answer_pending_topic")
+        + act("utter_all_clear", "utter_safety_net", "action_answer_pending_topic", "action_offer_check_in")
     )
 
 
@@ -221,7 +221,7 @@ def dialogue_paths(table) -> List[str]:
         + screen_all(names[: len(emergency_slots) + 1], last_answer="yes")
         + slots(triage="urgent", requested_slot=None)
         + ["  - active_loop: null"]
-        + act("utter_urgent", "utter_comfort_measures", "utter_safety_net", "action_answer_pending_topic"),
+        + act("utter_urgent", "utter_comfort_measures", "utter_safety_net", "action_answer_pending_topic", "action_offer_check_in"),
     )
     out += story(
         "not sure twice routes up to the emergency message",
@@ -259,7 +259,7 @@ def dialogue_paths(table) -> List[str]:
         + screen_all(names)
         + slots(triage="self_care", requested_slot=None)
         + ["  - active_loop: null"]
-        + act("utter_all_clear", "utter_safety_net", "action_answer_pending_topic"),
+        + act("utter_all_clear", "utter_safety_net", "action_answer_pending_topic", "action_offer_check_in"),
     )
     out += story(
         "repeat and slower during screening ask the question again",
@@ -306,6 +306,72 @@ def dialogue_paths(table) -> List[str]:
         "start over",
         opening(names[0]) + user("start over", "start_over") + act("action_restart"),
     )
+    # the follow-up check-in (clinical-guidance section 7)
+    check_in = list(table.check_in)
+
+    def check_in_starts() -> List[str]:
+        return (user("/EXTERNAL_check_in", "EXTERNAL_check_in") + act("action_start_check_in", "check_in_form")
+                + ["  - active_loop: check_in_form"] + slots(requested_slot=check_in[0]))
+
+    out += story("the check-in offered after the all-clear is set on a yes",
+                 all_clear(names) + user("yes please", "affirm") + act("action_schedule_check_in"))
+    out += story("the check-in offered after the all-clear is declined", all_clear(names) + user("no", "deny") + act("utter_check_in_declined"))
+    clear = check_in_starts()
+    for previous, following in zip(check_in, check_in[1:], strict=False):
+        clear += user("no", "deny") + slots(**{previous: "no"}) + act("check_in_form") + slots(requested_slot=following)
+    clear += (user("no", "deny") + slots(**{check_in[-1]: "no"}) + act("check_in_form") + slots(requested_slot=None)
+              + ["  - active_loop: null"] + act("utter_check_in_clear"))
+    # in the conversation that asked for it: "worse" then gets the see-a-doctor-today advice
+    out += story("a check-in with no sign ends with the safety net, and worse sends to a doctor today",
+                 all_clear(names) + user("yes", "affirm") + act("action_schedule_check_in") + clear
+                 + topic("it's worse", "feel_worse", "utter_feel_worse"))
+    for index, slot in enumerate(check_in):
+        steps = check_in_starts()
+        for previous, following in zip(check_in[:index], check_in[1 : index + 1], strict=False):
+            steps += user("no", "deny") + slots(**{previous: "no"}) + act("check_in_form") + slots(requested_slot=following)
+        steps += user("yes", "affirm") + slots(**{slot: "yes"}) + emergency(table.check_in[slot], in_form=True)
+        out += story(f"yes at a check-in ({slot}) gets the emergency message", steps)
+    out += story("stop checking during a check-in", check_in_starts() + user("stop checking in", "stop_check_ins")
+                 + act("action_cancel_check_ins", "action_deactivate_loop") + ["  - active_loop: null"])
+    out += story("stop checking after the check-ins were set", all_clear(names) + user("yes", "affirm")
+                 + act("action_schedule_check_in") + user("actually stop checking on me", "stop_check_ins")
+                 + act("action_cancel_check_ins"))
+    # taking back a mistaken emergency (clinical-guidance section 2)
+    second = next(q for q in table.questions if q.slot == names[1])
+    out += story(
+        "a mistaken yes is named, taken back on a clear yes, and its question asked again",
+        opening(names[0])
+        + answer_no(names[0], names[1])
+        + user("yes", "affirm") + slots(**{names[1]: "yes"})
+        + emergency(second.reason or second.slot, in_form=True)
+        + user("that's not what I meant", "withdraw_emergency") + act("utter_confirm_withdraw")
+        + user("yes", "affirm") + act("utter_emergency_withdrawn")
+        + slots(triage=None, red_flag=None, **{names[1]: None})
+        + act("screening_form") + ["  - active_loop: screening_form"] + slots(requested_slot=names[1])
+        + answer_no(names[1], names[2]),
+    )
+    out += story(
+        "start over after an emergency asks first, and a no keeps it",
+        volunteered("leg_weakness") + emergency("leg_weakness", in_form=False)
+        + user("start over", "start_over") + act("utter_confirm_withdraw")
+        + user("no", "deny") + act("utter_emergency_kept")
+        + topic("should I use ice or heat", "ask_ice_heat", "utter_emergency_reminder"),
+    )
+    out += story(
+        "an emergency told first and taken back starts the screening it skipped",
+        volunteered("leg_weakness") + emergency("leg_weakness", in_form=False)
+        + user("I said I CAN feel them", "withdraw_emergency") + act("utter_confirm_withdraw")
+        + user("yes", "affirm") + act("utter_emergency_withdrawn") + slots(triage=None, red_flag=None)
+        + act("utter_disclaimer", "screening_form") + ["  - active_loop: screening_form"]
+        + slots(requested_slot=names[0]),
+    )
+    out += story(
+        "a correction with no emergency asks for the person's words, then the question again",
+        opening(names[0])
+        + user("that's not what I meant", "withdraw_emergency")
+        + act("utter_correct_me", "screening_form") + ["  - active_loop: screening_form"]
+        + slots(requested_slot=names[0]),
+    )
     out += story(
         "help after the advice gets the emergency message, then what to do while waiting",
         all_clear(names)
@@ -335,7 +401,7 @@ def dialogue_paths(table) -> List[str]:
         + screen_all(emergency_slots)
         + slots(triage="urgent", requested_slot=None)
         + ["  - active_loop: null"]
-        + act("utter_urgent", "utter_comfort_measures", "utter_safety_net", "action_answer_pending_topic"),
+        + act("utter_urgent", "utter_comfort_measures", "utter_safety_net", "action_answer_pending_topic", "action_offer_check_in"),
     )
     out += story(
         "timers and reminders, set and cancelled, and when they fire",
@@ -405,7 +471,7 @@ def dialogue_paths(table) -> List[str]:
         + screen_all(urgent_names, last_answer="yes")
         + slots(triage="urgent", requested_slot=None)
         + ["  - active_loop: null"]
-        + act("utter_urgent", "utter_comfort_measures", "utter_safety_net", "action_answer_pending_topic")
+        + act("utter_urgent", "utter_comfort_measures", "utter_safety_net", "action_answer_pending_topic", "action_offer_check_in")
         + user("can I take ibuprofen", "ask_pain_relief")
         + act("pain_relief_form")
         + ["  - active_loop: pain_relief_form"]

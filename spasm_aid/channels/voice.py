@@ -71,6 +71,11 @@ class VoiceInput(EnvironmentChannel):
         self.confirming: "OrderedDict[str, Decision]" = OrderedDict()
         self.voice = VoiceService()  # the engines load when a voice client first calls
 
+    def output_for(self, sender: str) -> VoiceOutput:
+        """What reaches one person later, unasked (a follow-up check-in): the push store their
+        client collects from through /pending (spasm_aid.check_ins.worker)."""
+        return VoiceOutput(self.store, sender)
+
     def render(self, messages: List[Dict[str, Any]], with_audio: bool, heard: Optional[str] = None) -> Dict[str, Any]:
         speech = self.voice.speech_text(messages)
         rate = speaking_rate(messages, tts.NORMAL_RATE)

@@ -45,6 +45,7 @@ from spasm_aid.triage import EMERGENCY, URGENT
 logger = logging.getLogger(__name__)
 
 GUARD_METADATA_KEY = "red_flag_guard"
+WITHDRAW_INTENT, WITHDRAW_CONFIDENCE = "withdraw_emergency", 0.8
 # a message read as one of these answers no screening question by a denial in it
 DENIAL_BLOCKING_INTENTS = (RED_FLAG_INTENT, RED_FLAG_CHECK_INTENT, RED_FLAG_QUESTION_INTENT)
 # the entities fill the slots of the same name
@@ -96,6 +97,16 @@ def apply_guard(
             and (top == RED_FLAG_INTENT or guess >= ml_red_flag_threshold)
         ):
             verdict = decision.Verdict(decision.EMERGENCY, verdict.flag, verdict.sentence)
+    ml_confidence = float((message.get(INTENT) or {}).get("confidence") or 0.0)
+    if (
+        verdict is not None and verdict.action == decision.CHECK and not verdict.by_rules
+        and ml_intent == WITHDRAW_INTENT and ml_confidence >= WITHDRAW_CONFIDENCE
+    ):
+        # "no, you heard me wrong, I said I CAN pee fine": a correction that names the sign it
+        # takes back, which the reader alone doubts. Its reply names the sign and gives the
+        # number as the safety question would ("You told me ... Is that wrong?" after an
+        # emergency); the rules finding the sign still give the emergency message.
+        verdict = None
     if verdict is not None and verdict.action == decision.EMERGENCY:
         _force_intent(message, RED_FLAG_INTENT)
         flag: Optional[str] = verdict.flag if verdict.flag and verdict.flag != HELP_KEY else None

@@ -20,7 +20,7 @@ from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from spasm_aid import safety, triage
-from spasm_aid.contract import DENIED_CONDITIONS_SLOT, RED_FLAG_CHECK_SLOT
+from spasm_aid.contract import CHECK_IN_FORM, DENIED_CONDITIONS_SLOT, RED_FLAG_CHECK_SLOT
 
 RED_FLAG_SLOT = "red_flag"
 TRIAGE_SLOT = "triage"
@@ -90,20 +90,18 @@ class SafetyPolicy(Policy):
             for entity in events[last_user].entities or []:
                 if entity.get("entity") == RED_FLAG_SLOT and entity.get("value"):
                     flag = entity["value"]
-        emergency_questions = {
-            q.slot: q.reason for q in triage.load_table().questions if q.level == triage.EMERGENCY
-        }
-        for event in this_turn:
+        table = triage.load_table()
+        emergency_questions = {q.slot: q.reason for q in table.questions if q.level == triage.EMERGENCY}
+        # an emergency taken back in this turn puts back the flag of an earlier one: not a new sign
+        withdrawn = any(isinstance(e, ActionExecuted) and e.action_name == safety.EMERGENCY_WITHDRAWN for e in this_turn)
+        for event in [] if withdrawn else this_turn:
             if isinstance(event, SlotSet) and event.key == RED_FLAG_SLOT and event.value:
                 flag = event.value
-            # A "yes" to an emergency question, filled by the slot mapping in this server.
-            if (
-                isinstance(event, SlotSet)
-                and event.key in emergency_questions
-                and event.value == triage.YES
-                and tracker.active_loop_name == SCREENING_FORM
-            ):
-                flag = flag or emergency_questions[event.key]
+            # A "yes" to an emergency question, or to a follow-up check-in question (clinical-
+            # guidance section 7), filled by the slot mapping in this server.
+            asked = {SCREENING_FORM: emergency_questions, CHECK_IN_FORM: table.check_in}.get(tracker.active_loop_name, {})
+            if isinstance(event, SlotSet) and event.key in asked and event.value == triage.YES:
+                flag = flag or asked[event.key]
         previous_response = None
         for event in reversed(events[: max(last_user, 0)]):
             if isinstance(event, ActionExecuted) and event.action_name not in (
@@ -113,9 +111,10 @@ class SafetyPolicy(Policy):
             ):
                 previous_response = event.action_name
                 break
-        intent = None
+        intent, confidence = None, 1.0
         if last_user >= 0:
             intent = (events[last_user].intent or {}).get("name")
+            confidence = float((events[last_user].intent or {}).get("confidence") or 0.0)
         route = tracker.get_slot(TRIAGE_SLOT)
         # a question the person's own words answered (clinical-guidance section 2) counts as answered
         answers = triage.with_own_words(
@@ -134,7 +133,35 @@ class SafetyPolicy(Policy):
                 isinstance(e, ActionExecuted) and e.action_name == safety.DISCLAIMER for e in tracker.applied_events()
             ),
             checked_flag=tracker.get_slot(RED_FLAG_CHECK_SLOT),
+            intent_confidence=confidence,
+            text=str(events[last_user].text or "") if last_user >= 0 else "",
         )
+
+    @staticmethod
+    def withdrawal_events(tracker: DialogueStateTracker) -> List[SlotSet]:
+        """Take back the latest emergency (clinical-guidance section 2): the route and the red
+        flag as they were before it, and the screening answer that raised it unanswered, so the
+        screening form asks that question again rather than starting over."""
+        events = list(tracker.applied_events())
+        raised = max(
+            (i for i, e in enumerate(events) if isinstance(e, SlotSet) and e.key == TRIAGE_SLOT and e.value == triage.EMERGENCY),
+            default=None,
+        )
+        if raised is None:
+            return []
+
+        # the turn that raised it: its message, the slots read from it and the policy's own events
+        turn_start = max((i for i, e in enumerate(events[:raised]) if isinstance(e, UserUttered)), default=0)
+
+        def value_before(slot: str) -> Any:
+            return next((e.value for e in reversed(events[:turn_start]) if isinstance(e, SlotSet) and e.key == slot), None)
+        emergency_slots = {q.slot for q in triage.load_table().questions if q.level == triage.EMERGENCY}
+        answered_yes = {
+            e.key for e in events[turn_start:raised] if isinstance(e, SlotSet) and e.key in emergency_slots and e.value in triage.POSITIVE_ANSWERS
+        }
+        return [SlotSet(TRIAGE_SLOT, value_before(TRIAGE_SLOT)), SlotSet(RED_FLAG_SLOT, value_before(RED_FLAG_SLOT))] + [
+            SlotSet(slot, None) for slot in sorted(answered_yes)
+        ]
 
     @staticmethod
     def speaker_events(tracker: DialogueStateTracker, domain: Domain) -> List[SlotSet]:
@@ -183,6 +210,8 @@ class SafetyPolicy(Policy):
         events = list(slot_events)
         if action == safety.EMERGENCY_RESPONSE and state.intent not in safety.REPEAT_INTENTS:
             events += [SlotSet(TRIAGE_SLOT, "emergency"), SlotSet(RED_FLAG_SLOT, safety.emergency_flag(state))]
+        if action == safety.EMERGENCY_WITHDRAWN:
+            events += self.withdrawal_events(tracker)
         return self._prediction(probabilities, events=events, is_no_user_prediction=True)
 
     @classmethod

@@ -72,7 +72,8 @@ def evidence_for(guard: RedFlagGuard, reader: Reader, text: str) -> List[Sentenc
             SentenceEvidence(
                 reading,
                 flag,
-                rule_denied=flag is None and result.explicitly_denied,
+                # an emergency sign read as denied, past or a minor fall, even beside an urgent flag
+                rule_denied=flag is None and (result.explicitly_denied or result.emergency_discounted),
                 rule_urgent=bool(result.flags(URGENT_LEVEL)),
                 speaks_of_someone=speaks_of_someone(sentence),
                 negated_report=negated_report.get(i),

@@ -7,6 +7,7 @@ whether an emergency is recognised.
 """
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import re
@@ -147,8 +148,9 @@ class Detection:
     start: int  # token offsets in the normalised text
     end: int
     # self and other_person count (other_person: a helper speaking for someone there now);
-    # negated, past, unrelated (a pet or a thing), question (what a word means) and lookalike
-    # (a phrase of the lexicon's not_flags, such as "fell asleep") do not
+    # negated, past, unrelated (a pet or a thing), question (what a word means), lookalike
+    # (a phrase of the lexicon's not_flags, such as "fell asleep") and minor_fall (a fall word
+    # read as a minor slip on the level: RedFlagGuard._minor_falls) do not
     scope: str = "self"
 
     @property
@@ -157,6 +159,7 @@ class Detection:
 
 
 COUNTING_SCOPES = ("self", "other_person")
+MINOR_FALL, TRAUMA_FLAG = "minor_fall", "trauma"
 
 
 @dataclass
@@ -187,6 +190,13 @@ class GuardResult:
         """Flags or symptoms are mentioned, and none of them counts: a rule-based reading that
         the message is not about the user's own symptom now."""
         return not self.positive and bool(self.negated_mentions or self.detections)
+
+    @property
+    def emergency_discounted(self) -> bool:
+        """Emergency-flag words were found and none of them counts (denied, past, a thing, a
+        minor fall), whatever urgent flag counts beside them."""
+        return any(d.level == EMERGENCY for d in self.detections) and not any(
+            d.level == EMERGENCY for d in self.positive)
 
     @property
     def positive(self) -> List[Detection]:
@@ -329,6 +339,9 @@ class RedFlagGuard:
             symptom_words = {w for name in raw["junk_symptom_sets"] for w in self._sets[name]}
             symptom_words |= {str(w).lower() for w in raw["junk_never_words"] + raw.get("doubt_words", [])}
             self._compile_denials(raw, path, table)
+            self.serious_fall_words = frozenset(self._lemma(str(w).lower()) for w in raw.get("serious_fall_words", []))
+            self.cannot_get_up = Matcher(nlp.vocab)
+            self.cannot_get_up.add("cannot_get_up", [self._compile(p, path) for p in raw.get("cannot_get_up", [])])
         except (KeyError, TypeError) as exc:
             raise LexiconError(
                 f"{path}: expected 'flags', 'sets', 'helper_cues', 'junk_symptom_sets', 'junk_never_words' and '{HELP_KEY}': {exc}"
@@ -434,12 +447,25 @@ class RedFlagGuard:
                 following = doc[i + 1].norm_ if i + 1 < len(doc) else ""
                 if word == "no" and following in INTERJECTION_FOLLOWERS:
                     return False
-                if any(doc[j].norm_ in HEDGE_WORDS for j in range(i + 1, min(start, i + 3))):
+                if any(doc[j].norm_ in HEDGE_WORDS and not self._denies_saying(doc, j)
+                       for j in range(i + 1, min(start, i + 3))):
                     return False  # "not sure if ..." routes up
                 return True
             if word in SUBJECT_PRONOUNS:
-                return False
+                # "I never said I can't pee", "I didn't say I fell": the sign is denied
+                before = i - 2 if i >= 2 and doc[i - 1].norm_ == "that" else i - 1
+                return before >= 0 and self._denies_saying(doc, before)
         return False
+
+    @staticmethod
+    def _denies_saying(doc: Doc, i: int) -> bool:
+        """Token i is "say" or "mean" denied in the past: "never said", "didn't say", "did not
+        mean" (a correction of what was heard, not "I can't say", which is a doubt). "Tell" is
+        left out: "I never told you I can't feel my legs" tells it now."""
+        if doc[i].norm_ not in ("say", "said", "mean", "meant") or i == 0:
+            return False
+        negation = doc[i - 1].norm_
+        return negation == "never" or (negation == "not" and i >= 2 and doc[i - 2].lower_ in ("did", "didn", "do", "does"))
 
     @staticmethod
     def _clause(doc: Doc, start: int, end: int) -> Tuple[int, int]:
@@ -567,6 +593,39 @@ class RedFlagGuard:
                 covered.extend(self.denial_covers[self.nlp.vocab.strings[match_id]])
         return tuple(dict.fromkeys(covered))
 
+    def _minor_falls(self, doc: Doc, detections: List[Detection]) -> List[Detection]:
+        """Clinical-guidance section 3: a minor slip or sit-down on the level with no blow to the
+        back is urgent, not the trauma emergency. In a sentence where a minor fall counts and no
+        serious-fall word stands (stairs, a height, a crash, a blow; not denied), a bare fall word
+        ("slipped", "fell") is read as that minor fall. A trauma match that says the person cannot
+        get up (it holds a negation) always counts, and a minor fall in a sentence that says so is
+        the trauma emergency (section 2: can't get up from the floor after a fall)."""
+        minor = [d for d in detections if d.flag == MINOR_FALL and d.scope in COUNTING_SCOPES]
+        if not minor:
+            return detections
+        sentence = _sentence_numbers(doc)
+        stuck = {sentence[start] for _, start, _ in self.cannot_get_up(doc) if not self._is_negated(doc, start)}
+        if stuck:
+            detections = [
+                dataclasses.replace(d, flag=TRAUMA_FLAG, level=EMERGENCY) if d in minor and sentence[d.start] in stuck else d
+                for d in detections
+            ]
+            minor = [d for d in minor if sentence[d.start] not in stuck]
+        serious = {
+            sentence[i] for i, token in enumerate(doc)
+            if (token.norm_ in self.serious_fall_words or self._lemma(token.lower_) in self.serious_fall_words)
+            and not self._is_negated(doc, i)
+        }
+        minor_sentences = {sentence[d.start] for d in minor}
+        read: List[Detection] = []
+        for d in detections:
+            bare_fall = (
+                d.flag == TRAUMA_FLAG and d.scope in COUNTING_SCOPES and sentence[d.start] in minor_sentences
+                and sentence[d.start] not in serious and not any(doc[i].norm_ == "not" for i in range(d.start, d.end))
+            )
+            read.append(dataclasses.replace(d, scope=MINOR_FALL) if bare_fall else d)
+        return read
+
     def detect(self, text: str) -> GuardResult:
         text = fold_text(text)  # the junk and symptom checks below read the folded words too
         if not text or not text.strip():
@@ -605,10 +664,20 @@ class RedFlagGuard:
         words = re.findall(r"[a-z]+", doc.text.lower())
         junk = not detections and not helper_cue and self.junk(text, words)
         symptom_mentioned = bool(detections) or any(self.junk.near_symptom(w) for w in words if len(w) >= 2)
-        detections = _dedupe_overlaps(detections)
+        detections = self._minor_falls(doc, _dedupe_overlaps(detections))
         counting = any(d.scope in COUNTING_SCOPES for d in detections)
         denied = () if counting else self._denied_conditions(doc, excluded)
         return GuardResult(detections, negated_mentions, helper_cue, junk, symptom_mentioned, denied)
+
+
+def _sentence_numbers(doc: Doc) -> List[int]:
+    """The sentence each token is in (split at sentence ends and line breaks)."""
+    numbers, current = [], 0
+    for token in doc:
+        numbers.append(current)
+        if token.text in SENTENCE_ENDS or "\n" in token.text:
+            current += 1
+    return numbers
 
 
 def _dedupe_overlaps(detections: Sequence[Detection]) -> List[Detection]:

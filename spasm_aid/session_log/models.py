@@ -39,3 +39,24 @@ class TurnRecord(Base):
     action = Column(String(64))  # the response or action name, for bot turns
     triage = Column(String(16))  # the route this bot turn carried, if any
     text = Column(Text)  # only with SPASM_AID_LOG_TEXT=1
+
+
+class CheckInRecord(Base):
+    """A follow-up check-in the person asked for (clinical-guidance section 7), due later on the
+    channel they used. Kept here, not in a server's memory, so that it survives a restart and
+    is sent by exactly one of several servers (spasm_aid/check_ins/store.py claims it with a row
+    lock). The sender id is what reaches the person; it is cleared once the check-in is done."""
+
+    __tablename__ = "check_ins"
+
+    id = Column(String(36), primary_key=True)
+    sender_id = Column(String(256))  # the channel's address of the person; null once done
+    channel = Column(String(64), nullable=False)  # the input channel's name (telegram, slack, ...)
+    round = Column(Integer, nullable=False)  # 1: a few hours later, 2: the next morning
+    due_at = Column(DateTime(timezone=True), nullable=False, index=True)
+    status = Column(String(16), nullable=False, index=True)  # pending / claimed / sent / cancelled / failed
+    attempts = Column(Integer, nullable=False, default=0)
+    claimed_by = Column(String(64))  # the server that is sending it
+    claimed_at = Column(DateTime(timezone=True))
+    done_at = Column(DateTime(timezone=True))
+    created_at = Column(DateTime(timezone=True), nullable=False)

@@ -135,7 +135,7 @@ def test_an_urgent_flag_told_mid_screening_is_noted_and_screening_goes_on(dispat
 
 
 def test_intents_the_rules_handle_are_rejected(dispatcher, domain):
-    for intent in ("repeat", "stop", "start_over", "slower", "red_flag"):
+    for intent in ("repeat", "stop", "start_over", "withdraw_emergency", "slower", "red_flag"):
         tracker = make_tracker(slots={"requested_slot": SLOTS[3]}, intent=intent, active_loop=FORM)
         assert run(tracker, dispatcher, domain) == {}
     assert dispatcher.messages == []

@@ -26,6 +26,10 @@ MESSAGING = {
     "SLACK_API_URL": f"http://127.0.0.1:{FAKE_PLATFORMS_PORT}/api/",
     "SPASM_AID_ALERT_HOME_ASSISTANT_WEBHOOK": f"http://127.0.0.1:{FAKE_PLATFORMS_PORT}/api/webhook/production-test",
 }
+# A follow-up check-in 20 seconds after it is asked for (the next morning's an hour after that),
+# looked for every half second by each Rasa server (tests/production/test_check_ins.py)
+CHECK_INS = {"SPASM_AID_CHECK_IN_MINUTES": "0.33", "SPASM_AID_CHECK_IN_SECOND_MINUTES": "60",
+             "SPASM_AID_CHECK_IN_POLL_SECONDS": "0.5"}
 
 
 class PrivateRedis:
@@ -85,7 +89,7 @@ def profile(private_redis, platforms, tmp_path_factory):
         public_port=8181, action_port=8156, rasa_base_port=5111, action_base_port=5161,
         pg_database=database, redis_port=REDIS_PORT, redis_prefix=f"test{uuid.uuid4().hex[:8]}",
         var_dir=tmp_path_factory.mktemp("production"),
-        extra_env={"SPASM_AID_SENDER_SALT": SALT, "SPASM_AID_API_TOKEN": "test-token", **MESSAGING},
+        extra_env={"SPASM_AID_SENDER_SALT": SALT, "SPASM_AID_API_TOKEN": "test-token", **MESSAGING, **CHECK_INS},
     )
     profile = Profile(config)
     profile.start()

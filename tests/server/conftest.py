@@ -45,6 +45,9 @@ def servers(tmp_path_factory):
         base / "served",
         f"sqlite:///{base / 'served' / 'sessions.db'}",
         {"SPASM_AID_PACK_MINUTES": "0.05", "SPASM_AID_WALK_INTERVAL_MINUTES": "0.05",
+         # follow-up check-ins 6 and 12 seconds after the offer, looked for twice a second
+         "SPASM_AID_CHECK_IN_MINUTES": "0.1", "SPASM_AID_CHECK_IN_SECOND_MINUTES": "0.1",
+         "SPASM_AID_CHECK_IN_POLL_SECONDS": "0.5",
          # the default origins, and this test server's own page (the web chat test)
          "SPASM_AID_ALLOWED_ORIGINS": f"http://localhost:5005 http://127.0.0.1:5005 http://127.0.0.1:{RASA_PORT}",
          **MESSAGING, **alexa, **ALERTS},

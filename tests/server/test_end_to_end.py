@@ -309,3 +309,48 @@ def test_a_question_the_persons_own_words_answered_is_not_asked(servers):
     replies = c.say("no, and no chest pain")  # the fall question
     assert "trouble breathing" in texts(replies)
     assert "tummy" in texts(c.say("no"))
+
+
+# --- taking back a mistaken emergency (issue 27 item 2, clinical-guidance section 2) ---------
+def test_a_mistaken_yes_is_named_taken_back_on_a_clear_yes_and_its_question_asked_again(servers):
+    c = chat(servers)
+    screen_to(c, SLOTS.index("screen_saddle_numbness"))
+    assert_emergency(c.say("yes"), "saddle_numbness")
+    said = texts(c.say("sorry, that's not what I meant"))
+    assert "Call 911 now" in said and "You told me about numbness or changes down below. Is that wrong?" in said
+    replies = c.say("yes")
+    said = texts(replies)
+    assert "taken that back" in said and "call 911" in said  # the number stays in the reply
+    assert "around your bottom or genitals?" in said and triage_of(replies) is None  # the question it came from
+    assert "down both legs?" in texts(c.say("no"))  # and the screening goes on from there, not from the start
+    rows = session_row(servers, c.sender, until=lambda row: row.final_triage == EMERGENCY)
+    assert rows and rows[-1].final_triage == EMERGENCY  # the log keeps that the emergency message was given
+
+
+@pytest.mark.parametrize("answer", ["no", "not sure", "hmm"])
+def test_start_over_after_an_emergency_asks_and_anything_but_yes_keeps_it(servers, answer):
+    c = chat(servers)
+    assert_emergency(c.say("I can't feel my legs"), "leg_weakness")
+    said = texts(c.say("start over"))  # never a silent restart
+    assert "Call 911 now" in said and "weak or numb legs" in said and "Is that wrong?" in said
+    replies = c.say(answer)
+    assert "Please call 911 now" in texts(replies) and triage_of(replies)["triage"] == "emergency"
+    assert "call 911 first" in texts(c.say("should I use ice or heat"))  # still no first aid
+
+
+# --- a minor slip over 50 (issue 27 item 4, clinical-guidance section 3) ---------------------
+def test_a_minor_sit_down_on_the_level_is_noted_as_urgent_and_screened_not_an_emergency(servers):
+    c = chat(servers)
+    replies = c.say("I'm 72, I slipped on the kitchen floor and sat down hard, I didn't hit my back")
+    said = texts(replies)
+    assert triage_of(replies) is None and "contact a doctor today" in said and "?" in said  # noted, then the questions
+    for _ in range(len(EMERGENCY_QUESTIONS) + 2):
+        replies = c.say("no")
+        if triage_of(replies):
+            break
+    assert triage_of(replies) == {"triage": "urgent", "reason": "minor_fall", "call": "911"}, texts(replies)
+
+
+def test_a_fall_down_the_stairs_or_one_that_leaves_you_on_the_floor_is_still_an_emergency(servers):
+    assert_emergency(chat(servers).say("I slipped down the stairs and landed on my bottom"), "trauma")
+    assert_emergency(chat(servers).say("I sat down hard on the floor and now I can't get up"), "trauma")

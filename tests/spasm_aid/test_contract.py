@@ -50,10 +50,21 @@ def test_a_triage_payload_is_read_from_a_reply_or_a_bare_custom_payload():
 
 
 def test_every_question_of_the_yes_no_forms_is_marked_and_nothing_else_is(domain):
-    from spasm_aid.contract import PAIN_RELIEF_FORM, SAFETY_CHECK_RESPONSE, SCREENING_FORM, is_yes_no_question
+    from spasm_aid.contract import (
+        CHECK_IN_FORM,
+        CHECK_IN_OFFER_RESPONSE,
+        CONFIRM_WITHDRAW_RESPONSE,
+        PAIN_RELIEF_FORM,
+        SAFETY_CHECK_RESPONSE,
+        SCREENING_FORM,
+        is_yes_no_question,
+    )
 
-    asked = {f"utter_ask_{slot}" for form in (SCREENING_FORM, PAIN_RELIEF_FORM)
-             for slot in domain["forms"][form]["required_slots"]} | {SAFETY_CHECK_RESPONSE}
+    # the forms' questions, the one safety question, "You told me <sign>. Is that wrong?" and the
+    # offer of a follow-up check-in
+    asked = {f"utter_ask_{slot}" for form in (SCREENING_FORM, PAIN_RELIEF_FORM, CHECK_IN_FORM)
+             for slot in domain["forms"][form]["required_slots"]} | {
+                 SAFETY_CHECK_RESPONSE, CONFIRM_WITHDRAW_RESPONSE, CHECK_IN_OFFER_RESPONSE}
     assert asked and all(is_yes_no_question(name) for name in asked)
     marked = {name for name in domain["responses"] if is_yes_no_question(name) and not name.endswith("_helper")}
     assert marked == asked

@@ -1,5 +1,21 @@
 """The emergency hand-off decision."""
-from spasm_aid.safety import ACTION_LISTEN, DEACTIVATE_LOOP, EMERGENCY_RESPONSE, TurnState, next_action
+import dataclasses
+
+import pytest
+
+from spasm_aid.safety import (
+    ACTION_LISTEN,
+    CONFIRM_WITHDRAW,
+    DEACTIVATE_LOOP,
+    DISCLAIMER,
+    EMERGENCY_KEPT,
+    EMERGENCY_REMINDER,
+    EMERGENCY_RESPONSE,
+    EMERGENCY_WITHDRAWN,
+    SCREENING_FORM,
+    TurnState,
+    next_action,
+)
 
 
 def state(**overrides):
@@ -41,15 +57,7 @@ def test_repeat_after_other_replies_is_left_to_the_rules():
 
 
 # --- the screening gate and after an emergency (issue 13, clinical-guidance section 2) --------
-import pytest  # noqa: E402
-
-from spasm_aid.safety import (  # noqa: E402
-    DISCLAIMER,
-    EMERGENCY_REMINDER,
-    FIRST_AID_INTENTS,
-    SCREEN_FIRST,
-    SCREENING_FORM,
-)
+from spasm_aid.safety import FIRST_AID_INTENTS, SCREEN_FIRST  # noqa: E402
 
 
 @pytest.mark.parametrize("intent", sorted(FIRST_AID_INTENTS))
@@ -91,8 +99,84 @@ def test_after_an_emergency_a_timer_or_walk_reminder_says_nothing(intent):
 
 
 def test_after_an_emergency_what_to_do_while_waiting_and_control_intents_go_to_the_rules():
-    for intent in ("ask_while_waiting", "stop", "start_over", "thank", "repeat"):
+    for intent in ("ask_while_waiting", "stop", "thank", "repeat"):
         assert next_action(state(intent=intent, route="emergency", previous_response="utter_thank")) is None
+
+
+# --- taking back a mistaken emergency (clinical-guidance section 2) ---------------------------
+@pytest.mark.parametrize("intent", ["withdraw_emergency", "start_over"])
+def test_after_an_emergency_a_correction_or_start_over_asks_before_withdrawing(intent):
+    s = state(intent=intent, route="emergency", previous_response=EMERGENCY_RESPONSE)
+    assert next_action(s) == CONFIRM_WITHDRAW  # never a silent restart
+    assert next_action(state(intent=intent, route="emergency", actions_this_turn=[CONFIRM_WITHDRAW])) == ACTION_LISTEN
+
+
+def test_a_correction_with_no_emergency_is_left_to_the_rules():
+    assert next_action(state(intent="withdraw_emergency", route=None)) is None
+    assert next_action(state(intent="start_over", route="self_care", emergency_questions_answered=True)) is None
+
+
+def confirming(**overrides):
+    values = dict(route="emergency", previous_response=CONFIRM_WITHDRAW, emergency_questions_answered=True, text="yes")
+    values.update(overrides)
+    return state(**values)
+
+
+def test_a_clear_yes_withdraws_it_then_the_screening_goes_on_where_it_was():
+    assert next_action(confirming(intent="affirm")) == EMERGENCY_WITHDRAWN
+    # the policy's events have put the route back: the questions are not all answered any more
+    after = confirming(intent="affirm", route=None, emergency_questions_answered=False, disclaimer_given=True,
+                       actions_this_turn=[EMERGENCY_WITHDRAWN])
+    assert next_action(after) == SCREENING_FORM
+    after = dataclasses.replace(after, actions_this_turn=[EMERGENCY_WITHDRAWN, SCREENING_FORM])
+    assert next_action(after) == ACTION_LISTEN
+
+
+def test_withdrawn_before_any_screening_the_disclaimer_comes_first():
+    after = confirming(intent="affirm", route=None, emergency_questions_answered=False,
+                       actions_this_turn=[EMERGENCY_WITHDRAWN])
+    assert next_action(after) == DISCLAIMER
+
+
+def test_withdrawn_after_the_screening_it_listens():
+    after = confirming(intent="affirm", route="self_care", actions_this_turn=[EMERGENCY_WITHDRAWN])
+    assert next_action(after) == ACTION_LISTEN
+
+
+@pytest.mark.parametrize("intent", ["deny", "unsure", "nlu_fallback"])
+def test_a_no_or_a_doubt_keeps_it(intent):
+    assert next_action(confirming(intent=intent)) == EMERGENCY_KEPT
+    assert next_action(confirming(intent=intent, actions_this_turn=[EMERGENCY_KEPT])) == ACTION_LISTEN
+
+
+def test_an_unsure_yes_keeps_it():
+    assert next_action(confirming(intent="affirm", intent_confidence=0.6)) == EMERGENCY_KEPT
+
+
+@pytest.mark.parametrize("text", ["yes", "Yeah it's wrong", "yep, my mistake", "correct", "yes that’s wrong"])
+def test_a_clear_yes_in_so_many_words_withdraws(text):
+    assert next_action(confirming(intent="affirm", text=text)) == EMERGENCY_WITHDRAWN
+
+
+@pytest.mark.parametrize("text", ["hmm", "mhmm", "yes I think so", "yeah but my legs are weird", "ok", "uh huh"])
+def test_a_yes_that_hedges_or_is_only_a_sound_keeps_it(text):
+    # the classifier may read these as a confident yes: they are not a clear one
+    assert next_action(confirming(intent="affirm", text=text, intent_confidence=0.96)) == EMERGENCY_KEPT
+
+
+def test_restating_the_correction_is_a_clear_yes_but_not_with_a_no_in_it():
+    assert next_action(confirming(intent="withdraw_emergency", text="it was a mistake")) == EMERGENCY_WITHDRAWN
+    # "no, I said I can feel them" to "Is that wrong?" is not clear: the question is asked again
+    assert next_action(confirming(intent="withdraw_emergency", text="no I said I can feel them")) == CONFIRM_WITHDRAW
+
+
+def test_a_red_flag_in_the_answer_is_an_emergency_again():
+    assert next_action(confirming(intent="affirm", flag_this_turn="chest")) == EMERGENCY_RESPONSE
+
+
+def test_other_answers_are_answered_as_after_any_emergency():
+    assert next_action(confirming(intent="ask_rest")) == EMERGENCY_REMINDER
+    assert next_action(confirming(intent="ask_while_waiting")) is None
 
 
 def test_a_red_flag_after_an_emergency_still_gets_the_message():

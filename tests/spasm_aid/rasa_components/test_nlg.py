@@ -95,7 +95,7 @@ def test_after_an_emergency_every_other_reply_says_the_number_first():
     assert generate("utter_goodbye", {"triage": "emergency"})["text"].startswith("Call 911 now")
     reminder = generate("utter_emergency_reminder", {"triage": "emergency"})["text"]
     assert reminder.startswith("Please call 911 first") and reminder.count("911") == 1
-    assert "start over" in reminder  # for a "yes" given by mistake
+    assert "If I got it wrong, say so." in reminder  # a "yes" given by mistake can be taken back
 
 
 def test_composed_replies_keep_the_payload_and_buttons_of_the_predicted_response():
@@ -136,7 +136,7 @@ def test_a_bad_emergency_number_stops_start_up_with_a_clear_message(monkeypatch,
 # Placeholders a response may use: the number (from the generator) and what the timer actions pass.
 # The refusal's reason, nginx's size limit, the household alert's time and channel, and the words
 # the voice layer asks about ({heard}) are filled by spasm_aid/replies.py.
-KNOWN_PLACEHOLDERS = ("{emergency_number}", "{minutes}", "{hours}", "{reason}", "{max_body}", "{time}", "{channel}",
+KNOWN_PLACEHOLDERS = ("{emergency_number}", "{first}", "{second}", "{minutes}", "{hours}", "{reason}", "{max_body}", "{time}", "{channel}",
                       "{heard}")
 
 
@@ -168,3 +168,12 @@ def test_yes_no_questions_get_quick_replies_and_other_responses_do_not():
     own = add_quick_replies("utter_ask_screen_chest", {"text": "?", "buttons": [{"title": "A", "payload": "a"}]})
     assert own["buttons"] == [{"title": "A", "payload": "a"}]
     assert add_quick_replies("utter_ask_screen_chest", None) is None
+
+
+def test_the_take_back_question_says_the_number_first_and_names_the_sign():
+    text = generate("utter_confirm_withdraw", {"triage": "emergency", "red_flag": "trauma"})["text"]
+    assert text.splitlines() == ["Call 911 now, if you haven't yet.", "You told me this started after a fall or accident. Is that wrong?"]
+    kept = generate("utter_emergency_kept", {"triage": "emergency", "red_flag": "trauma"})
+    assert kept["text"].startswith("Okay, it stands. Please call 911 now") and kept["text"].count("911") == 1
+    # withdrawn, the route is no longer an emergency: the reply itself keeps the number
+    assert "call 911 now" in generate("utter_emergency_withdrawn", {"triage": None})["text"]

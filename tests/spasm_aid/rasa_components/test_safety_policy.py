@@ -244,3 +244,86 @@ def test_a_message_already_read_for_a_sign_is_not_read_again_with_the_next(polic
     denied = dict(NOTHING_READ, negated=["saddle_numbness"])
     t = tracker(sent("my bum isn't numb", 100.0, guard=denied), ActionExecuted("utter_default"), sent("is it", 101.0))
     assert predict(policy, t)[0] != "utter_emergency"
+
+
+# --- taking back a mistaken emergency (clinical-guidance section 2) ---------------------------
+def emergency_from_the_bladder_question():
+    """An emergency raised by a yes to the first screening question."""
+    return [
+        ActiveLoop("screening_form"), SlotSet("requested_slot", EMERGENCY_SLOTS[0]),
+        ActionExecuted("utter_disclaimer"), ActionExecuted("action_listen"),
+        user("affirm", "yes"), SlotSet(EMERGENCY_SLOTS[0], "yes"),
+        SlotSet("triage", "emergency"), SlotSet("red_flag", "bladder_bowel"), ActionExecuted("utter_emergency"),
+        ActionExecuted("action_deactivate_loop"), ActiveLoop(None), ActionExecuted("action_listen"),
+    ]
+
+
+def test_start_over_after_an_emergency_asks_before_withdrawing(policy):
+    t = tracker(*emergency_from_the_bladder_question(), user("start_over", "start over"))
+    action, prediction = predict(policy, t)
+    assert action == "utter_confirm_withdraw" and slot_events(prediction) == {}
+
+
+def test_a_clear_yes_withdraws_and_reopens_the_question_it_came_from(policy):
+    t = tracker(
+        *emergency_from_the_bladder_question(), user("withdraw_emergency", "that's not what I meant"),
+        ActionExecuted("utter_confirm_withdraw"), ActionExecuted("action_listen"), user("affirm", "yes"),
+    )
+    action, prediction = predict(policy, t)
+    assert action == "utter_emergency_withdrawn"
+    assert slot_events(prediction) == {"triage": None, "red_flag": None, EMERGENCY_SLOTS[0]: None}
+    t.update_with_events([*prediction.events, ActionExecuted("utter_emergency_withdrawn")], DOMAIN)
+    assert predict(policy, t)[0] == "screening_form"  # asks the bladder question again, not the first greeting
+
+
+def test_a_yes_the_classifier_doubts_keeps_it(policy):
+    doubtful = UserUttered("yeah maybe", {"name": "affirm", "confidence": 0.5}, [],
+                           parse_data={"intent": {"name": "affirm", "confidence": 0.5}, "entities": [], "text": "yeah maybe"})
+    t = tracker(
+        *emergency_from_the_bladder_question(), user("withdraw_emergency", "wrong"),
+        ActionExecuted("utter_confirm_withdraw"), ActionExecuted("action_listen"), doubtful,
+    )
+    action, prediction = predict(policy, t)
+    assert action == "utter_emergency_kept" and slot_events(prediction) == {}
+
+
+def test_withdrawing_a_second_emergency_keeps_the_first(policy):
+    t = tracker(
+        SlotSet("triage", "emergency"), SlotSet("red_flag", "chest"), user("red_flag", "my legs are numb",
+                                                                           [{"entity": "red_flag", "value": "leg_weakness"}]),
+        SlotSet("triage", "emergency"), SlotSet("red_flag", "leg_weakness"), ActionExecuted("utter_emergency"),
+        ActionExecuted("action_listen"), user("withdraw_emergency", "wrong"),
+        ActionExecuted("utter_confirm_withdraw"), ActionExecuted("action_listen"), user("affirm", "yes"),
+    )
+    action, prediction = predict(policy, t)
+    assert action == "utter_emergency_withdrawn"
+    assert slot_events(prediction) == {"triage": "emergency", "red_flag": "chest"}
+
+
+def test_a_sign_told_first_and_taken_back_is_not_raised_again_by_its_own_slot(policy):
+    # the slot mapping set red_flag from the message before the policy's events did: taking the
+    # emergency back clears it, and the screening it skipped starts (disclaimer first)
+    t = tracker(
+        user("red_flag", "I can't feel my legs", [{"entity": "red_flag", "value": "leg_weakness"}]),
+        SlotSet("red_flag", "leg_weakness"), SlotSet("triage", "emergency"), SlotSet("red_flag", "leg_weakness"),
+        ActionExecuted("utter_emergency"), ActionExecuted("action_listen"), user("start_over", "start over"),
+        ActionExecuted("utter_confirm_withdraw"), ActionExecuted("action_listen"), user("affirm", "yes"),
+    )
+    action, prediction = predict(policy, t)
+    assert action == "utter_emergency_withdrawn" and slot_events(prediction) == {"triage": None, "red_flag": None}
+    t.update_with_events([*prediction.events, ActionExecuted("utter_emergency_withdrawn")], DOMAIN)
+    assert predict(policy, t)[0] == "utter_disclaimer"
+
+
+def test_a_yes_at_a_follow_up_check_in_is_an_emergency_without_the_action_server(policy):
+    t = tracker(
+        ActiveLoop("check_in_form"), SlotSet("requested_slot", "check_in_leg_weakness"),
+        user("affirm", "yes"), SlotSet("check_in_leg_weakness", "yes"),
+    )
+    action, prediction = predict(policy, t)
+    assert action == "utter_emergency" and slot_events(prediction)["red_flag"] == "leg_weakness"
+
+
+def test_a_check_in_that_fires_after_an_emergency_says_nothing(policy):
+    t = tracker(SlotSet("triage", "emergency"), user("EXTERNAL_check_in"))
+    assert predict(policy, t)[0] == "action_listen"

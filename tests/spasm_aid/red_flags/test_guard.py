@@ -70,6 +70,7 @@ POSITIVE = {
     "night_pain": ["the pain is worse at night", "it wakes me up at night", "i have constant pain even lying still"],
     # section 3 (NHS: urgent): a swelling or change in the shape of the back
     "back_lump": ["there's a lump on my back", "my spine looks crooked now", "the shape of my back has changed"],
+    "minor_fall": ["I slipped and sat down hard", "i had a little fall in the kitchen", "slid off my chair onto the floor"],
     "cancer": ["i had cancer", "I'm on chemo"],
     "weight_loss": ["I've lost weight without trying"],
     "osteoporosis_steroids": ["I have osteoporosis", "i take steroids", "im on prednisone"],
@@ -561,3 +562,37 @@ def test_negations_hold_in_any_case(guard, flag, text, change):
 def test_benign_messages_stay_benign_in_any_case(guard, text, change):
     result = guard.detect(change(text))
     assert result.flags() == [] and not result.help_requested, f"{change(text)!r} -> {result.detections}"
+
+
+# --- a minor slip or sit-down on the level (issue 27 item 4, clinical-guidance section 3) ------
+@pytest.mark.parametrize("text", [
+    "I slipped and landed on my bum",
+    "I'm 67 and I slipped in the garden, landed on my backside",
+    "i'm 72 and slipped on the kitchen floor but didn't hit my back",
+    "I missed the chair and sat down hard on the floor",
+    "went down on my hands and knees on the kitchen floor",
+    "I lost my footing and sat down hard",  # footing lost once is a slip, not the legs
+])
+def test_a_minor_fall_on_the_level_is_urgent_not_the_trauma_emergency(guard, text):
+    result = guard.detect(text)
+    assert result.flags(EMERGENCY) == [] and result.flags("urgent") == ["minor_fall"], result.detections
+
+
+@pytest.mark.parametrize("text", [
+    "I slipped down the stairs and landed on my bottom",  # stairs: a serious fall
+    "I slipped on the ice and hit my back hard, then sat down",  # a blow to the back
+    "I sat down hard and now I can't get up",  # can't get up after a fall: section 2
+    "I slid off the bed onto the floor trying to get up and I can't get back up, I've been here half an hour",
+    "I had a little fall and I'm stuck on the floor",
+    "I lost my footing on the stairs",
+    "I tripped and now I can't get up",
+    "I slipped on the ice and fell",  # a fall with nothing to say it was minor: doubt leans up
+    "i keep losing my footing",  # again and again: the legs (section 2)
+])
+def test_a_serious_fall_or_one_the_person_cannot_get_up_from_stays_an_emergency(guard, text):
+    assert guard.detect(text).is_emergency, guard.detect(text).detections
+
+
+def test_a_denied_blow_does_not_make_a_minor_fall_serious(guard):
+    result = guard.detect("I had a little slip on the wet path, didn't bang anything")
+    assert result.flags() == ["minor_fall"]

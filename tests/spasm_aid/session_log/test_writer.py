@@ -148,9 +148,9 @@ def test_schema_is_created_and_versioned_and_migrating_again_is_harmless(db_url)
     migrate(engine)
     migrate(engine)
     names = set(inspect(engine).get_table_names())
-    assert {"sessions", "turns", "session_log_version"} <= names
+    assert {"sessions", "turns", "check_ins", "session_log_version"} <= names
     with engine.connect() as conn:
-        assert conn.execute(text("select version_num from session_log_version")).scalar() == "0002"
+        assert conn.execute(text("select version_num from session_log_version")).scalar() == "0003"
     assert "alert" in {c["name"] for c in inspect(engine).get_columns("sessions")}
     engine.dispose()
 

@@ -42,7 +42,7 @@ def test_every_response_in_the_domain_is_speakable(tmp_path):
     domain = yaml.safe_load(open(ROOT / "domain.yml", encoding="utf-8"))
     for name, variations in domain["responses"].items():
         for variation in variations:
-            text = variation.get("text", "").format(emergency_number="911", minutes="20", hours="2",
+            text = variation.get("text", "").format(emergency_number="911", minutes="20", hours="2", first="at about 4 pm", second="tomorrow at about 9 am",
                                                     reason="That message is too long for me.", max_body="2200k",
                                                     time="14:05 UTC (27 Nov)", channel="rest",
                                                     heard="i can't feel my legs")
