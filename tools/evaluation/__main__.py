@@ -25,7 +25,9 @@ TARGETS = {
     "false_emergency_rate": ("<=", 0.01),
     "intent_macro_f1": (">=", 0.95),
     "helper_recognised": (">=", 1.0),
-    "all_clear_turns_to_first_advice": ("<=", 8),
+    # the opening and the nine emergency questions of clinical-guidance section 2 (third version):
+    # first aid comes right after them; fewer only when the person's own words answered some
+    "all_clear_turns_to_first_advice": ("<=", 10),
     "junk_emergency_rate": ("<=", 0.0),
     "junk_not_understood_rate": (">=", 0.9),
     "symptom_like_taken_for_junk": ("<=", 0),

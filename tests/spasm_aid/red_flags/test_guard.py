@@ -428,7 +428,7 @@ def test_whose_symptom_word_by_word(guard, text, owner):
 
 def test_the_longest_match_at_one_place_is_the_one_reported(guard):
     [fall] = [d for d in guard.detect("I fell off the roof").detections if d.flag == "trauma"]
-    assert fall.text == "fell off"
+    assert fall.text == "fell off the roof"  # the longest of "fell off" and "fell off the roof"
 
 
 def test_a_denial_needs_every_symptom_mention_denied(guard):
@@ -596,3 +596,12 @@ def test_a_serious_fall_or_one_the_person_cannot_get_up_from_stays_an_emergency(
 def test_a_denied_blow_does_not_make_a_minor_fall_serious(guard):
     result = guard.detect("I had a little slip on the wet path, didn't bang anything")
     assert result.flags() == ["minor_fall"]
+
+
+@pytest.mark.parametrize("text, flag", [
+    ("My husband stepped off the ladder too soon and he's lying on the garage floor", "trauma"),
+    ("I missed the bottom rung and landed hard", "trauma"),
+    ("his legs went from under him when he stood up", "leg_weakness"),
+])
+def test_a_step_off_a_height_and_legs_that_go_from_under_someone_are_emergencies(guard, text, flag):
+    assert flag in guard.detect(text).flags(EMERGENCY)
