@@ -47,3 +47,13 @@ def make_tracker(
 @pytest.fixture
 def dispatcher() -> CollectingDispatcher:
     return CollectingDispatcher()
+
+
+def on_channel(channel: Optional[str], intent: str = "affirm", **kwargs: Any) -> Tracker:
+    """A tracker whose latest message came in on `channel` (what decides whether the assistant
+    can reach the person later: timers, reminders, check-ins)."""
+    tracker = make_tracker(intent=intent, **kwargs)
+    for event in tracker.events:
+        if event.get("event") == "user":
+            event["input_channel"] = channel
+    return tracker

@@ -15,7 +15,7 @@ from actions.check_ins import (
     ValidateCheckInForm,
 )
 from spasm_aid.check_ins import store
-from tests.actions.conftest import make_tracker
+from tests.actions.conftest import make_tracker, on_channel
 
 SLOTS = ["check_in_saddle_numbness", "check_in_bladder_bowel", "check_in_leg_weakness"]
 
@@ -27,14 +27,6 @@ def database(tmp_path, monkeypatch):
     yield check_ins.engine()
     check_ins.engine().dispose()
     check_ins.engine.cache_clear()
-
-
-def on_channel(channel, intent="affirm", **kwargs):
-    tracker = make_tracker(intent=intent, **kwargs)
-    for event in tracker.events:
-        if event.get("event") == "user":
-            event["input_channel"] = channel
-    return tracker
 
 
 def run(action, tracker, domain):

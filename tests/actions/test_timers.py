@@ -5,15 +5,7 @@ import pytest
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.timers import ActionScheduleWalkReminders, ActionStartTimer
-from tests.actions.conftest import make_tracker
-
-
-def on_channel(channel, intent):
-    tracker = make_tracker(intent=intent)
-    for event in tracker.events:
-        if event.get("event") == "user":
-            event["input_channel"] = channel
-    return tracker
+from tests.actions.conftest import on_channel
 
 
 def run(action, tracker, domain):
